@@ -1,0 +1,90 @@
+namespace Rhei.Data;
+
+/// <summary>
+/// The immutable settings of one data source, read once from a validated connection string.
+/// Everything the engine needs comes from here; nothing re-parses the connection string.
+/// </summary>
+internal sealed record RheiOptions
+{
+    /// <summary>The connection string as the user gave it, normalized; the key that shares one engine.</summary>
+    public required string NormalizedConnectionString { get; init; }
+
+    /// <summary>The same, with any password hidden: safe for logs, metrics and exception messages.</summary>
+    public required string RedactedConnectionString { get; init; }
+
+    /// <summary>What Microsoft.Data.Sqlite is opened with.</summary>
+    public required string SqliteConnectionString { get; init; }
+
+    /// <summary>The SQLite file; ":memory:" or empty for an in-memory database.</summary>
+    public required string DataSource { get; init; }
+
+    public RheiOlapEngine Olap { get; init; } = RheiOlapEngine.DuckDb;
+
+    /// <summary>DuckDB file of a durable mirror, or null for in memory.</summary>
+    public string? OlapPath { get; init; }
+
+    /// <summary>Null replicates every table with a primary key; otherwise exactly these tables (empty = none).</summary>
+    public IReadOnlySet<string>? ReplicatedTables { get; init; }
+
+    public RheiSyncMode SyncMode { get; init; } = RheiSyncMode.Destructive;
+
+    public TimeSpan SyncInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    public int SyncBatchSize { get; init; } = 10_000;
+
+    public bool PruneAfterSync { get; init; } = true;
+
+    public RheiFreshness Freshness { get; init; } = RheiFreshness.Strong;
+
+    /// <summary>Bound on staleness for eventual reads; null = unbounded.</summary>
+    public TimeSpan? MaxStaleness { get; init; }
+
+    public RheiRoute DefaultRoute { get; init; } = RheiRoute.Auto;
+
+    public string? BridgePath { get; init; }
+
+    public string? SchemaRegistryPath { get; init; }
+
+    /// <summary>Whether the SQLite database lives in memory (then WAL does not apply and the mirror cannot outlive it).</summary>
+    public bool IsInMemorySqlite
+        => DataSource.Length == 0 || DataSource == ":memory:" || DataSource.StartsWith("file::memory:", StringComparison.OrdinalIgnoreCase);
+
+    public static RheiOptions FromConnectionString(string connectionString)
+        => From(new RheiConnectionStringBuilder(connectionString));
+
+    public static RheiOptions From(RheiConnectionStringBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        if (string.IsNullOrWhiteSpace(builder.DataSource))
+        {
+            throw new ArgumentException("The connection string has no 'Data Source'. Name the SQLite file, for example \"Data Source=app.db\".", "Data Source");
+        }
+
+        var replicate = builder.Replicate.Trim();
+        IReadOnlySet<string>? tables = replicate.Equals("All", StringComparison.OrdinalIgnoreCase)
+            ? null
+            : replicate.Equals("None", StringComparison.OrdinalIgnoreCase)
+                ? new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+                : new HashSet<string>(replicate.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries), StringComparer.OrdinalIgnoreCase);
+
+        return new RheiOptions
+        {
+            NormalizedConnectionString = builder.ConnectionString,
+            RedactedConnectionString = builder.ToRedactedString(),
+            SqliteConnectionString = builder.ToSqliteConnectionString(),
+            DataSource = builder.DataSource,
+            Olap = builder.Olap,
+            OlapPath = string.IsNullOrWhiteSpace(builder.OlapPath) ? null : builder.OlapPath,
+            ReplicatedTables = tables,
+            SyncMode = builder.SyncMode,
+            SyncInterval = TimeSpan.FromMilliseconds(builder.SyncInterval),
+            SyncBatchSize = builder.SyncBatchSize,
+            PruneAfterSync = builder.PruneAfterSync,
+            Freshness = builder.Freshness,
+            MaxStaleness = builder.MaxStaleness == 0 ? null : TimeSpan.FromMilliseconds(builder.MaxStaleness),
+            DefaultRoute = builder.DefaultRoute,
+            BridgePath = string.IsNullOrWhiteSpace(builder.BridgePath) ? null : builder.BridgePath,
+            SchemaRegistryPath = string.IsNullOrWhiteSpace(builder.SchemaRegistryPath) ? null : builder.SchemaRegistryPath,
+        };
+    }
+}
