@@ -1,0 +1,484 @@
+using System.Data;
+using System.Data.Common;
+using System.Diagnostics.CodeAnalysis;
+using Microsoft.Data.Sqlite;
+using Rhei.Data.Diagnostics;
+using Rhei.Data.Olap;
+using Rhei.Data.Sql;
+
+namespace Rhei.Data;
+
+/// <summary>
+/// A SQL statement (or several, separated by semicolons) to run against a Rhei database. Each command is
+/// routed to SQLite or DuckDB; <see cref="ExplainRoute"/> tells which and why.
+/// </summary>
+/// <remarks>
+/// SQLite and DuckDB calls run on the calling thread; the asynchronous methods check the token and
+/// complete synchronously, except where an analytical read waits for the mirror to catch up.
+/// </remarks>
+public sealed class RheiCommand : DbCommand
+{
+    private string _commandText = string.Empty;
+    private RheiConnection? _connection;
+    private readonly RheiDataSource? _dataSource;
+    private RheiTransaction? _transaction;
+    private int? _commandTimeout;
+    private SqliteCommand? _sqliteCommand;
+    private volatile DuckDbSession? _runningOlapSession;
+
+    /// <summary>Initializes a new command.</summary>
+    public RheiCommand()
+    {
+    }
+
+    /// <summary>Initializes a new command with its text.</summary>
+    public RheiCommand(string? commandText)
+    {
+        CommandText = commandText;
+    }
+
+    /// <summary>Initializes a new command with its text and connection.</summary>
+    public RheiCommand(string? commandText, RheiConnection? connection)
+    {
+        CommandText = commandText;
+        Connection = connection;
+    }
+
+    /// <summary>Initializes a new command with its text, connection and transaction.</summary>
+    public RheiCommand(string? commandText, RheiConnection? connection, RheiTransaction? transaction)
+    {
+        CommandText = commandText;
+        Connection = connection;
+        Transaction = transaction;
+    }
+
+    internal RheiCommand(string? commandText, RheiDataSource dataSource)
+    {
+        CommandText = commandText;
+        _dataSource = dataSource;
+    }
+
+    /// <inheritdoc />
+    [AllowNull]
+    public override string CommandText
+    {
+        get => _commandText;
+        set
+        {
+            value ??= string.Empty;
+            if (!string.Equals(value, _commandText, StringComparison.Ordinal))
+            {
+                ResetPrepared();
+                _commandText = value;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Defaults to the connection's <c>Default Timeout</c> (30 seconds). 0 waits forever.</remarks>
+    public override int CommandTimeout
+    {
+        get => _commandTimeout ?? _connection?.DefaultTimeout ?? 30;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            _commandTimeout = value;
+        }
+    }
+
+    /// <inheritdoc />
+    public override CommandType CommandType
+    {
+        get => CommandType.Text;
+        set
+        {
+            if (value != CommandType.Text)
+            {
+                throw new ArgumentException($"CommandType '{value}' is not supported: SQLite and DuckDB take SQL text only.", nameof(value));
+            }
+        }
+    }
+
+    /// <summary>The engine this command asks for; <see cref="RheiRoute.Auto"/> lets the router decide.</summary>
+    public RheiRoute Route { get; set; }
+
+    /// <summary>The connection the command runs on.</summary>
+    public new RheiConnection? Connection
+    {
+        get => _connection;
+        set
+        {
+            if (!ReferenceEquals(value, _connection))
+            {
+                ResetPrepared();
+                _connection = value;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    protected override DbConnection? DbConnection
+    {
+        get => Connection;
+        set => Connection = value is null or RheiConnection ? (RheiConnection?)value
+            : throw new InvalidCastException($"A RheiCommand needs a RheiConnection, not {value.GetType().Name}.");
+    }
+
+    /// <summary>The transaction the command runs in.</summary>
+    public new RheiTransaction? Transaction
+    {
+        get => _transaction;
+        set => _transaction = value;
+    }
+
+    /// <inheritdoc />
+    protected override DbTransaction? DbTransaction
+    {
+        get => Transaction;
+        set => Transaction = value is null or RheiTransaction ? (RheiTransaction?)value
+            : throw new InvalidCastException($"A RheiCommand needs a RheiTransaction, not {value.GetType().Name}.");
+    }
+
+    /// <summary>The command's parameters.</summary>
+    public new RheiParameterCollection Parameters { get; } = new();
+
+    /// <inheritdoc />
+    protected override DbParameterCollection DbParameterCollection => Parameters;
+
+    /// <inheritdoc />
+    public override bool DesignTimeVisible { get; set; }
+
+    /// <inheritdoc />
+    public override UpdateRowSource UpdatedRowSource { get; set; }
+
+    /// <summary>Creates a parameter.</summary>
+    public new RheiParameter CreateParameter() => new();
+
+    /// <inheritdoc />
+    protected override DbParameter CreateDbParameter() => CreateParameter();
+
+    /// <summary>Says which engine would run this command now, and why, without running it.</summary>
+    public RheiRouteExplanation ExplainRoute()
+    {
+        var connection = RequireConnection(nameof(ExplainRoute));
+        var plan = CommandPlanner.Plan(this, connection);
+        return new RheiRouteExplanation(plan.Target, plan.Reason, plan.Rule, plan.OlapSql);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Checks that the text can be parsed; statements are prepared and cached on first execution.</remarks>
+    public override void Prepare()
+    {
+        var connection = RequireConnection(nameof(Prepare));
+        _ = CommandPlanner.Plan(this, connection);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Interrupts a running DuckDB query; SQLite statements finish their current step.</remarks>
+    public override void Cancel() => _runningOlapSession?.Interrupt();
+
+    /// <inheritdoc />
+    public override int ExecuteNonQuery()
+        => ExecuteNonQueryCoreAsync(async: false, CancellationToken.None).GetAwaiter().GetResult();
+
+    /// <inheritdoc />
+    public override Task<int> ExecuteNonQueryAsync(CancellationToken cancellationToken)
+        => ExecuteNonQueryCoreAsync(async: true, cancellationToken);
+
+    /// <inheritdoc />
+    public override object? ExecuteScalar()
+        => ExecuteScalarCoreAsync(async: false, CancellationToken.None).GetAwaiter().GetResult();
+
+    /// <inheritdoc />
+    public override Task<object?> ExecuteScalarAsync(CancellationToken cancellationToken)
+        => ExecuteScalarCoreAsync(async: true, cancellationToken);
+
+    /// <summary>Runs the command and reads its results.</summary>
+    public new RheiDataReader ExecuteReader() => ExecuteReader(CommandBehavior.Default);
+
+    /// <summary>Runs the command and reads its results.</summary>
+    public new RheiDataReader ExecuteReader(CommandBehavior behavior)
+        => ExecuteReaderCoreAsync(behavior, async: false, CancellationToken.None).GetAwaiter().GetResult();
+
+    /// <summary>Runs the command and reads its results.</summary>
+    public new Task<RheiDataReader> ExecuteReaderAsync(CancellationToken cancellationToken = default)
+        => ExecuteReaderCoreAsync(CommandBehavior.Default, async: true, cancellationToken);
+
+    /// <summary>Runs the command and reads its results.</summary>
+    public new Task<RheiDataReader> ExecuteReaderAsync(CommandBehavior behavior, CancellationToken cancellationToken = default)
+        => ExecuteReaderCoreAsync(behavior, async: true, cancellationToken);
+
+    /// <inheritdoc />
+    protected override DbDataReader ExecuteDbDataReader(CommandBehavior behavior) => ExecuteReader(behavior);
+
+    /// <inheritdoc />
+    protected override async Task<DbDataReader> ExecuteDbDataReaderAsync(CommandBehavior behavior, CancellationToken cancellationToken)
+        => await ExecuteReaderCoreAsync(behavior, async: true, cancellationToken).ConfigureAwait(false);
+
+    private async Task<int> ExecuteNonQueryCoreAsync(bool async, CancellationToken cancellationToken)
+    {
+        await using var reader = await ExecuteReaderCoreAsync(CommandBehavior.Default, async, cancellationToken).ConfigureAwait(false);
+        // Run every statement to the end, as Microsoft.Data.Sqlite does, so each one's changes are counted.
+        do
+        {
+            while (async ? await reader.ReadAsync(cancellationToken).ConfigureAwait(false) : reader.Read())
+            {
+            }
+        }
+        while (async ? await reader.NextResultAsync(cancellationToken).ConfigureAwait(false) : reader.NextResult());
+
+        return reader.RecordsAffected;
+    }
+
+    private async Task<object?> ExecuteScalarCoreAsync(bool async, CancellationToken cancellationToken)
+    {
+        await using var reader = await ExecuteReaderCoreAsync(CommandBehavior.Default, async, cancellationToken).ConfigureAwait(false);
+        return (async ? await reader.ReadAsync(cancellationToken).ConfigureAwait(false) : reader.Read())
+            ? reader.GetValue(0)
+            : null;
+    }
+
+    private async Task<RheiDataReader> ExecuteReaderCoreAsync(CommandBehavior behavior, bool async, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (_dataSource is not null && _connection is null)
+        {
+            return await ExecuteOnOwnConnectionAsync(behavior, async, cancellationToken).ConfigureAwait(false);
+        }
+
+        var connection = RequireConnection(nameof(ExecuteReader));
+        connection.RequireOpen(nameof(ExecuteReader));
+        if (connection.Transaction is { } active && _transaction is null)
+        {
+            // Microsoft.Data.Sqlite demands the transaction be set; EF and Dapper set it. Be as strict.
+            throw new InvalidOperationException("Execute requires the command to have a transaction object when the connection assigned to the command is in a pending local transaction. The Transaction property of the command has not been initialized.");
+        }
+
+        if (_transaction is not null && !ReferenceEquals(_transaction.Connection, connection))
+        {
+            throw new InvalidOperationException("The transaction object is not associated with the same connection object as this command.");
+        }
+
+        if (string.IsNullOrWhiteSpace(_commandText))
+        {
+            throw new InvalidOperationException("ExecuteReader can only be called when CommandText is set to SQL.");
+        }
+
+        var plan = CommandPlanner.Plan(this, connection);
+        RheiDiagnostics.RecordRoute(plan.Target, plan.Rule, connection.Options.RedactedConnectionString);
+
+        if (plan.Control is { } control)
+        {
+            return await RheiControlCommands.ExecuteAsync(connection, control, behavior, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (plan.Target == RheiRoute.Olap)
+        {
+            try
+            {
+                return await ExecuteOlapAsync(connection, plan, behavior, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RheiException ex) when (ex.Engine == RheiException.DuckDbEngineName && plan.FallbackToOltp && !cancellationToken.IsCancellationRequested)
+            {
+                // The router chose DuckDB but DuckDB could not run it: SQLite's answer is the right one.
+                RheiDiagnostics.OlapFallbacks.Add(1);
+            }
+        }
+
+        return await ExecuteOltpAsync(connection, plan, behavior, async, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<RheiDataReader> ExecuteOnOwnConnectionAsync(CommandBehavior behavior, bool async, CancellationToken cancellationToken)
+    {
+        var connection = _dataSource!.CreateConnection();
+        try
+        {
+            if (async)
+            {
+                await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                connection.Open();
+            }
+
+            _connection = connection;
+            try
+            {
+                return await ExecuteReaderCoreAsync(behavior | CommandBehavior.CloseConnection, async, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                _connection = null;
+                ResetPrepared();
+            }
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task<RheiDataReader> ExecuteOltpAsync(
+        RheiConnection connection, CommandPlan plan, CommandBehavior behavior, bool async, CancellationToken cancellationToken)
+    {
+        var sqlite = connection.RequireOpen(nameof(ExecuteReader));
+        var command = _sqliteCommand;
+        if (command is null || !ReferenceEquals(command.Connection, sqlite))
+        {
+            command?.Dispose();
+            command = sqlite.CreateCommand();
+            command.CommandText = _commandText;
+            _sqliteCommand = command;
+        }
+
+        command.Transaction = _transaction?.SqliteTransaction;
+        command.CommandTimeout = CommandTimeout;
+        BindSqliteParameters(command);
+
+        var schemaChange = plan.IsSchemaChange && connection.Engine.Replication is { } replication && connection.Transaction is null
+            ? await replication.BeginSchemaChangeAsync(plan.SchemaChangeTable, cancellationToken).ConfigureAwait(false)
+            : null;
+        if (plan.IsSchemaChange && connection.Transaction is not null)
+        {
+            connection.MarkSchemaChangedInTransaction();
+        }
+
+        try
+        {
+            var reader = async
+                ? await command.ExecuteReaderAsync(behavior, cancellationToken).ConfigureAwait(false)
+                : command.ExecuteReader(behavior);
+            return new RheiDataReader(this, connection, reader, behavior, schemaChange);
+        }
+        catch (SqliteException ex)
+        {
+            if (schemaChange is not null)
+            {
+                await schemaChange.DisposeAsync().ConfigureAwait(false);
+            }
+
+            throw RheiException.FromSqlite(ex);
+        }
+        catch
+        {
+            if (schemaChange is not null)
+            {
+                await schemaChange.DisposeAsync().ConfigureAwait(false);
+            }
+
+            throw;
+        }
+    }
+
+    private void BindSqliteParameters(SqliteCommand command)
+    {
+        var parameters = command.Parameters;
+        var items = Parameters.Items;
+        // Rebind in place when the shape is unchanged so the prepared statements are reused.
+        if (parameters.Count == items.Count)
+        {
+            var same = true;
+            for (var i = 0; i < items.Count && same; i++)
+            {
+                same = string.Equals(parameters[i].ParameterName, items[i].ParameterName, StringComparison.Ordinal);
+            }
+
+            if (same)
+            {
+                for (var i = 0; i < items.Count; i++)
+                {
+                    var target = parameters[i];
+                    var source = items[i];
+                    target.Value = source.Value ?? DBNull.Value;
+                    target.ResetDbType();
+                    if (source.DbTypeIsSet)
+                    {
+                        target.DbType = source.DbType;
+                    }
+
+                    target.Size = source.Size;
+                }
+
+                return;
+            }
+        }
+
+        parameters.Clear();
+        foreach (var parameter in items)
+        {
+            parameters.Add(parameter.ToSqliteParameter(parameter.ParameterName));
+        }
+    }
+
+    private async Task<RheiDataReader> ExecuteOlapAsync(
+        RheiConnection connection, CommandPlan plan, CommandBehavior behavior, CancellationToken cancellationToken)
+    {
+        var engine = connection.Engine;
+        if (engine.Replication is { } replication && connection.Options.Freshness == RheiFreshness.Strong)
+        {
+            await replication.EnsureFreshAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else if (engine.Replication is { } eventual && connection.Options.MaxStaleness is { } bound)
+        {
+            await eventual.EnsureFreshWithinAsync(bound, cancellationToken).ConfigureAwait(false);
+        }
+
+        var session = connection.GetOlapSession();
+        var statements = plan.OlapStatements!;
+        var timeout = CommandTimeout;
+        _runningOlapSession = session;
+        using var registration = cancellationToken.CanBeCanceled
+            ? cancellationToken.UnsafeRegister(static s => ((DuckDbSession)s!).Interrupt(), session)
+            : default;
+        using var timer = timeout > 0
+            ? new Timer(static s => ((DuckDbSession)s!).Interrupt(), session, TimeSpan.FromSeconds(timeout), Timeout.InfiniteTimeSpan)
+            : null;
+        try
+        {
+            var reader = new RheiDataReader(this, connection, session, statements, Parameters, behavior);
+            reader.ExecuteFirst();
+            return reader;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && timeout > 0)
+        {
+            throw new RheiException($"The command timed out after {timeout} seconds on DuckDB and was interrupted.", RheiException.DuckDbEngineName, 0, new TimeoutException());
+        }
+        catch (OperationCanceledException ex) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException("The command was canceled.", ex, cancellationToken);
+        }
+        finally
+        {
+            _runningOlapSession = null;
+        }
+    }
+
+    internal static RheiException WrapDuckDb(DuckDbException ex, string translatedSql)
+    {
+        var wrapped = new RheiException($"{ex.Message} (engine: DuckDB)", RheiException.DuckDbEngineName, ex.ErrorType, ex);
+        wrapped.Data["TranslatedSql"] = translatedSql;
+        return wrapped;
+    }
+
+    private RheiConnection RequireConnection(string operation)
+        => _connection ?? throw new InvalidOperationException($"{operation} can only be called when the command has a connection. Set Connection first.");
+
+    private void ResetPrepared()
+    {
+        _sqliteCommand?.Dispose();
+        _sqliteCommand = null;
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            ResetPrepared();
+        }
+
+        base.Dispose(disposing);
+    }
+}
