@@ -350,7 +350,7 @@ public sealed class RheiCommand : DbCommand
             var reader = async
                 ? await command.ExecuteReaderAsync(behavior, cancellationToken).ConfigureAwait(false)
                 : command.ExecuteReader(behavior);
-            return new RheiDataReader(this, connection, reader, behavior, schemaChange);
+            return new RheiDataReader(connection, reader, behavior, schemaChange);
         }
         catch (SqliteException ex)
         {
@@ -437,7 +437,7 @@ public sealed class RheiCommand : DbCommand
             : null;
         try
         {
-            var reader = new RheiDataReader(this, connection, session, statements, Parameters, behavior);
+            var reader = new RheiDataReader(connection, session, statements, Parameters, behavior);
             reader.ExecuteFirst();
             return reader;
         }

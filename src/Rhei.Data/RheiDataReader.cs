@@ -15,12 +15,11 @@ namespace Rhei.Data;
 /// </summary>
 public sealed class RheiDataReader : DbDataReader
 {
-    private readonly RheiCommand _command;
     private readonly RheiConnection _connection;
     private readonly CommandBehavior _behavior;
 
-    // SQLite route.
-    private readonly SqliteDataReader? _sqlite;
+    // SQLite route (or a provider-built table for PRAGMA rhei_*).
+    private readonly DbDataReader? _sqlite;
     private IAsyncDisposable? _schemaChange;
 
     // DuckDB route.
@@ -33,9 +32,8 @@ public sealed class RheiDataReader : DbDataReader
 
     private bool _closed;
 
-    internal RheiDataReader(RheiCommand command, RheiConnection connection, SqliteDataReader sqlite, CommandBehavior behavior, IAsyncDisposable? schemaChange)
+    internal RheiDataReader(RheiConnection connection, DbDataReader sqlite, CommandBehavior behavior, IAsyncDisposable? schemaChange)
     {
-        _command = command;
         _connection = connection;
         _sqlite = sqlite;
         _behavior = behavior;
@@ -44,10 +42,9 @@ public sealed class RheiDataReader : DbDataReader
     }
 
     internal RheiDataReader(
-        RheiCommand command, RheiConnection connection, DuckDbSession session, IReadOnlyList<OlapStatement> statements,
+        RheiConnection connection, DuckDbSession session, IReadOnlyList<OlapStatement> statements,
         RheiParameterCollection parameters, CommandBehavior behavior)
     {
-        _command = command;
         _connection = connection;
         _session = session;
         _statements = statements;
@@ -79,6 +76,10 @@ public sealed class RheiDataReader : DbDataReader
 
     /// <inheritdoc />
     public override object this[string name] => GetValue(GetOrdinal(name));
+
+    /// <summary>A reader over rows the provider built itself (the answers of <c>PRAGMA rhei_*</c>).</summary>
+    internal static RheiDataReader FromTable(RheiConnection connection, DataTable table, CommandBehavior behavior)
+        => new(connection, table.CreateDataReader(), behavior, schemaChange: null);
 
     /// <summary>Runs the first DuckDB statement; called by the command so that errors surface at execution.</summary>
     internal void ExecuteFirst() => NextOlapResult();
@@ -315,10 +316,10 @@ public sealed class RheiDataReader : DbDataReader
     public override DateTime GetDateTime(int ordinal) => _sqlite is not null ? _sqlite.GetDateTime(ordinal) : SqliteValueConversion.ToDateTime(OlapValue(ordinal));
 
     /// <summary>Reads a value as a <see cref="DateTimeOffset"/>.</summary>
-    public DateTimeOffset GetDateTimeOffset(int ordinal) => _sqlite is not null ? _sqlite.GetDateTimeOffset(ordinal) : SqliteValueConversion.ToDateTimeOffset(OlapValue(ordinal));
+    public DateTimeOffset GetDateTimeOffset(int ordinal) => _sqlite is not null ? _sqlite.GetFieldValue<DateTimeOffset>(ordinal) : SqliteValueConversion.ToDateTimeOffset(OlapValue(ordinal));
 
     /// <summary>Reads a value as a <see cref="TimeSpan"/>.</summary>
-    public TimeSpan GetTimeSpan(int ordinal) => _sqlite is not null ? _sqlite.GetTimeSpan(ordinal) : SqliteValueConversion.ToTimeSpan(OlapValue(ordinal));
+    public TimeSpan GetTimeSpan(int ordinal) => _sqlite is not null ? _sqlite.GetFieldValue<TimeSpan>(ordinal) : SqliteValueConversion.ToTimeSpan(OlapValue(ordinal));
 
     /// <inheritdoc />
     public override Guid GetGuid(int ordinal) => _sqlite is not null ? _sqlite.GetGuid(ordinal) : SqliteValueConversion.ToGuid(OlapValue(ordinal));
@@ -524,7 +525,7 @@ public sealed class RheiDataReader : DbDataReader
         }
     }
 
-    private T Sqlite<T>(Func<SqliteDataReader, T> call)
+    private T Sqlite<T>(Func<DbDataReader, T> call)
     {
         try
         {

@@ -1,0 +1,65 @@
+using Rhei.Data.Sync;
+
+namespace Rhei.Data;
+
+// The replication controls, for code. Tools that only speak SQL have the same through PRAGMA rhei_*.
+public sealed partial class RheiConnection
+{
+    /// <summary>Runs sync cycles until the mirror holds every change committed so far.</summary>
+    /// <returns>The counts of the work done (rhei's <c>SyncResult</c>).</returns>
+    public Task<RheiSyncResult> SyncAsync(CancellationToken cancellationToken = default)
+        => Replication(nameof(SyncAsync)).SyncAsync(cancellationToken);
+
+    /// <summary>The replication state: lag, last synced change, whether the loop runs, and each table.</summary>
+    public Task<RheiSyncStatus> GetSyncStatusAsync(CancellationToken cancellationToken = default)
+        => Replication(nameof(GetSyncStatusAsync)).GetStatusAsync(cancellationToken);
+
+    /// <summary>
+    /// Replicates a table: installs change capture, creates its mirror and copies its rows. Registering a
+    /// table again is harmless.
+    /// </summary>
+    public Task RegisterTableAsync(string table, CancellationToken cancellationToken = default)
+        => Replication(nameof(RegisterTableAsync)).RegisterTableAsync(table, cancellationToken);
+
+    /// <summary>
+    /// Replicates a table with an explicit schema (as rhei's <c>register_table</c>). The same schema again
+    /// succeeds; a different one fails with an error saying so.
+    /// </summary>
+    public Task RegisterTableAsync(RheiTableSchema schema, CancellationToken cancellationToken = default)
+        => Replication(nameof(RegisterTableAsync)).RegisterTableAsync(schema, cancellationToken);
+
+    /// <summary>Stops replicating a table: removes its change capture and its mirror.</summary>
+    public Task UnregisterTableAsync(string table, CancellationToken cancellationToken = default)
+        => Replication(nameof(UnregisterTableAsync)).UnregisterTableAsync(table, cancellationToken);
+
+    /// <summary>Copies a table's rows to its mirror afresh; lifts a quarantine once the bad values are repaired.</summary>
+    /// <returns>The number of rows copied.</returns>
+    public Task<long> InitialSyncAsync(string table, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
+        => Replication(nameof(InitialSyncAsync)).InitialSyncAsync(table, progress, cancellationToken);
+
+    /// <summary>Copies every replicated table afresh.</summary>
+    /// <returns>The number of rows copied.</returns>
+    public Task<long> InitialSyncAllAsync(IProgress<long>? progress = null, CancellationToken cancellationToken = default)
+        => Replication(nameof(InitialSyncAllAsync)).InitialSyncAllAsync(progress, cancellationToken);
+
+    /// <summary>Adds a column to a replicated table, its mirror and its change capture.</summary>
+    public Task AddColumnAsync(string table, string column, string declaredType, CancellationToken cancellationToken = default)
+        => Replication(nameof(AddColumnAsync)).AddColumnAsync(table, column, declaredType, cancellationToken);
+
+    /// <summary>Drops a column from a replicated table and its mirror; a primary-key column is refused.</summary>
+    public Task DropColumnAsync(string table, string column, CancellationToken cancellationToken = default)
+        => Replication(nameof(DropColumnAsync)).DropColumnAsync(table, column, cancellationToken);
+
+    /// <summary>Starts (or restarts) the background sync loop with a period.</summary>
+    public void StartSync(TimeSpan interval) => Replication(nameof(StartSync)).StartSync(interval);
+
+    /// <summary>Stops the background sync loop; reads with strong freshness still sync on demand.</summary>
+    public Task StopSyncAsync() => Replication(nameof(StopSyncAsync)).StopSyncAsync();
+
+    private ReplicationEngine Replication(string operation)
+    {
+        RequireOpen(operation);
+        return Engine.Replication ?? throw new InvalidOperationException(
+            $"{operation} needs the DuckDB mirror, but this connection was opened with Olap=None.");
+    }
+}

@@ -1,0 +1,150 @@
+namespace Rhei.Data.Sql;
+
+/// <summary>
+/// Turns a command into a <see cref="CommandPlan"/>: parses it (cached by text), asks the router for each
+/// statement, and translates the statements DuckDB will run. A command goes to DuckDB only when every one
+/// of its statements does and every one translates faithfully; otherwise SQLite answers it.
+/// </summary>
+internal static class CommandPlanner
+{
+    public static CommandPlan Plan(RheiCommand command, RheiConnection connection)
+    {
+        var analysis = SqlAnalyzer.Analyze(command.CommandText);
+        var statements = analysis.Statements;
+        if (statements.Count == 0)
+        {
+            return new CommandPlan(RheiRoute.Oltp, "empty command", nameof(RouteRule.NoTables));
+        }
+
+        if (statements.Count == 1 && TryGetControl(statements[0]) is { } control)
+        {
+            return new CommandPlan(RheiRoute.Oltp, $"Rhei control command {control.Name}", "Control") { Control = control };
+        }
+
+        var engine = connection.Engine;
+        var replication = engine.Replication;
+        var context = new RouteContext
+        {
+            InTransaction = connection.Transaction is not null,
+            Requested = command.Route,
+            DefaultRoute = connection.Options.DefaultRoute,
+            OlapAvailable = engine.OlapAvailable && replication is not null,
+            IsReplicated = replication is null ? null : replication.IsReplicated,
+            IsQuarantined = replication is null ? null : replication.IsQuarantined,
+            TemporalMode = connection.Options.SyncMode == RheiSyncMode.Temporal,
+        };
+
+        RouteDecision? first = null;
+        var schemaChange = false;
+        string? schemaTable = null;
+        foreach (var statement in statements)
+        {
+            var decision = SqlRouter.Decide(statement, context);
+            if (decision.IsRefused)
+            {
+                throw RheiException.Provider(
+                    $"{decision.Reason}. The DuckDB mirror belongs to the sync engine: writes and DDL go to SQLite. Remove the OLAP route or hint from this statement.");
+            }
+
+            if (statement.IsDdl)
+            {
+                schemaChange = true;
+                schemaTable ??= statement.TargetTable;
+            }
+
+            if (first is null || decision.Target == RheiRoute.Oltp && first.Value.Target == RheiRoute.Olap)
+            {
+                first = decision;
+            }
+        }
+
+        var chosen = first!.Value;
+        if (chosen.Target == RheiRoute.Oltp)
+        {
+            return new CommandPlan(RheiRoute.Oltp, chosen.Reason, chosen.Rule.ToString())
+            {
+                IsSchemaChange = schemaChange,
+                SchemaChangeTable = schemaTable,
+            };
+        }
+
+        var forced = chosen.Rule is RouteRule.Requested or RouteRule.Hint or RouteRule.DefaultRoute;
+        var translateOptions = new TranslateOptions
+        {
+            TemporalMirror = context.TemporalMode,
+            IsTemporalTable = replication is null ? null : replication.IsTemporal,
+        };
+        var olap = new List<OlapStatement>(statements.Count);
+        foreach (var statement in statements)
+        {
+            if (!SqlTranslator.TryTranslate(statement, translateOptions, out var translated, out var reason))
+            {
+                if (forced)
+                {
+                    // The caller asked for DuckDB: give it the text as written (DuckDB-only SQL lands here).
+                    olap.Add(Untranslated(statement));
+                    continue;
+                }
+
+                return new CommandPlan(RheiRoute.Oltp, $"not translatable to DuckDB faithfully: {reason}", "Untranslatable");
+            }
+
+            olap.Add(new OlapStatement(translated!.Sql, translated.Parameters.Select(ToOlapRef).ToArray()));
+        }
+
+        return new CommandPlan(RheiRoute.Olap, chosen.Reason, chosen.Rule.ToString())
+        {
+            OlapStatements = olap,
+            FallbackToOltp = !forced,
+        };
+    }
+
+    private static OlapStatement Untranslated(SqlStatement statement)
+        => new(statement.Text, statement.Parameters.Select(ToOlapRef).ToArray());
+
+    private static OlapParameterRef ToOlapRef(SqlParameterRef parameter) => parameter.Style switch
+    {
+        SqlParameterStyle.Anonymous or SqlParameterStyle.Numbered => new OlapParameterRef(null, parameter.Index),
+        _ => new OlapParameterRef(parameter.Name, parameter.Index),
+    };
+
+    private static RheiControlCommand? TryGetControl(SqlStatement statement)
+    {
+        if (statement.Kind != SqlStatementKind.Pragma)
+        {
+            return null;
+        }
+
+        // PRAGMA [schema.]name [= value | (value)]
+        var tokens = statement.Tokens.Where(t => !t.IsTrivia && t.Kind != SqlTokenKind.End).ToArray();
+        if (tokens.Length < 2)
+        {
+            return null;
+        }
+
+        var name = tokens[1].Unquote(statement.CommandText);
+        if (!name.StartsWith("rhei_", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        string? argument = null;
+        foreach (var token in tokens.Skip(2))
+        {
+            if (token.Kind == SqlTokenKind.String)
+            {
+                var text = token.Text(statement.CommandText);
+                argument = text[1..^1].Replace("''", "'", StringComparison.Ordinal);
+                break;
+            }
+
+            if (token.Kind is SqlTokenKind.Identifier or SqlTokenKind.QuotedIdentifier)
+            {
+                argument = token.Unquote(statement.CommandText);
+                break;
+            }
+        }
+
+        return new RheiControlCommand(name.ToLowerInvariant(), argument);
+    }
+}
