@@ -1,0 +1,110 @@
+namespace Rhei.Data.Sql;
+
+/// <summary>
+/// Decides which engine answers a statement. The rules are ordered so that correctness
+/// (availability, transactions, writes, replication state) always beats speed (shape).
+/// </summary>
+internal static class SqlRouter
+{
+    public static RouteDecision Decide(SqlStatement stmt, in RouteContext ctx)
+    {
+        ArgumentNullException.ThrowIfNull(stmt);
+        var sideEffects = !stmt.IsRead;
+
+        if (!ctx.OlapAvailable)
+        {
+            return new(RheiRoute.Oltp, "analytical mirror unavailable", RouteRule.OlapUnavailable);
+        }
+
+        if (ctx.InTransaction)
+        {
+            return new(RheiRoute.Oltp, "inside an explicit transaction", RouteRule.InTransaction);
+        }
+
+        // An explicit request beats a hint comment, which beats the data source default.
+        var (forced, rule, source) = ctx.Requested != RheiRoute.Auto ? (ctx.Requested, RouteRule.Requested, "requested on the command")
+            : stmt.Hint is { } hint && hint != RheiRoute.Auto ? (hint, RouteRule.Hint, "hint comment")
+            : (RheiRoute.Auto, RouteRule.DefaultRoute, "default route");
+
+        if (forced == RheiRoute.Olap && sideEffects)
+        {
+            return new(RheiRoute.Olap, $"{Describe(stmt)} cannot run on the analytical mirror ({source})", RouteRule.WriteToOlapRefused);
+        }
+
+        if (forced != RheiRoute.Auto)
+        {
+            return new(forced, source, rule);
+        }
+
+        if (sideEffects)
+        {
+            return new(RheiRoute.Oltp, Describe(stmt) + " runs on SQLite", RouteRule.SideEffects);
+        }
+
+        foreach (var table in stmt.Tables)
+        {
+            var name = table.QualifiedName;
+            if (ctx.IsReplicated is null || !ctx.IsReplicated(name))
+            {
+                return new(RheiRoute.Oltp, $"table '{name}' is not replicated", RouteRule.NotReplicated);
+            }
+
+            if (ctx.IsQuarantined is not null && ctx.IsQuarantined(name))
+            {
+                return new(RheiRoute.Oltp, $"table '{name}' is quarantined", RouteRule.Quarantined);
+            }
+        }
+
+        if (stmt.HasTemporalSyntax)
+        {
+            return new(RheiRoute.Olap, stmt.TemporalClauses.Count > 0 ? "FOR SYSTEM_TIME query" : "reads period columns", RouteRule.Temporal);
+        }
+
+        if (stmt.Has(SqlFeatures.DuckDbOnlySyntax))
+        {
+            return new(RheiRoute.Olap, "DuckDB-only syntax", RouteRule.DuckDbOnlySyntax);
+        }
+
+        if (ctx.DefaultRoute != RheiRoute.Auto)
+        {
+            return new(ctx.DefaultRoute, "default route", RouteRule.DefaultRoute);
+        }
+
+        if (stmt.Tables.Count == 0)
+        {
+            // Constant selects and table functions: nothing to gain from the mirror.
+            return new(RheiRoute.Oltp, "reads no replicated table", RouteRule.NoTables);
+        }
+
+        if ((stmt.Features & SqlFeatures.Analytical) != 0)
+        {
+            return new(RheiRoute.Olap, DescribeShape(stmt.Features) + " over replicated tables", RouteRule.Analytical);
+        }
+
+        return new(RheiRoute.Oltp, stmt.Lookup switch
+        {
+            SqlLookupKind.Point => "point lookup",
+            SqlLookupKind.Range => "range lookup",
+            _ => "plain select",
+        }, RouteRule.Lookup);
+    }
+
+    private static string Describe(SqlStatement stmt) => stmt.IsWrite ? "write" : stmt.IsDdl ? "DDL" : stmt.Kind switch
+    {
+        SqlStatementKind.Pragma => "PRAGMA",
+        SqlStatementKind.Begin or SqlStatementKind.Commit or SqlStatementKind.Rollback or SqlStatementKind.Savepoint or SqlStatementKind.Release => "transaction control",
+        _ => stmt.Kind.ToString().ToUpperInvariant() + " statement",
+    };
+
+    /// <summary>Names the most telling feature first: the one a reader would recognise in the query.</summary>
+    private static string DescribeShape(SqlFeatures f)
+        => (f & SqlFeatures.Window) != 0 ? "window function"
+            : (f & SqlFeatures.Aggregate) != 0 ? "aggregate"
+            : (f & SqlFeatures.GroupBy) != 0 ? "GROUP BY"
+            : (f & SqlFeatures.Having) != 0 ? "HAVING"
+            : (f & SqlFeatures.Join) != 0 ? "join"
+            : (f & SqlFeatures.SetOperation) != 0 ? "set operation"
+            : (f & SqlFeatures.Cte) != 0 ? "common table expression"
+            : (f & SqlFeatures.Distinct) != 0 ? "DISTINCT"
+            : "subquery";
+}
