@@ -1,0 +1,214 @@
+using Rhei.Data.Olap.Native;
+
+namespace Rhei.Data.Olap;
+
+/// <summary>
+/// One DuckDB connection (<c>duckdb_connection</c>). Used by one thread at a time; only
+/// <see cref="Interrupt"/> may be called from another thread. Every call blocks until DuckDB returns.
+/// </summary>
+internal sealed class DuckDbSession : IDisposable
+{
+    private readonly DuckDbConnectionHandle _handle;
+
+    internal DuckDbSession(DuckDbConnectionHandle handle) => _handle = handle;
+
+    internal DuckDbConnectionHandle Handle
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+            return _handle;
+        }
+    }
+
+    /// <summary>Runs every statement in <paramref name="sql"/> and discards the results.</summary>
+    /// <remarks>Stops at the first failing statement; in autocommit mode the earlier ones stay committed.</remarks>
+    public void Execute(string sql)
+    {
+        ArgumentNullException.ThrowIfNull(sql);
+        using var result = new DuckDbResultHandle();
+        DuckDbErrors.ThrowIfFailed(NativeMethods.Query.Execute(Handle, sql, result), result);
+    }
+
+    /// <summary>
+    /// Runs every statement in <paramref name="sql"/>, handing the positional <paramref name="args"/> out to
+    /// the statements in order, and returns the rows changed by the last statement.
+    /// </summary>
+    public long ExecuteNonQuery(string sql, IReadOnlyList<object?>? args = null)
+    {
+        IReadOnlyList<DuckDbPreparedStatement> statements = PrepareAll(sql);
+        try
+        {
+            int needed = 0;
+            foreach (DuckDbPreparedStatement statement in statements)
+            {
+                needed += statement.ParameterCount;
+            }
+
+            int supplied = args?.Count ?? 0;
+            if (needed != supplied)
+            {
+                throw new ArgumentException(
+                    $"The SQL has {needed} parameter(s) but {supplied} argument(s) were supplied. Pass one argument per parameter, in order.",
+                    nameof(args));
+            }
+
+            long rowsChanged = 0;
+            int next = 0;
+            foreach (DuckDbPreparedStatement statement in statements)
+            {
+                for (int i = 1; i <= statement.ParameterCount; i++)
+                {
+                    statement.Bind(i, args![next++]);
+                }
+
+                rowsChanged = statement.ExecuteNonQuery();
+            }
+
+            return rowsChanged;
+        }
+        finally
+        {
+            foreach (DuckDbPreparedStatement statement in statements)
+            {
+                statement.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Runs one statement with positional arguments bound to parameters 1..n and returns its rows.</summary>
+    public DuckDbResultReader Query(string sql, IReadOnlyList<object?>? args = null)
+    {
+        using DuckDbPreparedStatement statement = Prepare(sql);
+        int supplied = args?.Count ?? 0;
+        if (statement.ParameterCount != supplied)
+        {
+            throw new ArgumentException(
+                $"The SQL has {statement.ParameterCount} parameter(s) but {supplied} argument(s) were supplied. Pass one argument per parameter, in order.",
+                nameof(args));
+        }
+
+        for (int i = 0; i < supplied; i++)
+        {
+            statement.Bind(i + 1, args![i]);
+        }
+
+        // A materialised result does not depend on the statement, which can go now.
+        return statement.Execute();
+    }
+
+    /// <summary>Prepares a single statement.</summary>
+    public DuckDbPreparedStatement Prepare(string sql)
+    {
+        ArgumentNullException.ThrowIfNull(sql);
+        DuckDbState state = NativeMethods.Prepared.Prepare(Handle, sql, out DuckDbPreparedStatementHandle statement);
+        try
+        {
+            DuckDbErrors.ThrowIfFailed(state, statement);
+        }
+        catch
+        {
+            statement.Dispose();
+            throw;
+        }
+
+        return new DuckDbPreparedStatement(statement);
+    }
+
+    /// <summary>Splits <paramref name="sql"/> into statements and prepares each; empty SQL gives an empty list.</summary>
+    public IReadOnlyList<DuckDbPreparedStatement> PrepareAll(string sql)
+    {
+        ArgumentNullException.ThrowIfNull(sql);
+        DuckDbConnectionHandle connection = Handle;
+        ulong count = NativeMethods.Extract.ExtractStatements(connection, sql, out DuckDbExtractedStatementsHandle extracted);
+        using (extracted)
+        {
+            if (count == 0)
+            {
+                string? error = NativeMethods.Extract.ExtractStatementsError(extracted);
+                if (error is not null)
+                {
+                    DuckDbErrors.Throw(error, errorType: null);
+                }
+
+                return Array.Empty<DuckDbPreparedStatement>();
+            }
+
+            var statements = new List<DuckDbPreparedStatement>((int)count);
+            try
+            {
+                for (ulong i = 0; i < count; i++)
+                {
+                    DuckDbState state = NativeMethods.Extract.PrepareExtractedStatement(connection, extracted, i, out DuckDbPreparedStatementHandle statement);
+                    try
+                    {
+                        DuckDbErrors.ThrowIfFailed(state, statement);
+                    }
+                    catch
+                    {
+                        statement.Dispose();
+                        throw;
+                    }
+
+                    statements.Add(new DuckDbPreparedStatement(statement));
+                }
+            }
+            catch
+            {
+                foreach (DuckDbPreparedStatement statement in statements)
+                {
+                    statement.Dispose();
+                }
+
+                throw;
+            }
+
+            return statements;
+        }
+    }
+
+    /// <summary>Creates an appender for <paramref name="table"/>; rows become visible after Flush or Close.</summary>
+    public DuckDbAppender CreateAppender(string table, string? schema = null)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        DuckDbState state = NativeMethods.Appender.CreateExt(Handle, catalog: null, schema, table, out DuckDbAppenderHandle appender);
+        if (state != DuckDbState.Success)
+        {
+            // The handle is allocated even when creation fails, and the error (e.g. CATALOG) is on it.
+            using (appender)
+            {
+                DuckDbErrors.ThrowForAppender(appender);
+            }
+        }
+
+        return new DuckDbAppender(appender);
+    }
+
+    /// <summary>
+    /// Cancels the statement running on this session from any thread; it fails with
+    /// <see cref="OperationCanceledException"/> and the session stays usable. Does nothing once disposed, so a
+    /// cancellation callback racing with disposal is harmless.
+    /// </summary>
+    public void Interrupt()
+    {
+        bool added = false;
+        try
+        {
+            // AddRef keeps the connection alive for the duration of the call if Dispose runs concurrently.
+            _handle.DangerousAddRef(ref added);
+            NativeMethods.Startup.Interrupt(_handle);
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+        finally
+        {
+            if (added)
+            {
+                _handle.DangerousRelease();
+            }
+        }
+    }
+
+    public void Dispose() => _handle.Dispose();
+}
