@@ -1,0 +1,22 @@
+namespace Rhei.Data.Oltp;
+
+/// <summary>Events read from the change log in one snapshot: the range, and the changes per table.</summary>
+internal sealed class ChangeBatch
+{
+    public ChangeBatch(long fromExclusive) => FromExclusive = fromExclusive;
+
+    public long FromExclusive { get; }
+
+    /// <summary>The last sequence number read; equal to <see cref="FromExclusive"/> when nothing was.</summary>
+    public long ToInclusive { get; set; }
+
+    public int EventCount { get; set; }
+
+    public Dictionary<string, TableChanges> Tables { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Tables whose events were seen but which this engine does not know (registered elsewhere, or dropped).</summary>
+    public HashSet<string> UnknownTables { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The registry version stored in the file at the snapshot.</summary>
+    public long RegistryVersion { get; set; }
+}

@@ -1,0 +1,65 @@
+using Microsoft.Data.Sqlite;
+using Rhei.Data.Schema;
+
+namespace Rhei.Data.Oltp;
+
+/// <summary>The bookkeeping tables the engine keeps in the SQLite file.</summary>
+internal static class ReplicationTables
+{
+    public const string CdcLog = "_rhei_cdc_log";
+    public const string Consumers = "_rhei_consumers";
+    public const string Meta = "_rhei_meta";
+
+    /// <summary>The log's key columns k0…k7, one per primary key column.</summary>
+    public static readonly string[] KeyColumns = Enumerable.Range(0, TableSchema.MaxKeyColumns).Select(i => "k" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+
+    public static void Create(SqliteConnection connection)
+    {
+        using var transaction = connection.BeginTransaction();
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+
+        // AUTOINCREMENT: sequence numbers never go back, even after a prune empties the log
+        // (a plain rowid would restart at 1 and the watermark would skip the new events).
+        // The key columns have no type so they keep each key value exactly, blobs included.
+        command.CommandText = $"""
+            CREATE TABLE IF NOT EXISTS {CdcLog} (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                tbl TEXT NOT NULL,
+                op TEXT NOT NULL,
+                {string.Join(", ", KeyColumns)},
+                ts INTEGER,
+                img TEXT);
+            CREATE TABLE IF NOT EXISTS {Consumers} (
+                id TEXT PRIMARY KEY,
+                watermark INTEGER NOT NULL,
+                heartbeat INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS {SchemaRegistry.TableName} (
+                tbl TEXT PRIMARY KEY COLLATE NOCASE,
+                schema_json TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS {Meta} (
+                key TEXT PRIMARY KEY,
+                value INTEGER NOT NULL);
+            """;
+        command.ExecuteNonQuery();
+        transaction.Commit();
+    }
+
+    /// <summary>Highest sequence number ever handed out (survives pruning), 0 when none.</summary>
+    public static long MaxSequence(SqliteConnection connection, SqliteTransaction? transaction = null)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        // sqlite_sequence keeps the high-water mark after the log is pruned empty.
+        command.CommandText = "SELECT max(coalesce((SELECT max(seq) FROM " + CdcLog + "), 0), coalesce((SELECT seq FROM sqlite_sequence WHERE name = '" + CdcLog + "'), 0))";
+        return command.ExecuteScalar() is long v ? v : 0;
+    }
+
+    public static long ReadMeta(SqliteConnection connection, string key)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT value FROM " + Meta + " WHERE key = $key";
+        command.Parameters.AddWithValue("$key", key);
+        return command.ExecuteScalar() is long v ? v : 0;
+    }
+}
