@@ -34,45 +34,45 @@ internal sealed class DuckDbSession : IDisposable
     /// Runs every statement in <paramref name="sql"/>, handing the positional <paramref name="args"/> out to
     /// the statements in order, and returns the rows changed by the last statement.
     /// </summary>
+    /// <remarks>
+    /// Each statement is prepared just before it runs, so a later statement may use a table an earlier one
+    /// created. An argument count that does not match is therefore found only when the statements run out of
+    /// arguments, or after the last one; statements already run stay committed in autocommit mode.
+    /// </remarks>
     public long ExecuteNonQuery(string sql, IReadOnlyList<object?>? args = null)
     {
-        IReadOnlyList<DuckDbPreparedStatement> statements = PrepareAll(sql);
-        try
+        ArgumentNullException.ThrowIfNull(sql);
+        DuckDbConnectionHandle connection = Handle;
+        int supplied = args?.Count ?? 0;
+        ulong count = NativeMethods.Extract.ExtractStatements(connection, sql, out DuckDbExtractedStatementsHandle extracted);
+        using (extracted)
         {
-            int needed = 0;
-            foreach (DuckDbPreparedStatement statement in statements)
-            {
-                needed += statement.ParameterCount;
-            }
-
-            int supplied = args?.Count ?? 0;
-            if (needed != supplied)
-            {
-                throw new ArgumentException(
-                    $"The SQL has {needed} parameter(s) but {supplied} argument(s) were supplied. Pass one argument per parameter, in order.",
-                    nameof(args));
-            }
+            ThrowIfExtractFailed(count, extracted);
 
             long rowsChanged = 0;
             int next = 0;
-            foreach (DuckDbPreparedStatement statement in statements)
+            for (ulong i = 0; i < count; i++)
             {
-                for (int i = 1; i <= statement.ParameterCount; i++)
+                using DuckDbPreparedStatement statement = PrepareExtracted(connection, extracted, i);
+                if (next + statement.ParameterCount > supplied)
                 {
-                    statement.Bind(i, args![next++]);
+                    throw ArgumentCountMismatch(supplied, "more");
+                }
+
+                for (int p = 1; p <= statement.ParameterCount; p++)
+                {
+                    statement.Bind(p, args![next++]);
                 }
 
                 rowsChanged = statement.ExecuteNonQuery();
             }
 
-            return rowsChanged;
-        }
-        finally
-        {
-            foreach (DuckDbPreparedStatement statement in statements)
+            if (next != supplied)
             {
-                statement.Dispose();
+                throw ArgumentCountMismatch(supplied, "fewer");
             }
+
+            return rowsChanged;
         }
     }
 
@@ -116,6 +116,10 @@ internal sealed class DuckDbSession : IDisposable
     }
 
     /// <summary>Splits <paramref name="sql"/> into statements and prepares each; empty SQL gives an empty list.</summary>
+    /// <remarks>
+    /// All statements are prepared before any runs, so one that needs a table created by an earlier statement
+    /// fails here; <see cref="ExecuteNonQuery"/> prepares each statement just before running it.
+    /// </remarks>
     public IReadOnlyList<DuckDbPreparedStatement> PrepareAll(string sql)
     {
         ArgumentNullException.ThrowIfNull(sql);
@@ -123,34 +127,13 @@ internal sealed class DuckDbSession : IDisposable
         ulong count = NativeMethods.Extract.ExtractStatements(connection, sql, out DuckDbExtractedStatementsHandle extracted);
         using (extracted)
         {
-            if (count == 0)
-            {
-                string? error = NativeMethods.Extract.ExtractStatementsError(extracted);
-                if (error is not null)
-                {
-                    DuckDbErrors.Throw(error, errorType: null);
-                }
-
-                return Array.Empty<DuckDbPreparedStatement>();
-            }
-
+            ThrowIfExtractFailed(count, extracted);
             var statements = new List<DuckDbPreparedStatement>((int)count);
             try
             {
                 for (ulong i = 0; i < count; i++)
                 {
-                    DuckDbState state = NativeMethods.Extract.PrepareExtractedStatement(connection, extracted, i, out DuckDbPreparedStatementHandle statement);
-                    try
-                    {
-                        DuckDbErrors.ThrowIfFailed(state, statement);
-                    }
-                    catch
-                    {
-                        statement.Dispose();
-                        throw;
-                    }
-
-                    statements.Add(new DuckDbPreparedStatement(statement));
+                    statements.Add(PrepareExtracted(connection, extracted, i));
                 }
             }
             catch
@@ -211,4 +194,32 @@ internal sealed class DuckDbSession : IDisposable
     }
 
     public void Dispose() => _handle.Dispose();
+
+    private static void ThrowIfExtractFailed(ulong count, DuckDbExtractedStatementsHandle extracted)
+    {
+        // Zero statements is either a parse error (with a message) or an empty string (without).
+        if (count == 0 && NativeMethods.Extract.ExtractStatementsError(extracted) is string error)
+        {
+            DuckDbErrors.Throw(error, errorType: null);
+        }
+    }
+
+    private static DuckDbPreparedStatement PrepareExtracted(DuckDbConnectionHandle connection, DuckDbExtractedStatementsHandle extracted, ulong index)
+    {
+        DuckDbState state = NativeMethods.Extract.PrepareExtractedStatement(connection, extracted, index, out DuckDbPreparedStatementHandle statement);
+        try
+        {
+            DuckDbErrors.ThrowIfFailed(state, statement);
+        }
+        catch
+        {
+            statement.Dispose();
+            throw;
+        }
+
+        return new DuckDbPreparedStatement(statement);
+    }
+
+    private static ArgumentException ArgumentCountMismatch(int supplied, string comparison)
+        => new($"The SQL has {comparison} parameters than the {supplied} argument(s) supplied. Pass one argument per parameter, in order.", "args");
 }

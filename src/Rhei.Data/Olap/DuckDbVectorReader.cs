@@ -183,14 +183,15 @@ internal sealed unsafe class DuckDbVectorReader
             case DuckDbTypeId.UInteger:
                 return GetInt64(row);
             case DuckDbTypeId.UBigInt:
+                // Boxed per branch: a plain conditional would widen the long to double.
                 ulong unsigned = ((ulong*)_data)[row];
-                return unsigned <= long.MaxValue ? (long)unsigned : (double)unsigned;
+                return unsigned <= long.MaxValue ? (object)(long)unsigned : (double)unsigned;
             case DuckDbTypeId.HugeInt:
                 Int128 huge = ReadInt128(row);
-                return huge >= long.MinValue && huge <= long.MaxValue ? (long)huge : (double)huge;
+                return huge >= long.MinValue && huge <= long.MaxValue ? (object)(long)huge : (double)huge;
             case DuckDbTypeId.UHugeInt:
                 UInt128 uhuge = ReadUInt128(row);
-                return uhuge <= long.MaxValue ? (long)uhuge : (double)uhuge;
+                return uhuge <= long.MaxValue ? (object)(long)uhuge : (double)uhuge;
             case DuckDbTypeId.Float:
             case DuckDbTypeId.Double:
             case DuckDbTypeId.Decimal:
