@@ -15,6 +15,9 @@ internal sealed record CommandPlan(RheiRoute Target, string Reason, string Rule)
     /// <summary>The table the DDL touches, when a single one is known.</summary>
     public string? SchemaChangeTable { get; init; }
 
+    /// <summary>The text SQLite runs when it differs from the command text (bare <c>?</c> numbered).</summary>
+    public string? OltpText { get; init; }
+
     /// <summary>A <c>PRAGMA rhei_*</c> control command, answered by the provider itself.</summary>
     public RheiControlCommand? Control { get; init; }
 

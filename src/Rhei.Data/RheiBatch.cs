@@ -63,6 +63,13 @@ public sealed class RheiBatch : DbBatch
     }
 
     /// <inheritdoc />
+    public override Task PrepareAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
     public override int ExecuteNonQuery() => ExecuteNonQueryAsync().GetAwaiter().GetResult();
 
     /// <inheritdoc />
@@ -139,7 +146,7 @@ public sealed class RheiBatch : DbBatch
             try
             {
                 var total = 0;
-                foreach (var batchCommand in BatchCommands)
+                foreach (var batchCommand in (IEnumerable<RheiBatchCommand>)BatchCommands)
                 {
                     using var command = new RheiCommand(batchCommand.CommandText, connection, transaction)
                     {

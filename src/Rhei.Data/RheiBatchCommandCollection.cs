@@ -48,7 +48,7 @@ public sealed class RheiBatchCommandCollection : DbBatchCommandCollection, IEnum
     }
 
     /// <inheritdoc />
-    public new IEnumerator<RheiBatchCommand> GetEnumerator() => _commands.GetEnumerator();
+    public override IEnumerator<DbBatchCommand> GetEnumerator() => _commands.GetEnumerator();
 
     /// <inheritdoc />
     IEnumerator<RheiBatchCommand> IEnumerable<RheiBatchCommand>.GetEnumerator() => _commands.GetEnumerator();

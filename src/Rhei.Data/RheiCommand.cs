@@ -309,8 +309,9 @@ public sealed class RheiCommand : DbCommand
             }
             finally
             {
+                // The reader still uses the SQLite command; it goes when the connection closes with the reader.
                 _connection = null;
-                ResetPrepared();
+                _sqliteCommand = null;
             }
         }
         catch
@@ -325,11 +326,12 @@ public sealed class RheiCommand : DbCommand
     {
         var sqlite = connection.RequireOpen(nameof(ExecuteReader));
         var command = _sqliteCommand;
-        if (command is null || !ReferenceEquals(command.Connection, sqlite))
+        var text = plan.OltpText ?? _commandText;
+        if (command is null || !ReferenceEquals(command.Connection, sqlite) || !string.Equals(command.CommandText, text, StringComparison.Ordinal))
         {
             command?.Dispose();
             command = sqlite.CreateCommand();
-            command.CommandText = _commandText;
+            command.CommandText = text;
             _sqliteCommand = command;
         }
 
@@ -382,7 +384,7 @@ public sealed class RheiCommand : DbCommand
             var same = true;
             for (var i = 0; i < items.Count && same; i++)
             {
-                same = string.Equals(parameters[i].ParameterName, items[i].ParameterName, StringComparison.Ordinal);
+                same = string.Equals(parameters[i].ParameterName, SqliteName(items[i], i), StringComparison.Ordinal);
             }
 
             if (same)
@@ -406,11 +408,15 @@ public sealed class RheiCommand : DbCommand
         }
 
         parameters.Clear();
-        foreach (var parameter in items)
+        for (var i = 0; i < items.Count; i++)
         {
-            parameters.Add(parameter.ToSqliteParameter(parameter.ParameterName));
+            parameters.Add(items[i].ToSqliteParameter(SqliteName(items[i], i)));
         }
     }
+
+    // An unnamed parameter binds by position: SQLite names the i-th placeholder "?i".
+    private static string SqliteName(RheiParameter parameter, int index)
+        => parameter.ParameterName.Length > 0 ? parameter.ParameterName : "?" + (index + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private async Task<RheiDataReader> ExecuteOlapAsync(
         RheiConnection connection, CommandPlan plan, CommandBehavior behavior, CancellationToken cancellationToken)
@@ -457,7 +463,7 @@ public sealed class RheiCommand : DbCommand
 
     internal static RheiException WrapDuckDb(DuckDbException ex, string translatedSql)
     {
-        var wrapped = new RheiException($"{ex.Message} (engine: DuckDB)", RheiException.DuckDbEngineName, ex.ErrorType, ex);
+        var wrapped = new RheiException($"{ex.Message} (engine: DuckDB)", RheiException.DuckDbEngineName, ex.DuckDbErrorType ?? 0, ex);
         wrapped.Data["TranslatedSql"] = translatedSql;
         return wrapped;
     }

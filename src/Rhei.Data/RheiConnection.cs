@@ -3,6 +3,7 @@ using System.Data.Common;
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.Data.Sqlite;
 using Rhei.Data.Olap;
+using Rhei.Data.Olap.Native;
 
 namespace Rhei.Data;
 
@@ -134,11 +135,17 @@ public sealed partial class RheiConnection : DbConnection
         }
 
         var options = _options ?? throw new InvalidOperationException("The ConnectionString property has not been initialized.");
-        _dataSource ??= RheiDataSource.GetShared(options);
+        if (!_boundToDataSource)
+        {
+            // Look the shared data source up each time: ClearPool may have retired the one used before.
+            _dataSource = RheiDataSource.GetShared(options);
+        }
+
+        var dataSource = _dataSource!;
 
         try
         {
-            var engineTask = _dataSource.GetEngineAsync(cancellationToken);
+            var engineTask = dataSource.GetEngineAsync(cancellationToken);
             _engine = async ? await engineTask.ConfigureAwait(false) : engineTask.GetAwaiter().GetResult();
 
             _sqlite = new SqliteConnection(options.SqliteConnectionString);
@@ -363,5 +370,16 @@ public sealed partial class RheiConnection : DbConnection
         }
     }
 
-    private static string DuckDbVersion() => DuckDbDatabase.LibraryVersion;
+    private static string DuckDbVersion()
+    {
+        try
+        {
+            DuckDbLibrary.EnsureLoaded();
+            return Olap.Native.NativeMethods.Startup.LibraryVersion() ?? "unknown";
+        }
+        catch (DllNotFoundException)
+        {
+            return "not loaded";
+        }
+    }
 }

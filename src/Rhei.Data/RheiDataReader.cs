@@ -29,6 +29,7 @@ public sealed class RheiDataReader : DbDataReader
     private int _statementIndex = -1;
     private DuckDbResultReader? _result;
     private bool _hasRow;
+    private bool _peeked;
 
     private bool _closed;
 
@@ -63,7 +64,27 @@ public sealed class RheiDataReader : DbDataReader
     public override int FieldCount => _sqlite is not null ? Sqlite(s => s.FieldCount) : Olap().FieldCount;
 
     /// <inheritdoc />
-    public override bool HasRows => _sqlite is not null ? Sqlite(s => s.HasRows) : _hasRow || (_result?.HasRows ?? false);
+    public override bool HasRows => _sqlite is not null ? Sqlite(s => s.HasRows) : PeekOlapRow();
+
+    // DuckDB has no "has rows" question: read the first row early and hand it to the next Read.
+    private bool PeekOlapRow()
+    {
+        if (_hasRow || _peeked)
+        {
+            return _hasRow || _peeked && _peekedRow;
+        }
+
+        if (_result is null)
+        {
+            return false;
+        }
+
+        _peekedRow = OlapCall(r => r.Read());
+        _peeked = true;
+        return _peekedRow;
+    }
+
+    private bool _peekedRow;
 
     /// <inheritdoc />
     public override bool IsClosed => _closed;
@@ -91,6 +112,13 @@ public sealed class RheiDataReader : DbDataReader
         if (_sqlite is not null)
         {
             return Sqlite(s => s.Read());
+        }
+
+        if (_peeked)
+        {
+            _peeked = false;
+            _hasRow = _peekedRow;
+            return _hasRow;
         }
 
         _hasRow = _result is not null && OlapCall(r => r.Read());
@@ -131,6 +159,7 @@ public sealed class RheiDataReader : DbDataReader
         _result?.Dispose();
         _result = null;
         _hasRow = false;
+        _peeked = false;
         if (++_statementIndex >= _statements!.Count)
         {
             return false;

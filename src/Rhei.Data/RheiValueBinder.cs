@@ -15,7 +15,7 @@ internal static class RheiValueBinder
     {
         var stored = value switch
         {
-            null or DBNull => null,
+            null or DBNull => (object?)null,
             string s => size > 0 && s.Length > size ? s[..size] : s,
             long l => l,
             int i => (long)i,

@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Text;
+
 namespace Rhei.Data.Sql;
 
 /// <summary>
@@ -65,6 +68,7 @@ internal static class CommandPlanner
             {
                 IsSchemaChange = schemaChange,
                 SchemaChangeTable = schemaTable,
+                OltpText = NumberAnonymousParameters(analysis),
             };
         }
 
@@ -86,7 +90,10 @@ internal static class CommandPlanner
                     continue;
                 }
 
-                return new CommandPlan(RheiRoute.Oltp, $"not translatable to DuckDB faithfully: {reason}", "Untranslatable");
+                return new CommandPlan(RheiRoute.Oltp, $"not translatable to DuckDB faithfully: {reason}", "Untranslatable")
+                {
+                    OltpText = NumberAnonymousParameters(analysis),
+                };
             }
 
             olap.Add(new OlapStatement(translated!.Sql, translated.Parameters.Select(ToOlapRef).ToArray()));
@@ -96,7 +103,35 @@ internal static class CommandPlanner
         {
             OlapStatements = olap,
             FallbackToOltp = !forced,
+            OltpText = NumberAnonymousParameters(analysis),
         };
+    }
+
+    /// <summary>
+    /// Microsoft.Data.Sqlite binds by name, and a bare <c>?</c> has none: give each one the number SQLite
+    /// gives it (<c>?NNN</c>) so that unnamed parameters bind by position. Null when there is nothing to do.
+    /// </summary>
+    private static string? NumberAnonymousParameters(SqlCommandAnalysis analysis)
+    {
+        StringBuilder? text = null;
+        var copied = 0;
+        var source = analysis.CommandText;
+        foreach (var statement in analysis.Statements)
+        {
+            foreach (var parameter in statement.Parameters)
+            {
+                if (parameter.Style != SqlParameterStyle.Anonymous)
+                {
+                    continue;
+                }
+
+                text ??= new StringBuilder(source.Length + 16);
+                text.Append(source, copied, parameter.Position - copied).Append('?').Append(parameter.Index.ToString(CultureInfo.InvariantCulture));
+                copied = parameter.Position + 1;
+            }
+        }
+
+        return text?.Append(source, copied, source.Length - copied).ToString();
     }
 
     private static OlapStatement Untranslated(SqlStatement statement)
@@ -104,7 +139,7 @@ internal static class CommandPlanner
 
     private static OlapParameterRef ToOlapRef(SqlParameterRef parameter) => parameter.Style switch
     {
-        SqlParameterStyle.Anonymous or SqlParameterStyle.Numbered => new OlapParameterRef(null, parameter.Index),
+        SqlParameterStyle.Anonymous or SqlParameterStyle.Numbered => new OlapParameterRef(null, parameter.Index - 1),
         _ => new OlapParameterRef(parameter.Name, parameter.Index),
     };
 
