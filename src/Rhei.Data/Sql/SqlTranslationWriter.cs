@@ -206,11 +206,16 @@ internal sealed class SqlTranslationWriter
         var op = Raw(i);
         switch (op)
         {
-            case "==":
+            case "==" when !IsNumberVersusText(i):
                 sb.Append('=');
                 break;
+            case "==":
+                throw Refuse($"comparison of a number with a text literal ({Raw(i - 1)} {op} {Raw(i + 1)})");
             case "->" or "->>":
                 throw Refuse($"JSON operator {op} returns different types in DuckDB");
+            case "=" or "<>" or "!=" or "<" or ">" or "<=" or ">=" when IsNumberVersusText(i):
+                // SQLite orders every number before every text when neither side has affinity; DuckDB casts the text.
+                throw Refuse($"comparison of a number with a text literal ({Raw(i - 1)} {op} {Raw(i + 1)})");
             case "%" when IsRealLiteral(i - 1) || IsRealLiteral(i + 1):
                 throw Refuse("% on REAL values truncates to integers in SQLite");
             default:
@@ -220,6 +225,10 @@ internal sealed class SqlTranslationWriter
 
         return i;
     }
+
+    private bool IsNumberVersusText(int i)
+        => IsKind(i - 1, SqlTokenKind.Number) && IsKind(i + 1, SqlTokenKind.String)
+           || IsKind(i - 1, SqlTokenKind.String) && IsKind(i + 1, SqlTokenKind.Number);
 
     private bool IsRealLiteral(int i) => IsKind(i, SqlTokenKind.Number) && Raw(i).AsSpan().IndexOfAny('.', 'e', 'E') >= 0 && !Raw(i).StartsWith("0x", StringComparison.OrdinalIgnoreCase);
 

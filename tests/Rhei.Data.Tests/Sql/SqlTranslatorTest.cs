@@ -32,6 +32,8 @@ public class SqlTranslatorTest
     [InlineData("SELECT a FROM t WHERE a ISNULL OR b NOTNULL", "SELECT a FROM t WHERE a IS NULL OR b IS NOT NULL")]
     [InlineData("SELECT a FROM t WHERE a GLOB 'A*' AND glob('b?', b)", "SELECT a FROM t WHERE a GLOB 'A*' AND (b GLOB 'b?')")]
     [InlineData("SELECT a FROM t ORDER BY a COLLATE BINARY", "SELECT a FROM t ORDER BY a")]
+    [InlineData("/*+ rhei:olap */ SELECT count(*)\n  FROM t -- tag\n WHERE a = 'x'", "SELECT count(*) FROM t WHERE a = 'x'")]
+    [InlineData("SELECT a::INTEGER, * EXCLUDE (b) FROM t QUALIFY row_number() OVER () = 1", "SELECT a::INTEGER, * EXCLUDE (b) FROM t QUALIFY row_number() OVER () = 1")]
     public void TryTranslate_rewrites_syntax(string sql, string expected) => Assert.Equal(expected, Translate(sql));
 
     [Fact]
@@ -114,6 +116,8 @@ public class SqlTranslatorTest
     [InlineData("SELECT 7.5 % 2", "% on REAL values truncates to integers in SQLite")]
     [InlineData("SELECT group_concat(a ORDER BY b) FROM t", "ORDER BY inside group_concat()")]
     [InlineData("INSERT INTO t VALUES (1)", "only reads are translated, not Insert")]
+    [InlineData("SELECT 1 = '1'", "comparison of a number with a text literal (1 = '1')")]
+    [InlineData("SELECT * FROM t WHERE '10' > 9", "comparison of a number with a text literal ('10' > 9)")]
     public void TryTranslate_refuses_with_reason(string sql, string reason) => Assert.Equal(reason, Refusal(sql));
 
     [Theory]
