@@ -428,11 +428,11 @@ internal sealed class SqlTranslationWriter
 
             if (IsPunct(k, '('))
             {
-                k = _match[k] + 1;
+                k = _match[k] < 0 ? throw Refuse("unbalanced parentheses") : _match[k] + 1;
             }
             else if (IsKind(k, SqlTokenKind.Identifier) || IsKind(k, SqlTokenKind.Keyword) && IsCall(k))
             {
-                k = IsPunct(k + 1, '(') ? _match[k + 1] + 1 : k + 1;
+                k = !IsPunct(k + 1, '(') ? k + 1 : _match[k + 1] < 0 ? throw Refuse("unbalanced parentheses") : _match[k + 1] + 1;
                 while (IsPunct(k, '.') && k + 1 < to)
                 {
                     k += 2;
@@ -473,7 +473,7 @@ internal sealed class SqlTranslationWriter
         {
             if (IsPunct(end, '('))
             {
-                end = _match[end];
+                end = _match[end] < 0 ? to - 1 : _match[end];
             }
             else if (IsPunct(end, ',') && comma < 0)
             {
