@@ -17,6 +17,9 @@ internal sealed class ReplicationHarness : IAsyncDisposable
         DbPath = Path.Combine(Directory, "test.db");
     }
 
+    /// <summary>Stands for Replicate=All (null in <see cref="RheiOptions.ReplicatedTables"/>).</summary>
+    public static readonly IReadOnlySet<string> AllTables = new HashSet<string> { "*" };
+
     public string Directory { get; }
 
     public string DbPath { get; }
@@ -42,7 +45,7 @@ internal sealed class ReplicationHarness : IAsyncDisposable
             SqliteConnectionString = sqlite,
             DataSource = DbPath,
             OlapPath = durable ? Path.Combine(Directory, "mirror.duckdb") : null,
-            ReplicatedTables = replicate ?? new HashSet<string>(),
+            ReplicatedTables = ReferenceEquals(replicate, AllTables) ? null : replicate ?? new HashSet<string>(),
             SyncMode = mode,
             SyncInterval = TimeSpan.Zero,
             SyncBatchSize = batchSize,
