@@ -426,7 +426,9 @@ public sealed class RheiCommand : DbCommand
                         target.DbType = source.DbType;
                     }
 
-                    target.Size = source.Size;
+                    // Size 0 means "not set" on a RheiParameter but "truncate to nothing" once set on a SqliteParameter:
+                    // a reused parameter must bind the whole value (-1), as a fresh one does.
+                    target.Size = source.Size != 0 ? source.Size : -1;
                 }
 
                 return;
