@@ -120,16 +120,23 @@ internal static class CommandPlanner
         var source = analysis.CommandText;
         foreach (var statement in analysis.Statements)
         {
-            foreach (var parameter in statement.Parameters)
+            var anonymous = statement.Parameters.Where(p => p.Style == SqlParameterStyle.Anonymous).OrderBy(p => p.Position).ToList();
+            if (anonymous.Count == 0)
             {
-                if (parameter.Style != SqlParameterStyle.Anonymous)
+                continue;
+            }
+
+            var next = 0;
+            foreach (var token in statement.Tokens)
+            {
+                if (token.Kind != SqlTokenKind.Parameter || token.Length != 1 || next >= anonymous.Count)
                 {
                     continue;
                 }
 
                 text ??= new StringBuilder(source.Length + 16);
-                text.Append(source, copied, parameter.Position - copied).Append('?').Append(parameter.Index.ToString(CultureInfo.InvariantCulture));
-                copied = parameter.Position + 1;
+                text.Append(source, copied, token.Start - copied).Append('?').Append(anonymous[next++].Index.ToString(CultureInfo.InvariantCulture));
+                copied = token.End;
             }
         }
 

@@ -65,9 +65,8 @@ public class RheiCommandTest
     {
         await using var db = CreateWithItems();
         using var connection = db.Open();
-        using var command = new RheiCommand("SELECT name FROM items WHERE id = ? OR id = ?3 ORDER BY id", connection) { Route = route };
+        using var command = new RheiCommand("SELECT name FROM items WHERE id = ? OR id = ?2 ORDER BY id", connection) { Route = route };
         command.Parameters.AddWithValue(null, 1);
-        command.Parameters.AddWithValue(null, 2);
         command.Parameters.AddWithValue(null, 3);
         using var reader = command.ExecuteReader();
         var names = new List<string>();
