@@ -426,7 +426,11 @@ public sealed class RheiCommand : DbCommand
                         target.DbType = source.DbType;
                     }
 
-                    target.Size = source.Size;
+                    // Size 0 would truncate text to nothing in Microsoft.Data.Sqlite: only pass a real limit.
+                    if (source.Size > 0 || target.Size > 0)
+                    {
+                        target.Size = source.Size > 0 ? source.Size : -1;
+                    }
                 }
 
                 return;

@@ -152,6 +152,26 @@ public class RheiCommandTest
     }
 
     [Fact]
+    public async Task Reused_command_binds_new_parameter_values_each_time()
+    {
+        await using var db = TestDatabase.Create();
+        db.Execute("CREATE TABLE kv (id INTEGER PRIMARY KEY, v TEXT)");
+        using var connection = db.Open();
+        using var insert = new RheiCommand("INSERT INTO kv VALUES ($id, $v)", connection);
+        var id = insert.Parameters.AddWithValue("$id", 0);
+        var v = insert.Parameters.AddWithValue("$v", "");
+        foreach (var (key, text) in new[] { (1, "one"), (2, "two"), (3, "three") })
+        {
+            id.Value = key;
+            v.Value = text;
+            insert.ExecuteNonQuery();
+        }
+
+        using var read = new RheiCommand("SELECT group_concat(v, ',') FROM (SELECT v FROM kv ORDER BY id)", connection);
+        Assert.Equal("one,two,three", read.ExecuteScalar());
+    }
+
+    [Fact]
     public async Task ExecuteNonQuery_counts_changes()
     {
         await using var db = CreateWithItems();
