@@ -33,8 +33,8 @@ internal static class CommandPlanner
             Requested = command.Route,
             DefaultRoute = connection.Options.DefaultRoute,
             OlapAvailable = engine.OlapAvailable && replication is not null,
-            IsReplicated = replication is null ? null : replication.IsReplicated,
-            IsQuarantined = replication is null ? null : replication.IsQuarantined,
+            IsReplicated = replication?.IsReplicatedPredicate,
+            IsQuarantined = replication?.IsQuarantinedPredicate,
             TemporalMode = connection.Options.SyncMode == RheiSyncMode.Temporal,
         };
 
@@ -77,7 +77,7 @@ internal static class CommandPlanner
         var translateOptions = new TranslateOptions
         {
             TemporalMirror = context.TemporalMode,
-            IsTemporalTable = replication is null ? null : replication.IsTemporal,
+            IsTemporalTable = replication?.IsTemporalPredicate,
         };
         var olap = new List<OlapStatement>(statements.Count);
         foreach (var statement in statements)
@@ -114,6 +114,13 @@ internal static class CommandPlanner
     /// gives it (<c>?NNN</c>) so that unnamed parameters bind by position. Null when there is nothing to do.
     /// </summary>
     private static string? NumberAnonymousParameters(SqlCommandAnalysis analysis)
+        => s_oltpText.GetValue(analysis, static a => new OltpTextHolder(NumberAnonymousParametersCore(a))).Text;
+
+    private static readonly ConditionalWeakTable<SqlCommandAnalysis, OltpTextHolder> s_oltpText = new();
+
+    private sealed record OltpTextHolder(string? Text);
+
+    private static string? NumberAnonymousParametersCore(SqlCommandAnalysis analysis)
     {
         StringBuilder? text = null;
         var copied = 0;
