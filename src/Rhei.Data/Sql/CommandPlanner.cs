@@ -33,8 +33,8 @@ internal static class CommandPlanner
             Requested = command.Route,
             DefaultRoute = connection.Options.DefaultRoute,
             OlapAvailable = engine.OlapAvailable && replication is not null,
-            IsReplicated = replication is null ? null : replication.IsReplicated,
-            IsQuarantined = replication is null ? null : replication.IsQuarantined,
+            IsReplicated = replication?.IsReplicatedPredicate,
+            IsQuarantined = replication?.IsQuarantinedPredicate,
             TemporalMode = connection.Options.SyncMode == RheiSyncMode.Temporal,
         };
 
@@ -77,7 +77,7 @@ internal static class CommandPlanner
         var translateOptions = new TranslateOptions
         {
             TemporalMirror = context.TemporalMode,
-            IsTemporalTable = replication is null ? null : replication.IsTemporal,
+            IsTemporalTable = replication?.IsTemporalPredicate,
         };
         var olap = new List<OlapStatement>(statements.Count);
         foreach (var statement in statements)
@@ -114,22 +114,36 @@ internal static class CommandPlanner
     /// gives it (<c>?NNN</c>) so that unnamed parameters bind by position. Null when there is nothing to do.
     /// </summary>
     private static string? NumberAnonymousParameters(SqlCommandAnalysis analysis)
+        => s_oltpText.GetValue(analysis, static a => new OltpTextHolder(NumberAnonymousParametersCore(a))).Text;
+
+    private static readonly ConditionalWeakTable<SqlCommandAnalysis, OltpTextHolder> s_oltpText = new();
+
+    private sealed record OltpTextHolder(string? Text);
+
+    private static string? NumberAnonymousParametersCore(SqlCommandAnalysis analysis)
     {
         StringBuilder? text = null;
         var copied = 0;
         var source = analysis.CommandText;
         foreach (var statement in analysis.Statements)
         {
-            foreach (var parameter in statement.Parameters)
+            var anonymous = statement.Parameters.Where(p => p.Style == SqlParameterStyle.Anonymous).OrderBy(p => p.Position).ToList();
+            if (anonymous.Count == 0)
             {
-                if (parameter.Style != SqlParameterStyle.Anonymous)
+                continue;
+            }
+
+            var next = 0;
+            foreach (var token in statement.Tokens)
+            {
+                if (token.Kind != SqlTokenKind.Parameter || token.Length != 1 || next >= anonymous.Count)
                 {
                     continue;
                 }
 
                 text ??= new StringBuilder(source.Length + 16);
-                text.Append(source, copied, parameter.Position - copied).Append('?').Append(parameter.Index.ToString(CultureInfo.InvariantCulture));
-                copied = parameter.Position + 1;
+                text.Append(source, copied, token.Start - copied).Append('?').Append(anonymous[next++].Index.ToString(CultureInfo.InvariantCulture));
+                copied = token.End;
             }
         }
 

@@ -191,7 +191,8 @@ internal sealed class SqlTranslationWriter
                     throw Refuse("rowid differs between SQLite and the mirror");
                 }
 
-                sb.Append(Raw(i));
+                // A name SQLite leaves free may be a keyword to DuckDB (at, map, struct…): quote it.
+                sb.Append(s_duckDbOnlyKeywords.Contains(Raw(i)) ? QuoteIdentifier(Raw(i)) : Raw(i));
                 return i;
             case SqlTokenKind.Keyword:
                 return EmitKeyword(i, from, to, sb, starts);
@@ -528,6 +529,15 @@ internal sealed class SqlTranslationWriter
 
         return "$" + position.ToString(CultureInfo.InvariantCulture);
     }
+
+    // DuckDB 1.5's reserved and type_function keywords (duckdb_keywords()) that SQLite accepts as plain names.
+    private static readonly HashSet<string> s_duckDbOnlyKeywords = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "analyse", "anti", "any", "array", "asof", "asymmetric", "at", "authorization", "both", "collation", "columns",
+        "concurrently", "describe", "fetch", "freeze", "lambda", "lateral", "leading", "map", "only", "overlaps",
+        "pivot_longer", "pivot_wider", "placing", "positional", "semi", "show", "similar", "some", "struct",
+        "summarize", "symmetric", "tablesample", "trailing", "try_cast", "unpack", "variadic", "verbose",
+    };
 
     internal static string QuoteIdentifier(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
