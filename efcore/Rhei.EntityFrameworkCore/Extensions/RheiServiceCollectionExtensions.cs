@@ -1,7 +1,9 @@
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Sqlite.Storage.Internal;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Rhei.EntityFrameworkCore.Diagnostics.Internal;
 using Rhei.EntityFrameworkCore.Infrastructure.Internal;
 using Rhei.EntityFrameworkCore.Storage.Internal;
 
@@ -12,7 +14,7 @@ public static class RheiServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the services of the EF Core SQLite provider with Rhei's connection and database creator in place of
-    /// SQLite's. Only needed when the application builds EF's internal service provider itself
+    /// SQLite's, and the interceptor that applies temporal query tags. Only needed when the application builds EF's internal service provider itself
     /// (<c>UseInternalServiceProvider</c>); <c>UseRhei</c> does this on its own otherwise.
     /// </summary>
     public static IServiceCollection AddEntityFrameworkRhei(this IServiceCollection serviceCollection)
@@ -23,6 +25,7 @@ public static class RheiServiceCollectionExtensions
         // Registered before SQLite's services: the SQLite provider uses TryAdd, so the first registration wins.
         new EntityFrameworkRelationalServicesBuilder(serviceCollection)
             .TryAdd<IRelationalDatabaseCreator, RheiDatabaseCreator>()
+            .TryAdd<IInterceptor, RheiTemporalCommandInterceptor>()
             .TryAddProviderSpecificServices(b => b.TryAddScoped<ISqliteRelationalConnection, RheiRelationalConnection>());
 
         serviceCollection.AddEntityFrameworkSqlite();

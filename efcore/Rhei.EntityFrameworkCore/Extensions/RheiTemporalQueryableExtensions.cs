@@ -7,7 +7,7 @@ namespace Microsoft.EntityFrameworkCore;
 /// mirror keeps every version of every row. The results are not tracked: a row's versions share its key.
 /// </summary>
 /// <remarks>
-/// Each method tags the query (<c>-- rhei:temporal asof 1700000000000</c>); Rhei's command planner turns the tag into
+/// Each method tags the query (<c>-- rhei:temporal asof 1700000000000</c>); Rhei turns the tag into
 /// <c>FOR SYSTEM_TIME</c> clauses on every table of the query, which only the DuckDB mirror can answer. Times are
 /// compared as UTC: a <see cref="DateTime"/> of kind <see cref="DateTimeKind.Local"/> is converted, one of kind
 /// <see cref="DateTimeKind.Unspecified"/> is taken as UTC. Version periods are half-open [from, to), as in

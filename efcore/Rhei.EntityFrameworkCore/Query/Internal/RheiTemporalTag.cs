@@ -7,7 +7,7 @@ namespace Rhei.EntityFrameworkCore.Query.Internal;
 /// <c>rhei:temporal &lt;asof|all|fromto|between|containedin&gt; [from-ms] [to-ms]</c>, instants in Unix epoch
 /// milliseconds, the unit of the mirror's <c>_rhei_valid_from</c>/<c>_rhei_valid_to</c> columns.
 /// </summary>
-/// <remarks>Kept in step with <c>Rhei.Data.Sql.TemporalTag</c>, which reads it.</remarks>
+/// <remarks>Kept in step with <c>Rhei.Data.Sql.TemporalTag</c>, which reads it (see <c>RheiTemporalCommandInterceptor</c>).</remarks>
 public static class RheiTemporalTag
 {
     /// <summary>The tag's prefix.</summary>
