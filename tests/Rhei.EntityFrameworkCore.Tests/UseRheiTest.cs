@@ -60,6 +60,49 @@ public sealed class UseRheiTest
         Assert.False(File.Exists(db.FilePath + "-wal"));
         Assert.False(File.Exists(db.FilePath + "-shm"));
         Assert.False(File.Exists(olapPath));
+
+        // The engine was shut down with the files: a new database at the same place starts from nothing.
+        using (var context = new CommerceContext(options))
+        {
+            Assert.True(context.Database.EnsureCreated());
+            Assert.Equal(0, context.Orders.Count());
+            Seed.Commerce(context);
+            Assert.Equal(3, context.Orders.GroupBy(o => o.CustomerId).Select(g => g.Count()).ToList().Count);
+        }
+    }
+
+    [Fact]
+    public async Task Async_create_save_query_and_delete()
+    {
+        using var db = new TempDatabase();
+        await using var context = db.CreateContext();
+        Assert.True(await context.Database.EnsureCreatedAsync());
+        context.Products.AddRange(new Product { Name = "a", Price = 1.25m }, new Product { Name = "b", Price = 2m });
+        Assert.Equal(2, await context.SaveChangesAsync());
+        Assert.Equal(["a", "b"], await context.Products.OrderBy(p => p.Name).Select(p => p.Name).ToListAsync());
+        Assert.Equal(2, await context.Products.GroupBy(p => p.Name).Select(g => g.Count()).CountAsync());
+        Assert.Equal(3.25m, await context.Products.SumAsync(p => p.Price));
+        Assert.True(await context.Database.EnsureDeletedAsync());
+        Assert.False(File.Exists(db.FilePath));
+    }
+
+    [Fact]
+    public void Savepoints_inside_a_user_transaction()
+    {
+        using var db = new TempDatabase();
+        using var context = db.CreateContext();
+        context.Database.EnsureCreated();
+        using var transaction = context.Database.BeginTransaction();
+        context.Products.Add(new Product { Name = "kept", Price = 1m });
+        context.SaveChanges();
+        transaction.CreateSavepoint("before_b");
+        context.Products.Add(new Product { Name = "undone", Price = 2m });
+        context.SaveChanges();
+        transaction.RollbackToSavepoint("before_b");
+        transaction.Commit();
+
+        context.ChangeTracker.Clear();
+        Assert.Equal(["kept"], context.Products.Select(p => p.Name).ToList());
     }
 
     [Fact]
@@ -197,6 +240,7 @@ public sealed class UseRheiTest
         {
             Assert.Equal(1.5m, context.Products.Select(p => p.Price).Sum());
             Assert.Equal(1.5m, context.Products.Max(p => p.Price));
+            Assert.Throws<InvalidOperationException>(() => context.Database.EnsureDeleted());
         }
     }
 }

@@ -70,6 +70,14 @@ public sealed class RheiDatabaseCreator : RelationalDatabaseCreator
     /// </remarks>
     public override void Delete()
     {
+        if (Dependencies.ContextOptions.FindExtension<RheiOptionsExtension>()?.DataSource is not null)
+        {
+            // The data source's engine keeps the mirror and the change-capture state of the files open; deleting
+            // them underneath it would leave it answering from a database that no longer exists.
+            throw new InvalidOperationException(
+                "EnsureDeleted cannot delete the database of a RheiDataSource: its engine holds the files. Dispose the data source and delete the files, or configure the context with a connection string.");
+        }
+
         var (path, inMemory) = SqlitePath();
         var options = Options();
         Dependencies.Connection.Close();
