@@ -14,6 +14,12 @@ public static class RheiQueryableExtensions
     /// (<c>-- rhei:olap</c>), where the router reads it. Outside a transaction the hint wins over the router's own
     /// choice; use it for reports whose shape the router would not recognise as analytical.
     /// </summary>
+    /// <remarks>
+    /// Leave it off queries over <see cref="decimal"/> arithmetic, comparisons, aggregates or ordering, and off
+    /// <c>Regex.IsMatch</c>: EF's SQLite SQL uses the <c>ef_*</c> functions, <c>regexp</c> and the <c>EF_DECIMAL</c>
+    /// collation, which exist only on SQLite, so a forced DuckDB route fails. Without the hint the router sends
+    /// such queries to SQLite by itself and the answer stays exact.
+    /// </remarks>
     public static IQueryable<T> AsOlap<T>(this IQueryable<T> source)
     {
         ArgumentNullException.ThrowIfNull(source);
