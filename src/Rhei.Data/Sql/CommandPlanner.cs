@@ -13,7 +13,9 @@ internal static class CommandPlanner
 {
     public static CommandPlan Plan(RheiCommand command, RheiConnection connection)
     {
-        var analysis = SqlAnalyzer.Analyze(command.CommandText);
+        // A hand-written EF-style temporal tag (-- rhei:temporal asof <ms>) becomes FOR SYSTEM_TIME clauses.
+        var text = TemporalTag.Apply(command.CommandText, connection.Options.SyncMode == RheiSyncMode.Temporal) ?? command.CommandText;
+        var analysis = SqlAnalyzer.Analyze(text);
         var statements = analysis.Statements;
         if (statements.Count == 0)
         {
@@ -104,7 +106,9 @@ internal static class CommandPlanner
         return new CommandPlan(RheiRoute.Olap, chosen.Reason, chosen.Rule.ToString())
         {
             OlapStatements = olap,
-            FallbackToOltp = !forced,
+            // A hint in the text (often an EF tag) is advice: if DuckDB cannot run the statement (ef_* functions,
+            // regexp…), SQLite answers. RheiCommand.Route = Olap is an order: DuckDB's error surfaces.
+            FallbackToOltp = chosen.Rule != RouteRule.Requested,
             OltpText = NumberAnonymousParameters(analysis),
         };
     }
