@@ -107,10 +107,14 @@ internal static class SqliteTypeMapper
     public static bool Holds(MirrorType type, object? value) => value switch
     {
         null or DBNull => true,
-        long l => type == MirrorType.Integer || (type == MirrorType.Real && l > -MaxExactDouble && l < MaxExactDouble),
+        long l => Holds(type, l),
         double => type == MirrorType.Real,
         string => type == MirrorType.Text,
         byte[] => type == MirrorType.Blob,
         _ => false,
     };
+
+    /// <summary>Whether the mirror column holds the integer exactly: a DOUBLE only below 2^53 in magnitude.</summary>
+    public static bool Holds(MirrorType type, long value)
+        => type == MirrorType.Integer || (type == MirrorType.Real && value > -MaxExactDouble && value < MaxExactDouble);
 }
