@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Rhei.Data.Oltp;
 using Rhei.Data.Schema;
@@ -5,12 +7,18 @@ using Rhei.Data.Schema;
 namespace Rhei.Data.Olap;
 
 /// <summary>
-/// Full load of a table (initial sync): streams SQLite rows straight into the appender, never
-/// holding the table in memory. Runs inside the caller's DuckDB transaction.
+/// Full load of a table (initial sync), pipelined on two threads: a worker reads SQLite rows into
+/// <see cref="MirrorLoadBatch"/>es while the calling thread appends full batches to DuckDB, so reading and
+/// appending overlap instead of adding up. A bounded channel and recycled batches keep memory to a few batches
+/// whatever the table's size. Runs inside the caller's DuckDB transaction and SQLite read transaction.
 /// </summary>
 internal static class MirrorLoader
 {
     private const int ProgressEvery = 65_536;
+
+    // Batches waiting for the appender; with the one being filled and the one being appended, at most
+    // QueuedBatches + 2 exist, since a new one is made only when none is free.
+    private const int QueuedBatches = 3;
 
     /// <summary>Replaces the mirror's content (destructive) or opens new versions (temporal) with the rows read.</summary>
     /// <exception cref="MirrorMisfitException">A value does not fit its mirror column.</exception>
@@ -33,94 +41,165 @@ internal static class MirrorLoader
             session.Execute("DELETE FROM " + schema.QuotedName);
         }
 
-        // The transaction is the connection's: the raw statement reads inside its snapshot all the same.
+        // The transaction is the connection's: the raw statement reads inside its snapshot all the same, on the
+        // worker too, since this thread does not touch SQLite until the worker has finished.
         _ = transaction;
-        using var reader = new SqliteRowReader(connection, $"SELECT {string.Join(", ", schema.QuotedColumns)} FROM {schema.QuotedName}");
-        using var appender = session.CreateAppender(schema.Name);
-        var types = schema.MirrorTypes.ToArray();
-        var count = types.Length;
-        long rows = 0;
-        while (reader.Read())
-        {
-            for (var i = 0; i < count; i++)
-            {
-                if (!AppendValue(reader, i, types[i], appender))
-                {
-                    throw Misfit(reader, schema, i);
-                }
-            }
-
-            if (mode == RheiSyncMode.Temporal)
+        Action<DuckDbAppender>? tail = mode == RheiSyncMode.Temporal
+            ? appender =>
             {
                 appender.Append(now);
                 appender.AppendNull();
-                appender.Append("I");
+                appender.AppendUtf8("I"u8);
+            }
+            : null;
+
+        var types = schema.MirrorTypes.ToArray();
+        var full = Channel.CreateBounded<MirrorLoadBatch>(new BoundedChannelOptions(QueuedBatches) { SingleReader = true, SingleWriter = true });
+        var free = new ConcurrentQueue<MirrorLoadBatch>();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var sql = $"SELECT {string.Join(", ", schema.QuotedColumns)} FROM {schema.QuotedName}";
+        var reading = Task.Factory.StartNew(
+            () => Read(connection, sql, schema, types, full.Writer, free, stop.Token),
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
+
+        long rows = 0;
+        try
+        {
+            using var appender = session.CreateAppender(schema.Name);
+            var nextProgress = ProgressEvery;
+            while (Next(full.Reader, stop.Token) is { } batch)
+            {
+                batch.AppendTo(appender, tail);
+                rows += batch.Count;
+                batch.Clear();
+                free.Enqueue(batch);
+                if (rows >= nextProgress)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    progress?.Invoke(rows);
+                    nextProgress += ProgressEvery;
+                }
             }
 
-            appender.EndRow();
-            rows++;
-            if (rows % ProgressEvery == 0)
+            // Completed without error: the worker has finished, so this only joins it.
+            reading.GetAwaiter().GetResult();
+            appender.Close();
+        }
+        catch
+        {
+            // The worker must be off the SQLite connection before the caller rolls back or reuses it.
+            stop.Cancel();
+            Join(reading);
+            throw;
+        }
+        finally
+        {
+            while (free.TryDequeue(out var batch))
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                progress?.Invoke(rows);
+                batch.Dispose();
+            }
+
+            while (full.Reader.TryRead(out var batch))
+            {
+                batch.Dispose();
             }
         }
 
-        appender.Close();
         progress?.Invoke(rows);
         return rows;
     }
 
-    /// <summary>
-    /// Appends the value by its storage class, typed, when the mirror column holds it exactly (the rules of
-    /// <see cref="SqliteTypeMapper.Holds"/>); false, appending nothing, when it does not.
-    /// </summary>
-    internal static bool AppendValue(SqliteRowReader reader, int column, MirrorType type, DuckDbAppender appender)
+    /// <summary>The worker: reads every row into batches and queues them; completes the channel with any failure.</summary>
+    private static void Read(
+        SqliteConnection connection,
+        string sql,
+        TableSchema schema,
+        MirrorType[] types,
+        ChannelWriter<MirrorLoadBatch> full,
+        ConcurrentQueue<MirrorLoadBatch> free,
+        CancellationToken cancellationToken)
     {
-        switch (reader.StorageClass(column))
+        MirrorLoadBatch? batch = null;
+        try
         {
-            case SQLitePCL.raw.SQLITE_INTEGER:
-                var l = reader.GetInt64(column);
-                if (type == MirrorType.Integer)
+            using var reader = new SqliteRowReader(connection, sql);
+            batch = Take(free, types);
+            while (reader.Read())
+            {
+                if (!batch.TryAdd(reader, out var column))
                 {
-                    appender.Append(l);
-                    return true;
+                    throw Misfit(reader, schema, column);
                 }
 
-                if (type == MirrorType.Real && SqliteTypeMapper.Holds(type, l))
+                if (batch.IsFull)
                 {
-                    appender.Append((double)l);
-                    return true;
+                    Queue(full, batch, cancellationToken);
+                    batch = Take(free, types);
                 }
+            }
 
-                return false;
-            case SQLitePCL.raw.SQLITE_FLOAT:
-                if (type != MirrorType.Real)
-                {
-                    return false;
-                }
+            if (batch.Count > 0)
+            {
+                Queue(full, batch, cancellationToken);
+                batch = null;
+            }
 
-                appender.Append(reader.GetDouble(column));
-                return true;
-            case SQLitePCL.raw.SQLITE_TEXT:
-                if (type != MirrorType.Text)
-                {
-                    return false;
-                }
+            full.Complete();
+        }
+        catch (Exception e)
+        {
+            full.Complete(e);
+            throw;
+        }
+        finally
+        {
+            if (batch is not null)
+            {
+                free.Enqueue(batch);
+            }
+        }
+    }
 
-                appender.AppendUtf8(reader.GetUtf8(column));
-                return true;
-            case SQLitePCL.raw.SQLITE_BLOB:
-                if (type != MirrorType.Blob)
-                {
-                    return false;
-                }
+    private static MirrorLoadBatch Take(ConcurrentQueue<MirrorLoadBatch> free, MirrorType[] types)
+        => free.TryDequeue(out var batch) ? batch : new MirrorLoadBatch(types);
 
-                appender.Append(reader.GetBlob(column));
-                return true;
-            default:
-                appender.AppendNull();
-                return true;
+    private static void Queue(ChannelWriter<MirrorLoadBatch> full, MirrorLoadBatch batch, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!full.TryWrite(batch))
+        {
+            // Blocking is the point: the worker has its own thread, and waiting here is what bounds memory.
+            full.WriteAsync(batch, cancellationToken).AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    /// <summary>The next full batch, waiting for the worker; null once it has read everything.</summary>
+    private static MirrorLoadBatch? Next(ChannelReader<MirrorLoadBatch> full, CancellationToken cancellationToken)
+    {
+        MirrorLoadBatch? batch;
+        while (!full.TryRead(out batch))
+        {
+            // False once the worker completed the channel; a failed worker's exception is rethrown from here.
+            if (!full.WaitToReadAsync(cancellationToken).AsTask().GetAwaiter().GetResult())
+            {
+                return null;
+            }
+        }
+
+        return batch;
+    }
+
+    private static void Join(Task reading)
+    {
+        try
+        {
+            reading.Wait();
+        }
+        catch (AggregateException)
+        {
+            // Already failing: the worker's own error (or its cancellation) is secondary to the one being thrown.
         }
     }
 
