@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
@@ -11,10 +12,17 @@ namespace Rhei.Data.Oltp;
 /// string decoding for text headed for DuckDB (UTF-8 goes across as bytes) and its per-row checks.
 /// It runs inside whatever transaction the connection has open, so it sees the caller's snapshot.
 /// </summary>
-internal sealed class SqliteRowReader : IDisposable
+internal sealed unsafe class SqliteRowReader : IDisposable
 {
+    private static readonly Columns? s_columns = Columns.Load();
+
     private readonly sqlite3 _db;
     private readonly sqlite3_stmt _statement;
+
+    // The native statement, for the column getters called straight through s_columns; the reference taken
+    // on the handle keeps it from being finalized while this reader uses it.
+    private readonly nint _handle;
+    private bool _addedReference;
 
     public SqliteRowReader(SqliteConnection connection, string sql)
     {
@@ -27,6 +35,11 @@ internal sealed class SqliteRowReader : IDisposable
         }
 
         _statement = statement!;
+        if (s_columns is not null)
+        {
+            _statement.DangerousAddRef(ref _addedReference);
+            _handle = _statement.DangerousGetHandle();
+        }
     }
 
     public void Bind(int index, long value) => Check(raw.sqlite3_bind_int64(_statement, index, value));
@@ -36,7 +49,7 @@ internal sealed class SqliteRowReader : IDisposable
     /// <summary>Moves to the next row; false when there is none.</summary>
     public bool Read()
     {
-        var rc = raw.sqlite3_step(_statement);
+        var rc = s_columns is { } c ? c.Step(_handle) : raw.sqlite3_step(_statement);
         if (rc == raw.SQLITE_ROW)
         {
             return true;
@@ -52,18 +65,25 @@ internal sealed class SqliteRowReader : IDisposable
 
     /// <summary>The value's storage class: <see cref="raw.SQLITE_INTEGER"/>, FLOAT, TEXT, BLOB or NULL.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int StorageClass(int column) => raw.sqlite3_column_type(_statement, column);
+    public int StorageClass(int column) => s_columns is { } c ? c.Type(_handle, column) : raw.sqlite3_column_type(_statement, column);
 
     public bool IsNull(int column) => StorageClass(column) == raw.SQLITE_NULL;
 
-    public long GetInt64(int column) => raw.sqlite3_column_int64(_statement, column);
+    public long GetInt64(int column) => s_columns is { } c ? c.Int64(_handle, column) : raw.sqlite3_column_int64(_statement, column);
 
-    public double GetDouble(int column) => raw.sqlite3_column_double(_statement, column);
+    public double GetDouble(int column) => s_columns is { } c ? c.Double(_handle, column) : raw.sqlite3_column_double(_statement, column);
 
     /// <summary>The text as UTF-8, valid until the next read; as SQLite stores it, so possibly not well-formed.</summary>
-    public unsafe ReadOnlySpan<byte> GetUtf8(int column)
+    public ReadOnlySpan<byte> GetUtf8(int column)
     {
         // sqlite3_column_text first (it converts a UTF-16 database's text), then the byte count of that form.
+        if (s_columns is { } c)
+        {
+            var bytes = c.Text(_handle, column);
+            var count = c.Bytes(_handle, column);
+            return count == 0 ? default : new ReadOnlySpan<byte>(bytes, count);
+        }
+
         var text = raw.sqlite3_column_text(_statement, column);
         var length = raw.sqlite3_column_bytes(_statement, column);
         return length == 0 ? default : new ReadOnlySpan<byte>(Unsafe.AsPointer(ref Unsafe.AsRef(in text.GetPinnableReference())), length);
@@ -73,7 +93,17 @@ internal sealed class SqliteRowReader : IDisposable
     public string GetString(int column) => Encoding.UTF8.GetString(GetUtf8(column));
 
     /// <summary>The blob's bytes, valid until the next read.</summary>
-    public ReadOnlySpan<byte> GetBlob(int column) => raw.sqlite3_column_blob(_statement, column);
+    public ReadOnlySpan<byte> GetBlob(int column)
+    {
+        if (s_columns is { } c)
+        {
+            var bytes = c.Blob(_handle, column);
+            var count = c.Bytes(_handle, column);
+            return count == 0 ? default : new ReadOnlySpan<byte>(bytes, count);
+        }
+
+        return raw.sqlite3_column_blob(_statement, column);
+    }
 
     /// <summary>The value as Microsoft.Data.Sqlite's GetValue returns it, with NULL as null.</summary>
     public object? GetValue(int column) => StorageClass(column) switch
@@ -85,13 +115,77 @@ internal sealed class SqliteRowReader : IDisposable
         _ => null,
     };
 
-    public void Dispose() => _statement.Dispose();
+    public void Dispose()
+    {
+        if (_addedReference)
+        {
+            _addedReference = false;
+            _statement.DangerousRelease();
+        }
+
+        _statement.Dispose();
+    }
 
     private void Check(int rc)
     {
         if (rc != raw.SQLITE_OK)
         {
             SqliteException.ThrowExceptionForRC(rc, _db);
+        }
+    }
+
+    /// <summary>
+    /// SQLite's step and column getters as plain function pointers. Through SQLitePCL each is an interface call and a
+    /// P/Invoke that marshals the statement's SafeHandle (a reference count up and down), several times per row and
+    /// column: the better part of reading a narrow table. The getters only read the current row and never call
+    /// back into managed code, so they also skip the GC transition. The exports come from the library SQLitePCL's
+    /// provider loads, resolved as its own P/Invokes are, so handles stay within one copy of SQLite; with any
+    /// other provider, or if that fails, the reader keeps to SQLitePCL's calls.
+    /// </summary>
+    private sealed class Columns
+    {
+        private Columns(nint library)
+        {
+            Step = (delegate* unmanaged[Cdecl]<nint, int>)NativeLibrary.GetExport(library, "sqlite3_step");
+            Type = (delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int, int>)NativeLibrary.GetExport(library, "sqlite3_column_type");
+            Int64 = (delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int, long>)NativeLibrary.GetExport(library, "sqlite3_column_int64");
+            Double = (delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int, double>)NativeLibrary.GetExport(library, "sqlite3_column_double");
+            Text = (delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int, byte*>)NativeLibrary.GetExport(library, "sqlite3_column_text");
+            Blob = (delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int, byte*>)NativeLibrary.GetExport(library, "sqlite3_column_blob");
+            Bytes = (delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int, int>)NativeLibrary.GetExport(library, "sqlite3_column_bytes");
+        }
+
+        // Not without the GC transition: a step runs the query, for as long as it takes, and user functions in it.
+        public delegate* unmanaged[Cdecl]<nint, int> Step { get; }
+
+        public delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int, int> Type { get; }
+
+        public delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int, long> Int64 { get; }
+
+        public delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int, double> Double { get; }
+
+        public delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int, byte*> Text { get; }
+
+        public delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int, byte*> Blob { get; }
+
+        public delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int, int> Bytes { get; }
+
+        public static Columns? Load()
+        {
+            try
+            {
+                if (raw.GetNativeLibraryName() != "e_sqlite3")
+                {
+                    return null;
+                }
+
+                var library = NativeLibrary.Load("e_sqlite3", typeof(SQLite3Provider_e_sqlite3).Assembly, null);
+                return new Columns(library);
+            }
+            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or BadImageFormatException or InvalidOperationException)
+            {
+                return null;
+            }
         }
     }
 }
