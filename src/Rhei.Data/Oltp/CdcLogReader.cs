@@ -34,7 +34,7 @@ internal static class CdcLogReader
         batch.RegistryVersion = SchemaRegistry.ReadVersion(connection, transaction);
 
         // Destructive: table → key → (first op, the row as SQLite holds it, filled in by ReadRows), in first-seen order.
-        var pending = new Dictionary<string, Dictionary<object?[], (char First, object?[]? Values)>>(StringComparer.OrdinalIgnoreCase);
+        var pending = new Dictionary<string, PendingKeys>(StringComparer.OrdinalIgnoreCase);
         using (var reader = new SqliteRowReader(connection, $"SELECT seq, tbl, op, {s_keyList}, ts, img FROM {ReplicationTables.CdcLog} WHERE seq > $from ORDER BY seq LIMIT $limit"))
         {
             reader.Bind(1, watermark);
@@ -46,7 +46,7 @@ internal static class CdcLogReader
             var lastKnown = false;
             TableSchema? schema = null;
             TableChanges? changes = null;
-            Dictionary<object?[], (char First, object?[]? Values)>? keys = null;
+            PendingKeys? keys = null;
             long tableFloor = 0;
             while (reader.Read())
             {
@@ -88,29 +88,27 @@ internal static class CdcLogReader
                 }
 
                 var op = (char)reader.GetUtf8(2)[0];
-                var key = new object?[schema.KeyOrdinals.Count];
-                for (var k = 0; k < key.Length; k++)
-                {
-                    key[k] = reader.GetValue(3 + k);
-                }
-
+                var keyCount = schema.KeyOrdinals.Count;
                 if (mode == RheiSyncMode.Temporal)
                 {
-                    ReadVersion(reader, schema, changes, op, key);
+                    ReadVersion(reader, schema, changes, op, ReadKey(reader, keyCount));
                     continue;
                 }
 
                 if (keys is null && !pending.TryGetValue(schema.Name, out keys))
                 {
-                    keys = new Dictionary<object?[], (char, object?[]?)>(RowKeyComparer.Instance);
+                    keys = new PendingKeys(keyCount);
                     pending.Add(schema.Name, keys);
                 }
 
                 // Only the first operation matters: it tells an insert from an update or delete.
-                ref var seen = ref CollectionsMarshal.GetValueRefOrAddDefault(keys, key, out var exists);
-                if (!exists)
+                if (keyCount == 1 && reader.StorageClass(3) == SQLitePCL.raw.SQLITE_INTEGER)
                 {
-                    seen = (op, null);
+                    keys.Add(reader.GetInt64(3), op);
+                }
+                else
+                {
+                    keys.Add(ReadKey(reader, keyCount), op);
                 }
             }
         }
@@ -128,7 +126,18 @@ internal static class CdcLogReader
         return batch;
     }
 
-    private static void ReadRows(SqliteConnection connection, SqliteTransaction transaction, ChangeBatch batch, TableChanges changes, Dictionary<object?[], (char First, object?[]? Values)> keys)
+    private static object?[] ReadKey(SqliteRowReader reader, int keyCount)
+    {
+        var key = new object?[keyCount];
+        for (var k = 0; k < key.Length; k++)
+        {
+            key[k] = reader.GetValue(3 + k);
+        }
+
+        return key;
+    }
+
+    private static void ReadRows(SqliteConnection connection, SqliteTransaction transaction, ChangeBatch batch, TableChanges changes, PendingKeys keys)
     {
         var schema = changes.Schema;
         var join = string.Join(" AND ", schema.KeyOrdinals.Select((ordinal, k) => "t." + schema.QuotedColumns[ordinal] + " = l." + ReplicationTables.KeyColumns[k]));
@@ -144,24 +153,42 @@ internal static class CdcLogReader
         reader.Bind(3, schema.Name);
         var types = schema.MirrorTypes;
         var keyOrdinals = schema.KeyOrdinals;
+        var integerKey = keyOrdinals.Count == 1 ? keyOrdinals[0] : -1;
         object?[]? key = null;
         while (reader.Read())
         {
+            // A single INTEGER key is looked up before the row is read: a key logged more than once joins once
+            // per event, and those repeats are skipped without boxing their values.
+            ref var entry = ref Unsafe.NullRef<PendingKeys.Entry>();
+            var found = false;
+            if (integerKey >= 0 && reader.StorageClass(integerKey) == SQLitePCL.raw.SQLITE_INTEGER)
+            {
+                entry = ref keys.Find(reader.GetInt64(integerKey));
+                found = true;
+                if (!Unsafe.IsNullRef(ref entry) && entry.Values is not null)
+                {
+                    continue;
+                }
+            }
+
             var values = new object?[types.Count];
             for (var i = 0; i < values.Length; i++)
             {
                 values[i] = reader.GetValue(i);
             }
 
-            // The key array is reused until a row is kept: most rows are kept, duplicates (a key
-            // logged more than once joins once per event) are not.
+            // The key array is reused until a row is kept: most rows are kept, duplicates are not.
             key ??= new object?[keyOrdinals.Count];
             for (var k = 0; k < key.Length; k++)
             {
                 key[k] = values[keyOrdinals[k]];
             }
 
-            ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(keys, key);
+            if (!found)
+            {
+                entry = ref keys.Find(key);
+            }
+
             if (!Unsafe.IsNullRef(ref entry))
             {
                 if (entry.Values is not null)
@@ -185,8 +212,9 @@ internal static class CdcLogReader
             }
         }
 
-        foreach (var (logged, (first, values)) in keys)
+        foreach (ref readonly var pending in keys.Entries)
         {
+            var (first, logged, values) = (pending.First, pending.Key, pending.Values);
             if (values is not null)
             {
                 var kind = first == 'I' ? RowChangeKind.Insert : RowChangeKind.Update;
