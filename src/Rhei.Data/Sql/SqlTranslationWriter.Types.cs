@@ -49,7 +49,7 @@ internal sealed partial class SqlTranslationWriter
 
     private HashSet<string>? _aliases;
     private HashSet<string>? _derivedNames;
-    private bool? _hasDerivedSources;
+    private List<(int Start, int End)>? _derivedSources;
 
     // ---- branch checks -------------------------------------------------------------------
 
@@ -507,7 +507,7 @@ internal sealed partial class SqlTranslationWriter
                 SqlTokenKind.Identifier or SqlTokenKind.QuotedIdentifier when Raw(start).Equals("true", StringComparison.OrdinalIgnoreCase)
                                                                                || Raw(start).Equals("false", StringComparison.OrdinalIgnoreCase)
                     => ValueType.Integer,
-                SqlTokenKind.Identifier or SqlTokenKind.QuotedIdentifier => ColumnTypeOf(null, _t[start].Unquote(_text)),
+                SqlTokenKind.Identifier or SqlTokenKind.QuotedIdentifier => ColumnTypeOf(start, null, _t[start].Unquote(_text)),
                 SqlTokenKind.Keyword when Is(start, "NULL") => ValueType.Null,
                 SqlTokenKind.Keyword when Is(start, "TRUE") || Is(start, "FALSE") => ValueType.Integer,
                 _ => ValueType.Unknown,
@@ -517,7 +517,7 @@ internal sealed partial class SqlTranslationWriter
         if (end == start + 3 && IsPunct(start + 1, '.') && _t[start].Kind is SqlTokenKind.Identifier or SqlTokenKind.QuotedIdentifier
             && _t[start + 2].Kind is SqlTokenKind.Identifier or SqlTokenKind.QuotedIdentifier)
         {
-            return ColumnTypeOf(_t[start].Unquote(_text), _t[start + 2].Unquote(_text));
+            return ColumnTypeOf(start, _t[start].Unquote(_text), _t[start + 2].Unquote(_text));
         }
 
         if (IsPunct(start, '(') && _match[start] == end - 1)
@@ -621,7 +621,7 @@ internal sealed partial class SqlTranslationWriter
     /// The type of a column reference, when it can only mean replicated columns that all have one mirror type. A name that
     /// may instead be a result alias, a CTE's or subquery's column, or a table function's column is unknown.
     /// </summary>
-    private ValueType ColumnTypeOf(string? qualifier, string column)
+    private ValueType ColumnTypeOf(int at, string? qualifier, string column)
     {
         var lookup = _options.ColumnType;
         if (lookup is null)
@@ -629,7 +629,7 @@ internal sealed partial class SqlTranslationWriter
             return ValueType.Unknown;
         }
 
-        if (qualifier is null ? HasDerivedSources() || Aliases().Contains(column) : DerivedNames().Contains(qualifier))
+        if (qualifier is null ? HasDerivedSources(at) || Aliases().Contains(column) : DerivedNames().Contains(qualifier))
         {
             return ValueType.Unknown;
         }
@@ -716,24 +716,76 @@ internal sealed partial class SqlTranslationWriter
         return _derivedNames;
     }
 
-    /// <summary>Whether a FROM clause reads a CTE, a subquery or a table function, whose columns could shadow a table's.</summary>
-    private bool HasDerivedSources()
+    /// <summary>
+    /// Whether a FROM clause in scope at token <paramref name="at"/> reads a CTE, a subquery or a table function, whose
+    /// columns could shadow a table's. A source is in scope for the SELECT it belongs to and everything nested in it,
+    /// except its own body.
+    /// </summary>
+    private bool HasDerivedSources(int at)
     {
-        if (_hasDerivedSources is { } known)
+        if (_stmt.TableFunctions.Count > 0)
         {
-            return known;
+            return true;
         }
 
-        var derived = _stmt.Has(SqlFeatures.Cte) || _stmt.TableFunctions.Count > 0;
-        for (var k = 1; !derived && k < _t.Length; k++)
+        if (_derivedSources is null)
         {
-            derived = IsPunct(k, '(') && (Is(k + 1, "SELECT") || Is(k + 1, "VALUES") || Is(k + 1, "WITH") || IsPunct(k + 1, '(')) && IsFromItem(k);
+            _derivedSources = [];
+            var ctes = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            for (var k = 0; k < _t.Length; k++)
+            {
+                if (_t[k].Kind is SqlTokenKind.Identifier or SqlTokenKind.QuotedIdentifier
+                    && (Is(k + 1, "AS") && (IsPunct(k + 2, '(') || Is(k + 2, "MATERIALIZED") || Is(k + 2, "NOT"))
+                        || IsPunct(k + 1, '(') && _match[k + 1] > k && Is(_match[k + 1] + 1, "AS")))
+                {
+                    ctes.Add(_t[k].Unquote(_text));
+                }
+            }
+
+            for (var k = 1; k < _t.Length; k++)
+            {
+                if (IsPunct(k, '(') && (Is(k + 1, "SELECT") || Is(k + 1, "VALUES") || Is(k + 1, "WITH") || IsPunct(k + 1, '(')) && IsFromItem(k))
+                {
+                    _derivedSources.Add((k, _match[k]));
+                }
+                else if (_t[k].Kind is SqlTokenKind.Identifier or SqlTokenKind.QuotedIdentifier && ctes.Contains(_t[k].Unquote(_text)) && IsFromItem(k))
+                {
+                    _derivedSources.Add((k, k));
+                }
+            }
         }
 
-        _hasDerivedSources = derived;
-        return derived;
+        foreach (var (source, sourceEnd) in _derivedSources)
+        {
+            var scope = EnclosingParen(source);
+            var inScope = scope < 0 || at > scope && at < _match[scope];
+            if (inScope && !(at > source && at < sourceEnd))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
+    private int EnclosingParen(int k)
+    {
+        for (var j = k - 1; j >= 0; j--)
+        {
+            if (IsPunct(j, ')'))
+            {
+                j = _match[j] < 0 ? 0 : _match[j];
+            }
+            else if (IsPunct(j, '('))
+            {
+                return j;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>Whether the token at <paramref name="open"/> begins an item of a FROM clause.</summary>
     private bool IsFromItem(int open)
     {
         if (Is(open - 1, "FROM") || Is(open - 1, "JOIN"))
