@@ -98,6 +98,7 @@ await using (var connection = new RheiConnection(connectionString))
 
         var ms = clock.Elapsed.TotalMilliseconds / runs;
         timings[route] = ms;
+        if (top.Count == 0) { Console.WriteLine($"Route={route} returned no rows"); continue; }
         Console.WriteLine($"Route={route,-4} answered by {(answeredBy == RheiRoute.Olap ? "DuckDB" : "SQLite"),-6} {ms,9:N2} ms   top: {top[0]}");
     }
 

@@ -25,6 +25,7 @@ public sealed class RheiCommand : DbCommand
     private int? _commandTimeout;
     private SqliteCommand? _sqliteCommand;
     private volatile DuckDbSession? _runningOlapSession;
+    private volatile SQLitePCL.sqlite3? _runningOltp;
 
     /// <summary>Initializes a new command.</summary>
     public RheiCommand()
@@ -174,8 +175,15 @@ public sealed class RheiCommand : DbCommand
     }
 
     /// <inheritdoc />
-    /// <remarks>Interrupts a running DuckDB query; SQLite statements finish their current step.</remarks>
-    public override void Cancel() => _runningOlapSession?.Interrupt();
+    /// <remarks>Interrupts a running DuckDB query, or the SQLite statement running on this command's connection.</remarks>
+    public override void Cancel()
+    {
+        _runningOlapSession?.Interrupt();
+        if (_runningOltp is { } handle)
+        {
+            SQLitePCL.raw.sqlite3_interrupt(handle);
+        }
+    }
 
     /// <inheritdoc />
     public override int ExecuteNonQuery()
@@ -347,12 +355,26 @@ public sealed class RheiCommand : DbCommand
             connection.MarkSchemaChangedInTransaction();
         }
 
+        _runningOltp = sqlite.Handle;
+        // SQLite runs on this thread; a token interrupts it the way Cancel does.
+        using var registration = cancellationToken.CanBeCanceled
+            ? cancellationToken.UnsafeRegister(static s => SQLitePCL.raw.sqlite3_interrupt((SQLitePCL.sqlite3)s!), sqlite.Handle)
+            : default;
         try
         {
             var reader = async
                 ? await command.ExecuteReaderAsync(behavior, cancellationToken).ConfigureAwait(false)
                 : command.ExecuteReader(behavior);
             return new RheiDataReader(connection, reader, behavior, schemaChange);
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == SQLitePCL.raw.SQLITE_INTERRUPT)
+        {
+            if (schemaChange is not null)
+            {
+                await schemaChange.DisposeAsync().ConfigureAwait(false);
+            }
+
+            throw new OperationCanceledException("The command was canceled.", RheiException.FromSqlite(ex), cancellationToken);
         }
         catch (SqliteException ex)
         {
@@ -371,6 +393,10 @@ public sealed class RheiCommand : DbCommand
             }
 
             throw;
+        }
+        finally
+        {
+            _runningOltp = null;
         }
     }
 
@@ -400,7 +426,11 @@ public sealed class RheiCommand : DbCommand
                         target.DbType = source.DbType;
                     }
 
-                    target.Size = source.Size;
+                    // Size 0 would truncate text to nothing in Microsoft.Data.Sqlite: only pass a real limit.
+                    if (source.Size > 0 || target.Size > 0)
+                    {
+                        target.Size = source.Size > 0 ? source.Size : -1;
+                    }
                 }
 
                 return;

@@ -96,7 +96,7 @@ internal sealed class RheiEngine : IAsyncDisposable
         try
         {
             // SQLite's answers: integer division truncates, x/0 is NULL, NULLs sort first ascending.
-            session.Execute("SET integer_division = true; SET ieee_floating_point_ops = false; SET default_null_order = 'nulls_first_on_asc_last_on_desc';");
+            session.Execute(Sql.SqlTranslator.SessionSettings);
         }
         catch
         {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Rhei.Data.Sql;
@@ -81,7 +82,8 @@ internal static class CommandPlanner
         var olap = new List<OlapStatement>(statements.Count);
         foreach (var statement in statements)
         {
-            if (!SqlTranslator.TryTranslate(statement, translateOptions, out var translated, out var reason))
+            var (translated, reason) = Translate(statement, translateOptions);
+            if (translated is null)
             {
                 if (forced)
                 {
@@ -96,7 +98,7 @@ internal static class CommandPlanner
                 };
             }
 
-            olap.Add(new OlapStatement(translated!.Sql, translated.Parameters.Select(ToOlapRef).ToArray()));
+            olap.Add(translated);
         }
 
         return new CommandPlan(RheiRoute.Olap, chosen.Reason, chosen.Rule.ToString())
@@ -118,20 +120,47 @@ internal static class CommandPlanner
         var source = analysis.CommandText;
         foreach (var statement in analysis.Statements)
         {
-            foreach (var parameter in statement.Parameters)
+            var anonymous = statement.Parameters.Where(p => p.Style == SqlParameterStyle.Anonymous).OrderBy(p => p.Position).ToList();
+            if (anonymous.Count == 0)
             {
-                if (parameter.Style != SqlParameterStyle.Anonymous)
+                continue;
+            }
+
+            var next = 0;
+            foreach (var token in statement.Tokens)
+            {
+                if (token.Kind != SqlTokenKind.Parameter || token.Length != 1 || next >= anonymous.Count)
                 {
                     continue;
                 }
 
                 text ??= new StringBuilder(source.Length + 16);
-                text.Append(source, copied, parameter.Position - copied).Append('?').Append(parameter.Index.ToString(CultureInfo.InvariantCulture));
-                copied = parameter.Position + 1;
+                text.Append(source, copied, token.Start - copied).Append('?').Append(anonymous[next++].Index.ToString(CultureInfo.InvariantCulture));
+                copied = token.End;
             }
         }
 
         return text?.Append(source, copied, source.Length - copied).ToString();
+    }
+
+    // Translations are cached beside the cached analysis: a repeated command costs two look-ups.
+    private static readonly ConditionalWeakTable<SqlStatement, TranslationResult> s_current = new();
+    private static readonly ConditionalWeakTable<SqlStatement, TranslationResult> s_temporal = new();
+
+    private sealed record TranslationResult(OlapStatement? Statement, string? Reason);
+
+    private static (OlapStatement? Statement, string? Reason) Translate(SqlStatement statement, TranslateOptions options)
+    {
+        var cache = options.TemporalMirror ? s_temporal : s_current;
+        if (!cache.TryGetValue(statement, out var result))
+        {
+            result = SqlTranslator.TryTranslate(statement, statement.CommandText, options, out var translated, out var reason)
+                ? new TranslationResult(new OlapStatement(translated.Sql, translated.Parameters.Select(ToOlapRef).ToArray()), null)
+                : new TranslationResult(null, reason);
+            cache.AddOrUpdate(statement, result);
+        }
+
+        return (result.Statement, result.Reason);
     }
 
     private static OlapStatement Untranslated(SqlStatement statement)

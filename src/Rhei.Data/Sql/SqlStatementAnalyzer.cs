@@ -22,7 +22,7 @@ internal sealed class SqlStatementAnalyzer
     /// <summary>Keywords that may be used as a function name (<c>replace(...)</c>, <c>range(...)</c>).</summary>
     private static readonly HashSet<string> s_keywordFunctions = new(StringComparer.OrdinalIgnoreCase)
     {
-        "REPLACE", "CAST", "LIKE", "GLOB", "RANGE", "LEFT", "RIGHT", "MATCH", "REGEXP", "FILTER", "FIRST", "LAST",
+        "REPLACE", "CAST", "LIKE", "GLOB", "RANGE", "LEFT", "RIGHT", "MATCH", "REGEXP", "FIRST", "LAST",
     };
 
     private static readonly string[] s_periodColumns = ["_rhei_valid_from", "_rhei_valid_to", "_rhei_operation"];

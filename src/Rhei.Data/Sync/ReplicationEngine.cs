@@ -1,29 +1,293 @@
-// Placeholder until the replication branch lands; replaced by the real engine on merge.
-namespace Rhei.Data.Sync
+using System.Collections.Concurrent;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Rhei.Data.Olap;
+using Rhei.Data.Oltp;
+using Rhei.Data.Schema;
+
+namespace Rhei.Data.Sync;
+
+/// <summary>
+/// The replication heart of one data source: change capture in SQLite, the schema registry, the
+/// DuckDB mirror and the sync between them. One lock serializes sync cycles and schema changes,
+/// and guards the engine's own SQLite connection and DuckDB session.
+/// </summary>
+internal sealed partial class ReplicationEngine : IAsyncDisposable
 {
-#pragma warning disable CS1998
-    using Rhei.Data.Olap;
-    internal sealed class ReplicationEngine : IAsyncDisposable
+    private readonly RheiOptions _options;
+    private readonly DuckDbDatabase _duckDb;
+    private readonly ILogger _logger;
+    private readonly OltpConnectionFactory _connections;
+    private readonly SemaphoreSlim _lock = new(1, 1);
+    private readonly object _probeGate = new();
+    private readonly SchemaRegistry _registry = new();
+    private readonly ConcurrentDictionary<string, MirrorTableState> _tableStates = new(StringComparer.OrdinalIgnoreCase);
+    private SqliteConnection? _sqlite;
+    private SqliteConnection? _probe;
+    private DuckDbSession? _session;
+    private SyncLoop? _loop;
+    private string _consumerId = Guid.NewGuid().ToString("N");
+    private long _watermark;
+    private bool _disposed;
+
+    public ReplicationEngine(RheiOptions options, DuckDbDatabase duckDb, ILoggerFactory? loggerFactory)
     {
-        public ReplicationEngine(RheiOptions options, DuckDbDatabase duckDb, Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory) { }
-        public Task StartAsync(CancellationToken ct) => Task.CompletedTask;
-        public bool IsReplicated(string table) => true;
-        public bool IsQuarantined(string table) => false;
-        public bool IsTemporal(string table) => false;
-        public Task<RheiSyncResult> SyncAsync(CancellationToken ct) => throw new InvalidOperationException();
-        public Task EnsureFreshAsync(CancellationToken ct) => Task.CompletedTask;
-        public Task EnsureFreshWithinAsync(TimeSpan t, CancellationToken ct) => Task.CompletedTask;
-        public Task<RheiSyncStatus> GetStatusAsync(CancellationToken ct) => throw new InvalidOperationException();
-        public Task RegisterTableAsync(string table, CancellationToken ct) => Task.CompletedTask;
-        public Task RegisterTableAsync(RheiTableSchema schema, CancellationToken ct) => Task.CompletedTask;
-        public Task UnregisterTableAsync(string table, CancellationToken ct) => Task.CompletedTask;
-        public Task<long> InitialSyncAsync(string table, IProgress<long>? progress, CancellationToken ct) => Task.FromResult(0L);
-        public Task<long> InitialSyncAllAsync(IProgress<long>? progress, CancellationToken ct) => Task.FromResult(0L);
-        public Task AddColumnAsync(string table, string column, string declaredType, CancellationToken ct) => Task.CompletedTask;
-        public Task DropColumnAsync(string table, string column, CancellationToken ct) => Task.CompletedTask;
-        public void StartSync(TimeSpan interval) { }
-        public Task StopSyncAsync() => Task.CompletedTask;
-        public Task<IAsyncDisposable> BeginSchemaChangeAsync(string? table, CancellationToken ct) => Task.FromResult<IAsyncDisposable>(new Noop()); sealed class Noop : IAsyncDisposable { public ValueTask DisposeAsync() => ValueTask.CompletedTask; }
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(duckDb);
+        _options = options;
+        _duckDb = duckDb;
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Rhei.Data.Sync");
+        _connections = new OltpConnectionFactory(options);
+    }
+
+    /// <summary>Test hook: called with "after-apply" and "before-prune" inside a cycle; throw to simulate a crash there.</summary>
+    internal Action<string>? FaultInjector { get; set; }
+
+    /// <summary>A consumer silent for longer than this no longer holds the change log back.</summary>
+    internal TimeSpan ConsumerTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The consumer id this engine reads the change log under.</summary>
+    internal string ConsumerId => _consumerId;
+
+    /// <summary>The last sequence number applied to the mirror.</summary>
+    internal long Watermark => Interlocked.Read(ref _watermark);
+
+    internal SchemaRegistry Registry => _registry;
+
+    public async Task StartAsync(CancellationToken ct)
+    {
+        await _lock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _sqlite = _connections.Open();
+            _probe = _connections.Open();
+            _session = _duckDb.Connect();
+            ReplicationTables.Create(_sqlite);
+            _registry.Load(_sqlite);
+            ImportRegistryFile();
+            MirrorDdl.CreateSystemTables(_session);
+            var resumed = TryResume();
+            if (!resumed)
+            {
+                // An in-memory mirror (or a durable one that cannot resume) starts from SQLite.
+                foreach (var state in MirrorState.ReadTables(_session))
+                {
+                    MirrorDdl.Drop(_session, state.Table);
+                    MirrorState.DeleteTable(_session, state.Table);
+                }
+
+                _tableStates.Clear();
+                var position = LoadTables(_registry.Tables, null, ct);
+                SetWatermark(position);
+            }
+            else
+            {
+                EnsureMirrors(ct);
+            }
+
+            foreach (var table in _registry.Tables)
+            {
+                EnsureTriggers(table);
+            }
+
+            AutoRegister(ct);
+            ConsumerRegistry.Upsert(_sqlite, _consumerId, Watermark);
+            _registry.WriteJson(_options.SchemaRegistryPath);
+        }
+        finally
+        {
+            _lock.Release();
+        }
+
+        if (_options.SyncInterval > TimeSpan.Zero)
+        {
+            StartSync(_options.SyncInterval);
+        }
+    }
+
+    public bool IsReplicated(string table) => _registry.Find(table) is not null;
+
+    public bool IsQuarantined(string table) => _tableStates.TryGetValue(table, out var state) && state.QuarantineReason is not null;
+
+    public bool IsTemporal(string table) => _options.SyncMode == RheiSyncMode.Temporal && IsReplicated(table);
+
+    public async Task<RheiSyncResult> SyncAsync(CancellationToken ct)
+    {
+        await _lock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            return RunCycle(ct);
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    public async Task EnsureFreshAsync(CancellationToken ct)
+    {
+        var target = ProbeMaxSequence();
+        if (target <= Watermark)
+        {
+            return;
+        }
+
+        // Callers that queued behind a cycle find it covered their target and return at once.
+        await _lock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            if (target > Watermark)
+            {
+                RunCycle(ct);
+            }
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    public async Task<RheiSyncStatus> GetStatusAsync(CancellationToken ct)
+    {
+        await _lock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            var sqlite = Sqlite;
+            var watermark = Watermark;
+            var lags = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
+            using (var command = sqlite.CreateCommand())
+            {
+                command.CommandText = $"SELECT tbl, count(*) FROM {ReplicationTables.CdcLog} WHERE seq > $w GROUP BY tbl";
+                command.Parameters.AddWithValue("$w", watermark);
+                using var reader = command.ExecuteReader();
+                while (reader.Read())
+                {
+                    lags[reader.GetString(0)] = reader.GetInt64(1);
+                }
+            }
+
+            var tables = new List<RheiTableSyncStatus>();
+            foreach (var schema in _registry.Tables)
+            {
+                var rows = 0L;
+                var state = _tableStates.GetValueOrDefault(schema.Name);
+                if (state is not null)
+                {
+                    var filter = _options.SyncMode == RheiSyncMode.Temporal ? $" WHERE {MirrorDdl.ValidTo} IS NULL" : string.Empty;
+                    using var reader = Session.Query($"SELECT count(*) FROM {schema.QuotedName}{filter}");
+                    rows = reader.Read() ? reader.GetInt64(0) : 0;
+                }
+
+                var quarantined = state?.QuarantineReason is not null;
+                tables.Add(new RheiTableSyncStatus(
+                    schema.Name,
+                    _options.SyncMode,
+                    rows,
+                    lags.GetValueOrDefault(schema.Name),
+                    quarantined ? RheiTableSyncState.Quarantined : RheiTableSyncState.Active,
+                    state?.QuarantineReason,
+                    state?.OffendingKey));
+            }
+
+            return new RheiSyncStatus(lags.Values.Sum(), watermark, _loop?.IsRunning ?? false, tables);
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    public void StartSync(TimeSpan interval)
+    {
+        var previous = Interlocked.Exchange(ref _loop, new SyncLoop(BackgroundCycleAsync, interval, _logger));
+        if (previous is not null)
+        {
+            _ = previous.StopAsync();
+        }
+    }
+
+    public async Task StopSyncAsync()
+    {
+        var loop = Interlocked.Exchange(ref _loop, null);
+        if (loop is not null)
+        {
+            await loop.StopAsync().ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        await StopSyncAsync().ConfigureAwait(false);
+        await _lock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            _disposed = true;
+            if (_sqlite is not null && _options.OlapPath is null)
+            {
+                // An in-memory mirror dies with the engine: stop holding the log back.
+                TryLogged(() => ConsumerRegistry.Remove(_sqlite, _consumerId), "remove the consumer registration");
+            }
+
+            _session?.Dispose();
+            _sqlite?.Dispose();
+            lock (_probeGate)
+            {
+                _probe?.Dispose();
+            }
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    private SqliteConnection Sqlite => _sqlite ?? throw new InvalidOperationException("The replication engine is not started.");
+
+    private DuckDbSession Session => _session ?? throw new InvalidOperationException("The replication engine is not started.");
+
+    private async Task BackgroundCycleAsync(CancellationToken ct)
+    {
+        await _lock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            if (!_disposed)
+            {
+                RunCycle(ct);
+            }
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    private long ProbeMaxSequence()
+    {
+        lock (_probeGate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed || _probe is null, this);
+            return ReplicationTables.MaxSequence(_probe);
+        }
+    }
+
+    private void SetWatermark(long value) => Interlocked.Exchange(ref _watermark, value);
+
+    private void TryLogged(Action action, string what)
+    {
+        try
+        {
+            action();
+        }
+        catch (Exception ex) when (ex is SqliteException or DuckDbException or IOException)
+        {
+            _logger.LogWarning(ex, "Could not {What}.", what);
+        }
     }
 }

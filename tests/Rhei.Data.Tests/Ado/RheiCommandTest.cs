@@ -65,9 +65,8 @@ public class RheiCommandTest
     {
         await using var db = CreateWithItems();
         using var connection = db.Open();
-        using var command = new RheiCommand("SELECT name FROM items WHERE id = ? OR id = ?3 ORDER BY id", connection) { Route = route };
+        using var command = new RheiCommand("SELECT name FROM items WHERE id = ? OR id = ?2 ORDER BY id", connection) { Route = route };
         command.Parameters.AddWithValue(null, 1);
-        command.Parameters.AddWithValue(null, 2);
         command.Parameters.AddWithValue(null, 3);
         using var reader = command.ExecuteReader();
         var names = new List<string>();
@@ -150,6 +149,26 @@ public class RheiCommandTest
         {
             Assert.Equal(RheiRoute.Oltp, reader.Route);
         }
+    }
+
+    [Fact]
+    public async Task Reused_command_binds_new_parameter_values_each_time()
+    {
+        await using var db = TestDatabase.Create();
+        db.Execute("CREATE TABLE kv (id INTEGER PRIMARY KEY, v TEXT)");
+        using var connection = db.Open();
+        using var insert = new RheiCommand("INSERT INTO kv VALUES ($id, $v)", connection);
+        var id = insert.Parameters.AddWithValue("$id", 0);
+        var v = insert.Parameters.AddWithValue("$v", "");
+        foreach (var (key, text) in new[] { (1, "one"), (2, "two"), (3, "three") })
+        {
+            id.Value = key;
+            v.Value = text;
+            insert.ExecuteNonQuery();
+        }
+
+        using var read = new RheiCommand("SELECT group_concat(v, ',') FROM (SELECT v FROM kv ORDER BY id)", connection);
+        Assert.Equal("one,two,three", read.ExecuteScalar());
     }
 
     [Fact]

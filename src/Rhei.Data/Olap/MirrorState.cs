@@ -1,0 +1,52 @@
+namespace Rhei.Data.Olap;
+
+/// <summary>
+/// What the mirror has applied, stored in DuckDB itself so that it commits in the same
+/// transaction as the rows: the log watermark and, per table, the log position its last full load
+/// covered, the schema the mirror has, and any quarantine.
+/// </summary>
+internal static class MirrorState
+{
+    public const string WatermarkTable = "_rhei_watermark";
+    public const string TableStateTable = "_rhei_table_state";
+
+    public static (string ConsumerId, long Sequence)? ReadWatermark(DuckDbSession session)
+    {
+        using var reader = session.Query($"SELECT consumer_id, seq FROM {WatermarkTable} LIMIT 1");
+        return reader.Read() ? (reader.GetString(0), reader.GetInt64(1)) : null;
+    }
+
+    public static void WriteWatermark(DuckDbSession session, string consumerId, long sequence)
+    {
+        session.ExecuteNonQuery($"DELETE FROM {WatermarkTable}");
+        session.ExecuteNonQuery($"INSERT INTO {WatermarkTable} VALUES ($1, $2)", [consumerId, sequence]);
+    }
+
+    public static List<MirrorTableState> ReadTables(DuckDbSession session)
+    {
+        var states = new List<MirrorTableState>();
+        using var reader = session.Query($"SELECT tbl, floor_seq, schema_json, quarantine_reason, offending_key FROM {TableStateTable}");
+        while (reader.Read())
+        {
+            states.Add(new MirrorTableState(
+                reader.GetString(0),
+                reader.GetInt64(1),
+                reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4)));
+        }
+
+        return states;
+    }
+
+    public static void WriteTable(DuckDbSession session, MirrorTableState state)
+    {
+        DeleteTable(session, state.Table);
+        session.ExecuteNonQuery(
+            $"INSERT INTO {TableStateTable} VALUES ($1, $2, $3, $4, $5)",
+            [state.Table, state.Floor, state.SchemaJson, state.QuarantineReason, state.OffendingKey]);
+    }
+
+    public static void DeleteTable(DuckDbSession session, string table)
+        => session.ExecuteNonQuery($"DELETE FROM {TableStateTable} WHERE lower(tbl) = lower($1)", [table]);
+}

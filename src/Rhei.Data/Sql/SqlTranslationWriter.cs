@@ -1,0 +1,807 @@
+using System.Globalization;
+using System.Text;
+
+namespace Rhei.Data.Sql;
+
+/// <summary>
+/// One translation: walks the statement's tokens, copying what DuckDB reads the same way and
+/// rewriting or refusing the rest. Function calls are translated argument by argument so that
+/// rewrites nest (<c>upper(ifnull(a, b))</c>).
+/// </summary>
+internal sealed class SqlTranslationWriter
+{
+    private const string Upper = "'ABCDEFGHIJKLMNOPQRSTUVWXYZ'";
+    private const string Lower = "'abcdefghijklmnopqrstuvwxyz'";
+    private const string PeriodColumns = "_rhei_valid_from, _rhei_valid_to, _rhei_operation";
+
+    /// <summary>Functions DuckDB computes exactly as SQLite does for SQLite's argument types.</summary>
+    private static readonly HashSet<string> s_same = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "abs", "coalesce", "nullif", "trim", "ltrim", "rtrim", "replace", "instr", "substr", "substring", "length",
+        "count", "avg", "sum", "min", "max", "unicode",
+        "row_number", "rank", "dense_rank", "ntile", "lag", "lead", "first_value", "last_value", "nth_value", "percent_rank", "cume_dist",
+        "sqrt", "exp", "ln", "log", "log10", "log2", "floor", "ceil", "ceiling", "sin", "cos", "tan", "asin", "acos", "atan", "atan2",
+        "pi", "pow", "power", "degrees", "radians", "sign",
+    };
+
+    /// <summary>SQLite functions whose result depends on storage classes, connection state or formatting DuckDB does not share.</summary>
+    private static readonly Dictionary<string, string> s_refused = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["typeof"] = "typeof() names SQLite storage classes",
+        ["hex"] = "hex() depends on SQLite storage classes",
+        ["printf"] = "printf() formatting differs",
+        ["format"] = "format() formatting differs",
+        ["quote"] = "quote() renders SQLite literals",
+        ["random"] = "random() is not reproducible across engines",
+        ["randomblob"] = "randomblob() is not reproducible across engines",
+        ["changes"] = "changes() is SQLite connection state",
+        ["total_changes"] = "total_changes() is SQLite connection state",
+        ["last_insert_rowid"] = "last_insert_rowid() is SQLite connection state",
+        ["like"] = "like() function form",
+        ["regexp"] = "regexp() is a user function in SQLite",
+    };
+
+    private readonly SqlStatement _stmt;
+    private readonly TranslateOptions _options;
+    private readonly string _text;
+    private readonly SqlToken[] _t;
+    private readonly int[] _match;
+    private readonly Dictionary<int, SqlTableReference> _rewrites = [];
+    private readonly Dictionary<int, int> _positions = [];
+    private readonly List<SqlParameterRef> _parameters = [];
+    private readonly Dictionary<int, SqlParameterRef> _parameterAt = [];
+
+    public SqlTranslationWriter(SqlStatement stmt, in TranslateOptions options)
+    {
+        _stmt = stmt;
+        _options = options;
+        _text = stmt.CommandText;
+        _t = stmt.Tokens;
+        _match = new int[_t.Length];
+        var stack = new Stack<int>();
+        for (var i = 0; i < _t.Length; i++)
+        {
+            _match[i] = -1;
+            if (IsPunct(i, '('))
+            {
+                stack.Push(i);
+            }
+            else if (IsPunct(i, ')') && stack.Count > 0)
+            {
+                var open = stack.Pop();
+                _match[open] = i;
+                _match[i] = open;
+            }
+        }
+
+        var p = 0;
+        for (var i = 0; i < _t.Length; i++)
+        {
+            if (_t[i].Kind == SqlTokenKind.Parameter)
+            {
+                _parameterAt[i] = stmt.Parameters[p++];
+            }
+        }
+
+        foreach (var table in stmt.Tables)
+        {
+            if (table.Temporal is not null || (options.TemporalMirror && (options.IsTemporalTable?.Invoke(table.QualifiedName) ?? true)))
+            {
+                _rewrites[table.FirstToken] = table;
+            }
+        }
+    }
+
+    public TranslatedStatement Translate()
+    {
+        var sb = new StringBuilder(_stmt.Length + 32);
+        Emit(0, _t.Length - 1, sb);
+        return new TranslatedStatement(sb.ToString(), _parameters);
+    }
+
+    // ---- helpers -------------------------------------------------------------------------
+
+    private bool Is(int i, string word) => i >= 0 && i < _t.Length && _t[i].Is(_text, word);
+
+    private bool IsPunct(int i, char c) => i >= 0 && i < _t.Length && _t[i].Kind == SqlTokenKind.Punctuation && _text[_t[i].Start] == c;
+
+    private bool IsKind(int i, SqlTokenKind kind) => i >= 0 && i < _t.Length && _t[i].Kind == kind;
+
+    private string Raw(int i) => _t[i].Text(_text);
+
+    private static SqlTranslationRefusedException Refuse(string reason) => new(reason);
+
+    private string Emit(int from, int to)
+    {
+        var sb = new StringBuilder();
+        Emit(from, to, sb);
+        return sb.ToString();
+    }
+
+    private bool IsCall(int nameIndex)
+    {
+        if (!IsPunct(nameIndex + 1, '('))
+        {
+            return false;
+        }
+
+        var token = _t[nameIndex];
+        if (token.Kind == SqlTokenKind.Identifier)
+        {
+            return !(Is(nameIndex - 1, "WITH") || Is(nameIndex - 1, "RECURSIVE") || IsPunct(nameIndex - 1, ',') && Is(_match[nameIndex + 1] + 1, "AS")
+                     || Is(nameIndex - 1, "AS") || IsKind(nameIndex - 1, SqlTokenKind.Identifier) || IsPunct(nameIndex - 1, ')'));
+        }
+
+        return token.Kind == SqlTokenKind.Keyword && (Is(nameIndex, "CAST") || Is(nameIndex, "REPLACE") || Is(nameIndex, "LIKE") || Is(nameIndex, "GLOB")
+                                                      || Is(nameIndex, "RANGE") || Is(nameIndex, "REGEXP") || Is(nameIndex, "MATCH"))
+               && !IsKind(nameIndex - 1, SqlTokenKind.Operator);
+    }
+
+    // ---- the walk ------------------------------------------------------------------------
+
+    /// <summary>Emits tokens [from, to) translated; one space stands for any whitespace or comment between tokens.</summary>
+    private void Emit(int from, int to, StringBuilder sb)
+    {
+        var starts = new int[to - from + 1];
+        for (var i = from; i < to; i++)
+        {
+            if (i > from && _t[i].Start > _t[i - 1].End && sb.Length > 0 && sb[^1] != ' ' && sb[^1] != '(')
+            {
+                sb.Append(' ');
+            }
+
+            starts[i - from] = sb.Length;
+            i = EmitToken(i, from, to, sb, starts);
+        }
+    }
+
+    /// <summary>Emits the construct starting at token <paramref name="i"/>; returns the index of its last token.</summary>
+    private int EmitToken(int i, int from, int to, StringBuilder sb, int[] starts)
+    {
+        var token = _t[i];
+        if (_rewrites.TryGetValue(i, out var table))
+        {
+            EmitTableRewrite(table, sb);
+            return table.EndToken - 1;
+        }
+
+        switch (token.Kind)
+        {
+            case SqlTokenKind.Parameter:
+                sb.Append(Parameter(i));
+                return i;
+            case SqlTokenKind.QuotedIdentifier:
+                sb.Append(QuoteIdentifier(token.Unquote(_text)));
+                return i;
+            case SqlTokenKind.Blob:
+                sb.Append(BlobLiteral(i));
+                return i;
+            case SqlTokenKind.Number:
+                sb.Append(NumberLiteral(Raw(i)));
+                return i;
+            case SqlTokenKind.Operator:
+                return EmitOperator(i, sb);
+            case SqlTokenKind.Identifier when IsCall(i):
+            case SqlTokenKind.Keyword when IsCall(i):
+                sb.Append(TranslateCall(i));
+                return _match[i + 1];
+            case SqlTokenKind.Identifier:
+                if (Is(i, "rowid") || Is(i, "_rowid_"))
+                {
+                    throw Refuse("rowid differs between SQLite and the mirror");
+                }
+
+                // A name SQLite leaves free may be a keyword to DuckDB (at, map, struct…): quote it.
+                sb.Append(s_duckDbOnlyKeywords.Contains(Raw(i)) ? QuoteIdentifier(Raw(i)) : Raw(i));
+                return i;
+            case SqlTokenKind.Keyword:
+                return EmitKeyword(i, from, to, sb, starts);
+            default:
+                sb.Append(Raw(i));
+                return i;
+        }
+    }
+
+    private int EmitOperator(int i, StringBuilder sb)
+    {
+        var op = Raw(i);
+        switch (op)
+        {
+            case "==" when !IsNumberVersusText(i):
+                sb.Append('=');
+                break;
+            case "==":
+                throw Refuse($"comparison of a number with a text literal ({Raw(i - 1)} {op} {Raw(i + 1)})");
+            case "->" or "->>":
+                throw Refuse($"JSON operator {op} returns different types in DuckDB");
+            case "=" or "<>" or "!=" or "<" or ">" or "<=" or ">=" when IsNumberVersusText(i):
+                // SQLite orders every number before every text when neither side has affinity; DuckDB casts the text.
+                throw Refuse($"comparison of a number with a text literal ({Raw(i - 1)} {op} {Raw(i + 1)})");
+            case "%" when IsRealLiteral(i - 1) || IsRealLiteral(i + 1):
+                throw Refuse("% on REAL values truncates to integers in SQLite");
+            default:
+                sb.Append(op);
+                break;
+        }
+
+        return i;
+    }
+
+    private bool IsNumberVersusText(int i)
+        => IsKind(i - 1, SqlTokenKind.Number) && IsKind(i + 1, SqlTokenKind.String)
+           || IsKind(i - 1, SqlTokenKind.String) && IsKind(i + 1, SqlTokenKind.Number);
+
+    private bool IsRealLiteral(int i) => IsKind(i, SqlTokenKind.Number) && Raw(i).AsSpan().IndexOfAny('.', 'e', 'E') >= 0 && !Raw(i).StartsWith("0x", StringComparison.OrdinalIgnoreCase);
+
+    private int EmitKeyword(int i, int from, int to, StringBuilder sb, int[] starts)
+    {
+        var word = Raw(i).ToUpperInvariant();
+        switch (word)
+        {
+            case "NOT" when Is(i + 1, "LIKE"):
+                return EmitLike(i + 1, negated: true, from, to, sb, starts);
+            case "LIKE":
+                return EmitLike(i, negated: false, from, to, sb, starts);
+            case "REGEXP" or "MATCH":
+                throw Refuse($"{word} is a user function in SQLite");
+            case "NOT" when Is(i + 1, "REGEXP") || Is(i + 1, "MATCH"):
+                throw Refuse($"{Raw(i + 1).ToUpperInvariant()} is a user function in SQLite");
+            case "COLLATE":
+                if (Is(i + 1, "BINARY") || IsKind(i + 1, SqlTokenKind.Identifier) && Raw(i + 1).Equals("binary", StringComparison.OrdinalIgnoreCase))
+                {
+                    // BINARY is DuckDB's default comparison too.
+                    TrimTrailingSpace(sb);
+                    return i + 1;
+                }
+
+                throw Refuse($"COLLATE {(i + 1 < _t.Length ? Raw(i + 1) : string.Empty)} has no DuckDB equivalent");
+            case "ISNULL":
+                sb.Append("IS NULL");
+                return i;
+            case "NOTNULL":
+                sb.Append("IS NOT NULL");
+                return i;
+            case "NOT" when Is(i + 1, "NULL") && !Is(i - 1, "IS"):
+                // SQLite's postfix "x NOT NULL".
+                sb.Append("IS NOT NULL");
+                return i + 1;
+            case "IS":
+                return EmitIs(i, sb);
+            case "LIMIT":
+                return EmitLimit(i, to, sb);
+            case "CURRENT_DATE" or "CURRENT_TIME" or "CURRENT_TIMESTAMP":
+                throw Refuse($"{word} depends on the engine's clock and time zone");
+            default:
+                sb.Append(Raw(i));
+                return i;
+        }
+    }
+
+    private static void TrimTrailingSpace(StringBuilder sb)
+    {
+        while (sb.Length > 0 && sb[^1] == ' ')
+        {
+            sb.Length--;
+        }
+    }
+
+    /// <summary>SQLite's IS / IS NOT compare any values null-safely; DuckDB spells that IS [NOT] DISTINCT FROM.</summary>
+    private int EmitIs(int i, StringBuilder sb)
+    {
+        var negated = Is(i + 1, "NOT");
+        var next = negated ? i + 2 : i + 1;
+        if (Is(next, "NULL") || Is(next, "DISTINCT") || Is(next, "TRUE") || Is(next, "FALSE")
+            || IsKind(next, SqlTokenKind.Identifier) && (Raw(next).Equals("true", StringComparison.OrdinalIgnoreCase) || Raw(next).Equals("false", StringComparison.OrdinalIgnoreCase)))
+        {
+            sb.Append(Raw(i));
+            return i;
+        }
+
+        sb.Append(negated ? "IS DISTINCT FROM" : "IS NOT DISTINCT FROM");
+        return negated ? i + 1 : i;
+    }
+
+    /// <summary>
+    /// SQLite's LIKE folds ASCII letters only; DuckDB's ILIKE folds all of Unicode (é ILIKE É, and the Kelvin sign K ILIKE k).
+    /// Folding both sides with translate() over A-Z is exactly SQLite's rule. A literal pattern without letters needs no folding.
+    /// </summary>
+    private int EmitLike(int like, bool negated, int from, int to, StringBuilder sb, int[] starts)
+    {
+        var opStart = negated ? like - 1 : like;
+        var lhsStart = OperandStart(opStart - 1, from);
+        var patEnd = OperandEnd(like + 1, to);
+        var escape = -1;
+        var end = patEnd;
+        if (Is(patEnd, "ESCAPE"))
+        {
+            escape = patEnd + 1;
+            end = OperandEnd(escape, to);
+        }
+
+        var pattern = Emit(like + 1, patEnd);
+        var single = patEnd == like + 2 && IsKind(like + 1, SqlTokenKind.String);
+        var escapeText = escape >= 0 ? Emit(escape, end) : null;
+        var op = negated ? "NOT LIKE" : "LIKE";
+        if (single && !Raw(like + 1).Any(char.IsAsciiLetter) && (escape < 0 || !escapeText!.Any(char.IsAsciiLetter)))
+        {
+            TrimTrailingSpace(sb);
+            sb.Append(' ').Append(op).Append(' ').Append(pattern);
+        }
+        else
+        {
+            var lhsPosition = starts[lhsStart - from];
+            var lhs = sb.ToString(lhsPosition, sb.Length - lhsPosition).TrimEnd();
+
+            sb.Length = lhsPosition;
+            sb.Append(FoldAscii(lhs)).Append(' ').Append(op).Append(' ')
+              .Append(single ? LowerAsciiLiteral(pattern) : FoldAscii(pattern));
+            if (escapeText is not null && IsKind(escape, SqlTokenKind.String) && end == escape + 1)
+            {
+                escapeText = LowerAsciiLiteral(escapeText);
+            }
+            else if (escapeText is not null)
+            {
+                escapeText = FoldAscii(escapeText);
+            }
+        }
+
+        if (escapeText is not null)
+        {
+            sb.Append(" ESCAPE ").Append(escapeText);
+        }
+
+        return end - 1;
+    }
+
+    private static string FoldAscii(string expr) => $"translate({expr}, {Upper}, {Lower})";
+
+    private static string LowerAsciiLiteral(string literal)
+        => string.Create(literal.Length, literal, static (span, s) =>
+        {
+            for (var i = 0; i < s.Length; i++)
+            {
+                span[i] = char.IsAsciiLetterUpper(s[i]) ? (char)(s[i] | 0x20) : s[i];
+            }
+        });
+
+    /// <summary>First token of the operand ending at <paramref name="k"/>: a chain of primaries joined by arithmetic or concatenation.</summary>
+    private int OperandStart(int k, int from)
+    {
+        while (true)
+        {
+            if (k < from)
+            {
+                throw Refuse("LIKE without a left operand");
+            }
+
+            if (Is(k, "END"))
+            {
+                throw Refuse("LIKE on a CASE expression");
+            }
+
+            if (IsPunct(k, ')'))
+            {
+                k = _match[k];
+                if (k > from && (IsKind(k - 1, SqlTokenKind.Identifier) || IsKind(k - 1, SqlTokenKind.Keyword) && IsCall(k - 1)))
+                {
+                    k--;
+                }
+            }
+
+            if (k - 1 >= from && IsPunct(k - 1, '.'))
+            {
+                k -= 2;
+                continue;
+            }
+
+            if (k - 1 >= from && IsKind(k - 1, SqlTokenKind.Operator))
+            {
+                var op = Raw(k - 1);
+                if (op is "=" or "==" or "<>" or "!=" or "<" or ">" or "<=" or ">=")
+                {
+                    throw Refuse($"LIKE after {op} needs SQLite's precedence rules");
+                }
+
+                if (k - 2 >= from && (IsKind(k - 2, SqlTokenKind.Identifier) || IsKind(k - 2, SqlTokenKind.QuotedIdentifier) || IsKind(k - 2, SqlTokenKind.Number)
+                                      || IsKind(k - 2, SqlTokenKind.String) || IsKind(k - 2, SqlTokenKind.Parameter) || IsPunct(k - 2, ')')))
+                {
+                    k -= 2;
+                    continue;
+                }
+
+                return k - 1;
+            }
+
+            return k;
+        }
+    }
+
+    /// <summary>Index just past the operand starting at <paramref name="k"/>.</summary>
+    private int OperandEnd(int k, int to)
+    {
+        while (k < to)
+        {
+            if (IsKind(k, SqlTokenKind.Operator) && Raw(k) is "-" or "+" or "~")
+            {
+                k++;
+                continue;
+            }
+
+            if (IsPunct(k, '('))
+            {
+                k = _match[k] < 0 ? throw Refuse("unbalanced parentheses") : _match[k] + 1;
+            }
+            else if (IsKind(k, SqlTokenKind.Identifier) || IsKind(k, SqlTokenKind.Keyword) && IsCall(k))
+            {
+                k = !IsPunct(k + 1, '(') ? k + 1 : _match[k + 1] < 0 ? throw Refuse("unbalanced parentheses") : _match[k + 1] + 1;
+                while (IsPunct(k, '.') && k + 1 < to)
+                {
+                    k += 2;
+                }
+            }
+            else if (_t[k].Kind is SqlTokenKind.QuotedIdentifier or SqlTokenKind.String or SqlTokenKind.Number or SqlTokenKind.Parameter or SqlTokenKind.Blob)
+            {
+                k++;
+                while (IsPunct(k, '.') && k + 1 < to)
+                {
+                    k += 2;
+                }
+            }
+            else
+            {
+                throw Refuse($"LIKE operand '{Raw(k)}' is not a simple expression");
+            }
+
+            if (k < to && IsKind(k, SqlTokenKind.Operator) && Raw(k) is "||" or "+" or "-" or "*" or "/" or "%")
+            {
+                k++;
+                continue;
+            }
+
+            return k;
+        }
+
+        return k;
+    }
+
+    /// <summary>LIMIT a, b means OFFSET a LIMIT b; a negative limit means no limit.</summary>
+    private int EmitLimit(int i, int to, StringBuilder sb)
+    {
+        var end = i + 1;
+        var comma = -1;
+        var offset = -1;
+        while (end < to && !IsPunct(end, ')') && !IsPunct(end, ';'))
+        {
+            if (IsPunct(end, '('))
+            {
+                end = _match[end] < 0 ? to - 1 : _match[end];
+            }
+            else if (IsPunct(end, ',') && comma < 0)
+            {
+                comma = end;
+            }
+            else if (Is(end, "OFFSET"))
+            {
+                offset = end;
+            }
+
+            end++;
+        }
+
+        string limit, skip;
+        if (comma > 0)
+        {
+            skip = Emit(i + 1, comma);
+            limit = Emit(comma + 1, end);
+        }
+        else
+        {
+            limit = Emit(i + 1, offset > 0 ? offset : end);
+            skip = offset > 0 ? Emit(offset + 1, end) : string.Empty;
+        }
+
+        var negative = limit.StartsWith('-') && long.TryParse(limit.Replace(" ", string.Empty, StringComparison.Ordinal), CultureInfo.InvariantCulture, out var n) && n < 0;
+        TrimTrailingSpace(sb);
+        if (!negative)
+        {
+            sb.Append(" LIMIT ").Append(limit);
+        }
+
+        if (skip.Length > 0)
+        {
+            sb.Append(" OFFSET ").Append(skip);
+        }
+
+        return end - 1;
+    }
+
+    // ---- literals, identifiers, parameters -----------------------------------------------
+
+    private string Parameter(int i)
+    {
+        var parameter = _parameterAt[i];
+        if (!_positions.TryGetValue(parameter.Index, out var position))
+        {
+            _parameters.Add(parameter);
+            position = _parameters.Count;
+            _positions[parameter.Index] = position;
+        }
+
+        return "$" + position.ToString(CultureInfo.InvariantCulture);
+    }
+
+    // DuckDB 1.5's reserved and type_function keywords (duckdb_keywords()) that SQLite accepts as plain names.
+    private static readonly HashSet<string> s_duckDbOnlyKeywords = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "analyse", "anti", "any", "array", "asof", "asymmetric", "at", "authorization", "both", "collation", "columns",
+        "concurrently", "describe", "fetch", "freeze", "lambda", "lateral", "leading", "map", "only", "overlaps",
+        "pivot_longer", "pivot_wider", "placing", "positional", "semi", "show", "similar", "some", "struct",
+        "summarize", "symmetric", "tablesample", "trailing", "try_cast", "unpack", "variadic", "verbose",
+    };
+
+    internal static string QuoteIdentifier(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    private string BlobLiteral(int i)
+    {
+        var hex = _text.AsSpan(_t[i].Start + 2, Math.Max(0, _t[i].Length - 3));
+        if (hex.Length % 2 != 0)
+        {
+            throw Refuse("malformed blob literal");
+        }
+
+        var sb = new StringBuilder(hex.Length * 2 + 10).Append('\'');
+        for (var k = 0; k < hex.Length; k += 2)
+        {
+            sb.Append("\\x").Append(char.ToUpperInvariant(hex[k])).Append(char.ToUpperInvariant(hex[k + 1]));
+        }
+
+        return sb.Append("'::BLOB").ToString();
+    }
+
+    /// <summary>SQLite reads 1.5 as a REAL (double); DuckDB would read it as DECIMAL and compute exactly, so force DOUBLE.</summary>
+    private static string NumberLiteral(string raw)
+    {
+        var clean = raw.Contains('_', StringComparison.Ordinal) ? raw.Replace("_", string.Empty, StringComparison.Ordinal) : raw;
+        if (clean.StartsWith("0x", StringComparison.OrdinalIgnoreCase))
+        {
+            // SQLite hex literals are 64-bit two's complement.
+            return unchecked((long)ulong.Parse(clean.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture)).ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (clean.Contains('.', StringComparison.Ordinal) && clean.AsSpan().IndexOfAny('e', 'E') < 0)
+        {
+            return clean + "::DOUBLE";
+        }
+
+        return clean;
+    }
+
+    // ---- table references ----------------------------------------------------------------
+
+    private void EmitTableRewrite(SqlTableReference table, StringBuilder sb)
+    {
+        var name = table.Schema is null ? QuoteIfNeeded(table.FirstToken) : $"{QuoteIfNeeded(table.FirstToken)}.{QuoteIfNeeded(table.FirstToken + 2)}";
+        var alias = table.AliasToken >= 0 ? QuoteIfNeeded(table.AliasToken) : QuoteIfNeeded(table.NameEndToken - 1);
+        if (table.Temporal is { } temporal)
+        {
+            var predicate = temporal.Kind switch
+            {
+                SqlTemporalKind.AsOf => AsOf(Instant(temporal.From)),
+                SqlTemporalKind.All => null,
+                SqlTemporalKind.FromTo => $"_rhei_valid_from < {Instant(temporal.To)} AND (_rhei_valid_to IS NULL OR _rhei_valid_to > {Instant(temporal.From)})",
+                SqlTemporalKind.Between => $"_rhei_valid_from <= {Instant(temporal.To)} AND (_rhei_valid_to IS NULL OR _rhei_valid_to > {Instant(temporal.From)})",
+                _ => $"_rhei_valid_from >= {Instant(temporal.From)} AND _rhei_valid_to IS NOT NULL AND _rhei_valid_to <= {Instant(temporal.To)}",
+            };
+            sb.Append("(SELECT * FROM ").Append(name);
+            if (predicate is not null)
+            {
+                sb.Append(" WHERE ").Append(predicate);
+            }
+
+            sb.Append(") AS ").Append(alias);
+            return;
+        }
+
+        sb.Append("(SELECT * EXCLUDE (").Append(PeriodColumns).Append(") FROM ").Append(name)
+          .Append(" WHERE _rhei_valid_to IS NULL) AS ").Append(alias);
+    }
+
+    private static string AsOf(string x) => $"_rhei_valid_from <= {x} AND (_rhei_valid_to IS NULL OR _rhei_valid_to > {x})";
+
+    private string QuoteIfNeeded(int i) => _t[i].Kind == SqlTokenKind.QuotedIdentifier ? QuoteIdentifier(_t[i].Unquote(_text)) : Raw(i);
+
+    /// <summary>An instant in epoch milliseconds: numbers and parameters as given, date/time text converted.</summary>
+    private string Instant((int Start, int End) range)
+    {
+        var (start, end) = range;
+        if (end == start + 1 && IsKind(start, SqlTokenKind.String))
+        {
+            return $"epoch_ms(CAST({Raw(start)} AS TIMESTAMP))";
+        }
+
+        if (end == start + 2 && IsKind(start + 1, SqlTokenKind.String) && (Is(start, "TIMESTAMP") || Is(start, "DATE")))
+        {
+            return $"epoch_ms(CAST({Raw(start + 1)} AS TIMESTAMP))";
+        }
+
+        var expr = Emit(start, end);
+        return end == start + 1 ? expr : "(" + expr + ")";
+    }
+
+    // ---- function calls ------------------------------------------------------------------
+
+    private string TranslateCall(int nameIndex)
+    {
+        var name = Raw(nameIndex);
+        var lower = name.ToLowerInvariant();
+        var open = nameIndex + 1;
+        var close = _match[open];
+        if (close < 0)
+        {
+            throw Refuse($"unbalanced parentheses after {name}");
+        }
+
+        if (lower == "cast")
+        {
+            return TranslateCast(open, close);
+        }
+
+        var ranges = ArgumentRanges(open, close);
+        var distinct = ranges.Count > 0 && Is(ranges[0].Start, "DISTINCT");
+        if (distinct)
+        {
+            ranges[0] = (ranges[0].Start + 1, ranges[0].End);
+        }
+
+        foreach (var (start, end) in ranges)
+        {
+            for (var k = start; k < end; k++)
+            {
+                if (Is(k, "ORDER") && Is(k + 1, "BY"))
+                {
+                    throw Refuse($"ORDER BY inside {lower}()");
+                }
+            }
+        }
+
+        var args = new string[ranges.Count];
+        for (var k = 0; k < args.Length; k++)
+        {
+            args[k] = Emit(ranges[k].Start, ranges[k].End);
+        }
+
+        var prefix = distinct ? "DISTINCT " : string.Empty;
+        if (s_refused.TryGetValue(lower, out var reason))
+        {
+            throw Refuse(reason);
+        }
+
+        if (SqlDateTimeTranslator.IsDateFunction(lower))
+        {
+            return SqlDateTimeTranslator.Translate(lower, args, ranges.Select(r => LiteralValue(r.Start, r.End)).ToArray());
+        }
+
+        switch (lower)
+        {
+            case "min" or "max" when args.Length > 1:
+                // SQLite's scalar min/max return NULL if any argument is NULL; LEAST/GREATEST skip NULLs.
+                var anyNull = string.Join(" OR ", args.Select(a => a + " IS NULL"));
+                return $"CASE WHEN {anyNull} THEN NULL ELSE {(lower == "min" ? "LEAST" : "GREATEST")}({string.Join(", ", args)}) END";
+            case "ifnull" when args.Length == 2:
+                return $"COALESCE({args[0]}, {args[1]})";
+            case "iif" when args.Length == 3:
+                return $"CASE WHEN {args[0]} THEN {args[1]} ELSE {args[2]} END";
+            case "group_concat" or "string_agg" when args.Length is 1 or 2:
+                return $"string_agg({prefix}CAST({args[0]} AS VARCHAR), {(args.Length == 2 ? args[1] : "','")})";
+            case "total" when args.Length == 1:
+                return $"COALESCE(CAST(sum({prefix}{args[0]}) AS DOUBLE), 0.0)";
+            case "round" when args.Length is 1 or 2:
+                // SQLite's round always returns REAL.
+                return $"round(CAST({args[0]} AS DOUBLE){(args.Length == 2 ? ", " + args[1] : string.Empty)})";
+            case "upper" when args.Length == 1:
+                // SQLite changes the case of ASCII letters only.
+                return $"translate({args[0]}, {Lower}, {Upper})";
+            case "lower" when args.Length == 1:
+                return FoldAscii(args[0]);
+            case "glob" when args.Length == 2:
+                return $"({args[1]} GLOB {args[0]})";
+            case "likely" or "unlikely" when args.Length == 1:
+                return args[0];
+            case "likelihood" when args.Length == 2:
+                return args[0];
+        }
+
+        if (s_same.Contains(lower) || SqlFunctionCatalog.DuckDbOnlyFunctions.Contains(lower) || IsDuckDbFamily(lower))
+        {
+            return $"{name}({prefix}{string.Join(", ", args)})";
+        }
+
+        throw Refuse($"function '{lower}' has no faithful DuckDB translation");
+    }
+
+    private static bool IsDuckDbFamily(string lower)
+        => lower.StartsWith("list_", StringComparison.Ordinal) || lower.StartsWith("struct_", StringComparison.Ordinal)
+           || lower.StartsWith("array_", StringComparison.Ordinal) || lower.StartsWith("map_", StringComparison.Ordinal);
+
+    private List<(int Start, int End)> ArgumentRanges(int open, int close)
+    {
+        var ranges = new List<(int, int)>();
+        if (close == open + 1)
+        {
+            return ranges;
+        }
+
+        var start = open + 1;
+        for (var k = open + 1; k < close; k++)
+        {
+            if (IsPunct(k, '('))
+            {
+                k = _match[k];
+            }
+            else if (IsPunct(k, ','))
+            {
+                ranges.Add((start, k));
+                start = k + 1;
+            }
+        }
+
+        ranges.Add((start, close));
+        return ranges;
+    }
+
+    /// <summary>The value of a lone string literal argument, unescaped; null for anything else.</summary>
+    private string? LiteralValue(int start, int end)
+    {
+        if (end != start + 1 || !IsKind(start, SqlTokenKind.String))
+        {
+            return null;
+        }
+
+        var raw = Raw(start);
+        return raw.Length >= 2 ? raw[1..^1].Replace("''", "'", StringComparison.Ordinal) : null;
+    }
+
+    /// <summary>
+    /// SQLite's CAST never fails: text converts by its longest numeric prefix ('12abc' → 12, 'abc' → 0) and REAL truncates.
+    /// DuckDB's CAST errors and rounds, so the prefix is extracted from the text form explicitly.
+    /// </summary>
+    private string TranslateCast(int open, int close)
+    {
+        var asIndex = -1;
+        for (var k = open + 1; k < close; k++)
+        {
+            if (IsPunct(k, '('))
+            {
+                k = _match[k];
+            }
+            else if (Is(k, "AS"))
+            {
+                asIndex = k;
+            }
+        }
+
+        if (asIndex < 0)
+        {
+            throw Refuse("CAST without AS");
+        }
+
+        var expr = Emit(open + 1, asIndex);
+        var type = _text[_t[asIndex + 1].Start.._t[close - 1].End].ToUpperInvariant();
+        if (type.Contains("INT", StringComparison.Ordinal))
+        {
+            return $"CASE WHEN {expr} IS NULL THEN NULL ELSE COALESCE(TRY_CAST(regexp_extract(CAST({expr} AS VARCHAR), '^\\s*([+-]?[0-9]+)', 1) AS BIGINT), 0) END";
+        }
+
+        if (type.Contains("CHAR", StringComparison.Ordinal) || type.Contains("CLOB", StringComparison.Ordinal) || type.Contains("TEXT", StringComparison.Ordinal))
+        {
+            return $"CAST({expr} AS VARCHAR)";
+        }
+
+        if (type.Contains("REAL", StringComparison.Ordinal) || type.Contains("FLOA", StringComparison.Ordinal) || type.Contains("DOUB", StringComparison.Ordinal))
+        {
+            return $"CASE WHEN {expr} IS NULL THEN NULL ELSE COALESCE(TRY_CAST(regexp_extract(CAST({expr} AS VARCHAR), '^\\s*([+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?)', 1) AS DOUBLE), 0.0) END";
+        }
+
+        throw Refuse($"CAST to {type} has no faithful DuckDB translation");
+    }
+}

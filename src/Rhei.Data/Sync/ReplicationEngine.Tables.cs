@@ -1,0 +1,482 @@
+using Microsoft.Extensions.Logging;
+using Rhei.Data.Olap;
+using Rhei.Data.Oltp;
+using Rhei.Data.Schema;
+
+namespace Rhei.Data.Sync;
+
+internal sealed partial class ReplicationEngine
+{
+    /// <summary>Registers a table with the shape SQLite reports and loads its rows. Idempotent.</summary>
+    public async Task RegisterTableAsync(string table, CancellationToken ct)
+    {
+        await _lock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            SqlIdentifier.Validate(table, "table name");
+            var schema = SqliteSchemaReader.Read(Sqlite, table) ?? throw new InvalidOperationException($"Table '{table}' does not exist in the SQLite database.");
+            if (_registry.Find(schema.Name) is { } existing)
+            {
+                if (!existing.Definition.Equals(schema))
+                {
+                    ReconcileTable(existing, schema, ct);
+                }
+
+                return;
+            }
+
+            Register(new TableSchema(schema), load: true, ct);
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    /// <summary>
+    /// Registers a table with an explicit schema, as rhei's <c>register_table</c>: creates an empty
+    /// mirror and the triggers; existing rows arrive with <see cref="InitialSyncAsync"/>.
+    /// </summary>
+    public async Task RegisterTableAsync(RheiTableSchema schema, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        await _lock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            var table = new TableSchema(schema);
+            if (_registry.Find(schema.Name) is { } existing)
+            {
+                if (existing.Definition.Equals(schema))
+                {
+                    return;
+                }
+
+                throw new InvalidOperationException($"Table '{schema.Name}' is already registered with a different schema ({existing.Definition}); use AddColumn/DropColumn for schema evolution.");
+            }
+
+            var actual = SqliteSchemaReader.Read(Sqlite, schema.Name) ?? throw new InvalidOperationException($"Table '{schema.Name}' does not exist in the SQLite database.");
+            foreach (var column in schema.Columns)
+            {
+                if (!actual.Columns.Any(c => string.Equals(c.Name, column.Name, StringComparison.OrdinalIgnoreCase)))
+                {
+                    throw new InvalidOperationException($"Column '{column.Name}' of the schema for '{schema.Name}' does not exist in SQLite.");
+                }
+            }
+
+            Register(table, load: false, ct);
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    public async Task UnregisterTableAsync(string table, CancellationToken ct)
+    {
+        await _lock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            if (_registry.Find(table) is { } schema)
+            {
+                Unregister(schema.Name);
+            }
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    /// <summary>Reloads a table's mirror from SQLite (and lifts a quarantine); returns the rows loaded.</summary>
+    public async Task<long> InitialSyncAsync(string table, IProgress<long>? progress, CancellationToken ct)
+    {
+        await _lock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            var schema = _registry.Get(table);
+            long rows = 0;
+            LoadTables([schema], progress, ct, n => rows += n);
+            return rows;
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    public async Task<long> InitialSyncAllAsync(IProgress<long>? progress, CancellationToken ct)
+    {
+        await _lock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            long rows = 0;
+            LoadTables(_registry.Tables, progress, ct, n => rows += n);
+            return rows;
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    /// <summary>Adds a column the caller has already added in SQLite (rhei's <c>add_column</c>).</summary>
+    public async Task AddColumnAsync(string table, string column, string declaredType, CancellationToken ct)
+    {
+        await _lock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            SqlIdentifier.Validate(column, "column name");
+            var schema = _registry.Get(table);
+            if (schema.ColumnIndex(column) >= 0)
+            {
+                throw new InvalidOperationException($"Column '{column}' already exists in table '{schema.Name}'.");
+            }
+
+            var actual = SqliteSchemaReader.Read(Sqlite, schema.Name);
+            if (actual is null || !actual.Columns.Any(c => string.Equals(c.Name, column, StringComparison.OrdinalIgnoreCase)))
+            {
+                throw new InvalidOperationException($"Column '{column}' does not exist in SQLite table '{schema.Name}'; run ALTER TABLE ... ADD COLUMN first.");
+            }
+
+            var added = new RheiColumn(column, declaredType);
+            var next = new TableSchema(new RheiTableSchema(schema.Name, schema.Columns.Append(added), schema.Definition.PrimaryKey));
+            ChangeColumns(schema, next, [added], [], ct);
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    /// <summary>Drops a column in SQLite, the registry and the mirror (rhei's <c>drop_column</c>); refuses key columns.</summary>
+    public async Task DropColumnAsync(string table, string column, CancellationToken ct)
+    {
+        await _lock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            var schema = _registry.Get(table);
+            if (schema.Definition.PrimaryKey.Contains(column, StringComparer.OrdinalIgnoreCase))
+            {
+                throw new InvalidOperationException($"Cannot drop primary key column '{column}' from table '{schema.Name}'.");
+            }
+
+            var index = schema.ColumnIndex(column);
+            if (index < 0)
+            {
+                throw new InvalidOperationException($"Column '{column}' is not a replicated column of table '{schema.Name}'.");
+            }
+
+            var next = new TableSchema(new RheiTableSchema(schema.Name, schema.Columns.Where((_, i) => i != index), schema.Definition.PrimaryKey));
+
+            // Triggers, the column and the registry change in one SQLite transaction: SQLite DDL is
+            // transactional, so no write goes uncaptured and a failure leaves everything as it was.
+            using (var transaction = Sqlite.BeginTransaction())
+            {
+                CdcTriggers.Drop(Sqlite, transaction, schema.Name);
+                using (var command = Sqlite.CreateCommand())
+                {
+                    command.Transaction = transaction;
+                    command.CommandText = $"ALTER TABLE {schema.QuotedName} DROP COLUMN {schema.QuotedColumns[index]}";
+                    command.ExecuteNonQuery();
+                }
+
+                CdcTriggers.Create(Sqlite, transaction, next, _options.SyncMode);
+                SchemaRegistry.Save(Sqlite, transaction, next.Definition);
+                transaction.Commit();
+            }
+
+            CommitRegistry(next);
+            AlterMirror(next, [], [schema.Columns[index].Name], ct);
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    /// <summary>
+    /// Takes the DDL lock for a user's schema change; disposing the result reconciles the registry
+    /// and the mirror with what SQLite now holds and releases the lock.
+    /// </summary>
+    public async Task<IAsyncDisposable> BeginSchemaChangeAsync(string? table, CancellationToken ct)
+    {
+        await _lock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            // Temporal triggers name every column (full image), which blocks DROP COLUMN;
+            // destructive triggers name only key columns, which SQLite never drops.
+            if (table is not null && _options.SyncMode == RheiSyncMode.Temporal && _registry.Find(table) is { } schema)
+            {
+                CdcTriggers.Drop(Sqlite, null, schema.Name);
+            }
+        }
+        catch
+        {
+            _lock.Release();
+            throw;
+        }
+
+        return new SchemaChangeScope(async () =>
+        {
+            try
+            {
+                await Task.Run(() => Reconcile(CancellationToken.None), CancellationToken.None).ConfigureAwait(false);
+            }
+            finally
+            {
+                _lock.Release();
+            }
+        });
+    }
+
+    private void Register(TableSchema schema, bool load, CancellationToken ct)
+    {
+        using (var transaction = Sqlite.BeginTransaction())
+        {
+            CdcTriggers.Create(Sqlite, transaction, schema, _options.SyncMode);
+            SchemaRegistry.Save(Sqlite, transaction, schema.Definition);
+            transaction.Commit();
+        }
+
+        CommitRegistry(schema);
+        if (load)
+        {
+            LoadTables([schema], null, ct);
+            return;
+        }
+
+        // Triggers started capturing in the same commit: nothing before it belongs to this table.
+        var json = SchemaRegistryJson.SerializeTable(schema.Definition);
+        Session.Execute("BEGIN TRANSACTION");
+        MirrorDdl.Create(Session, schema, _options.SyncMode);
+        var state = new MirrorTableState(schema.Name, 0, json, null, null);
+        MirrorState.WriteTable(Session, state);
+        Session.Execute("COMMIT");
+        _tableStates[schema.Name] = state;
+        _logger.LogInformation("Table '{Table}' registered for replication.", schema.Name);
+    }
+
+    private void Unregister(string table)
+    {
+        using (var transaction = Sqlite.BeginTransaction())
+        {
+            CdcTriggers.Drop(Sqlite, transaction, table);
+            SchemaRegistry.Delete(Sqlite, transaction, table);
+            transaction.Commit();
+        }
+
+        _registry.Remove(table);
+        _registry.SetVersion(SchemaRegistry.ReadVersion(Sqlite));
+        _registry.WriteJson(_options.SchemaRegistryPath);
+        Session.Execute("BEGIN TRANSACTION");
+        MirrorDdl.Drop(Session, table);
+        MirrorState.DeleteTable(Session, table);
+        Session.Execute("COMMIT");
+        _tableStates.TryRemove(table, out _);
+        _logger.LogInformation("Table '{Table}' no longer replicated.", table);
+    }
+
+    private void CommitRegistry(TableSchema schema)
+    {
+        _registry.Set(schema);
+        _registry.SetVersion(SchemaRegistry.ReadVersion(Sqlite));
+        _registry.WriteJson(_options.SchemaRegistryPath);
+    }
+
+    private void ChangeColumns(TableSchema current, TableSchema next, IReadOnlyList<RheiColumn> added, IReadOnlyList<string> dropped, CancellationToken ct)
+    {
+        using (var transaction = Sqlite.BeginTransaction())
+        {
+            CdcTriggers.Create(Sqlite, transaction, next, _options.SyncMode);
+            SchemaRegistry.Save(Sqlite, transaction, next.Definition);
+            transaction.Commit();
+        }
+
+        CommitRegistry(next);
+        AlterMirror(next, added, dropped, ct);
+        _ = current;
+    }
+
+    /// <summary>Alters the mirror's columns; reloads the table when an added column already holds values (a DEFAULT).</summary>
+    private void AlterMirror(TableSchema next, IReadOnlyList<RheiColumn> added, IReadOnlyList<string> dropped, CancellationToken ct)
+    {
+        var state = _tableStates.GetValueOrDefault(next.Name);
+        var needsLoad = state is null;
+        if (!needsLoad)
+        {
+            foreach (var column in added)
+            {
+                using var command = Sqlite.CreateCommand();
+                command.CommandText = $"SELECT 1 FROM {next.QuotedName} WHERE {SqlIdentifier.Quote(column.Name)} IS NOT NULL LIMIT 1";
+                needsLoad |= command.ExecuteScalar() is not null;
+            }
+        }
+
+        if (needsLoad)
+        {
+            LoadTables([next], null, ct);
+            return;
+        }
+
+        var json = SchemaRegistryJson.SerializeTable(next.Definition);
+        Session.Execute("BEGIN TRANSACTION");
+        foreach (var column in added)
+        {
+            MirrorDdl.AddColumn(Session, next.Name, column);
+        }
+
+        foreach (var column in dropped)
+        {
+            MirrorDdl.DropColumn(Session, next.Name, column);
+        }
+
+        var updated = state! with { SchemaJson = json };
+        MirrorState.WriteTable(Session, updated);
+        Session.Execute("COMMIT");
+        _tableStates[next.Name] = updated;
+    }
+
+    /// <summary>Brings registry, triggers and mirror in line with SQLite after a user's DDL.</summary>
+    private void Reconcile(CancellationToken ct)
+    {
+        var present = new HashSet<string>(SqliteSchemaReader.ListTables(Sqlite), StringComparer.OrdinalIgnoreCase);
+        foreach (var schema in _registry.Tables)
+        {
+            if (!present.Contains(schema.Name))
+            {
+                Unregister(schema.Name);
+                continue;
+            }
+
+            var actual = SqliteSchemaReader.Read(Sqlite, schema.Name);
+            if (actual is null)
+            {
+                Unregister(schema.Name);
+            }
+            else if (!actual.Equals(schema.Definition) && IsEligible(actual))
+            {
+                ReconcileTable(schema, actual, ct);
+            }
+            else
+            {
+                EnsureTriggers(schema);
+            }
+        }
+
+        AutoRegister(ct);
+    }
+
+    private void ReconcileTable(TableSchema current, RheiTableSchema actual, CancellationToken ct)
+    {
+        if (actual.PrimaryKey.Count == 0 || !actual.PrimaryKey.SequenceEqual(current.Definition.PrimaryKey, StringComparer.OrdinalIgnoreCase))
+        {
+            Unregister(current.Name);
+            if (actual.PrimaryKey.Count > 0)
+            {
+                Register(new TableSchema(actual), load: true, ct);
+            }
+
+            return;
+        }
+
+        var next = new TableSchema(actual);
+        var added = actual.Columns.Where(c => current.ColumnIndex(c.Name) < 0).ToArray();
+        var dropped = current.Columns.Where(c => next.ColumnIndex(c.Name) < 0).Select(c => c.Name).ToArray();
+        var retyped = actual.Columns.Any(c => current.ColumnIndex(c.Name) is var i && i >= 0 && current.MirrorTypes[i] != SqliteTypeMapper.Map(c.DeclaredType));
+        if (retyped)
+        {
+            Unregister(current.Name);
+            Register(next, load: true, ct);
+            return;
+        }
+
+        ChangeColumns(current, next, added, dropped, ct);
+    }
+
+    private void EnsureTriggers(TableSchema schema)
+    {
+        if (CdcTriggers.List(Sqlite, null, schema.Name).Count == 3)
+        {
+            return;
+        }
+
+        using var transaction = Sqlite.BeginTransaction();
+        CdcTriggers.Create(Sqlite, transaction, schema, _options.SyncMode);
+        transaction.Commit();
+    }
+
+    /// <summary>Registers (and loads) every eligible SQLite table not registered yet.</summary>
+    private void AutoRegister(CancellationToken ct)
+    {
+        if (_options.ReplicatedTables is { Count: 0 })
+        {
+            return;
+        }
+
+        foreach (var name in SqliteSchemaReader.ListTables(Sqlite))
+        {
+            if (_registry.Find(name) is not null)
+            {
+                continue;
+            }
+
+            if (_options.ReplicatedTables is { } wanted && !wanted.Contains(name))
+            {
+                continue;
+            }
+
+            var schema = SqliteSchemaReader.Read(Sqlite, name);
+            if (schema is null || !IsEligible(schema))
+            {
+                continue;
+            }
+
+            try
+            {
+                Register(new TableSchema(schema), load: true, ct);
+            }
+            catch (ArgumentException ex)
+            {
+                _logger.LogWarning(ex, "Table '{Table}' cannot be replicated and stays on SQLite only.", name);
+            }
+        }
+    }
+
+    private static bool IsEligible(RheiTableSchema schema)
+        => schema.PrimaryKey.Count is > 0 and <= TableSchema.MaxKeyColumns && !SqlIdentifier.IsSystemTable(schema.Name);
+
+    /// <summary>A registry file (from rhei, or a copy) seeds an empty in-file registry, for tables that exist.</summary>
+    private void ImportRegistryFile()
+    {
+        var path = _options.SchemaRegistryPath;
+        if (path is null || !File.Exists(path) || _registry.Tables.Count > 0)
+        {
+            return;
+        }
+
+        List<RheiTableSchema> tables;
+        try
+        {
+            tables = SchemaRegistryJson.DeserializeRegistry(File.ReadAllBytes(path));
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            _logger.LogWarning(ex, "The schema registry file is not valid JSON and is ignored.");
+            return;
+        }
+
+        using (var transaction = Sqlite.BeginTransaction())
+        {
+            foreach (var table in tables.Where(t => SqliteSchemaReader.Read(Sqlite, t.Name) is not null))
+            {
+                var schema = new TableSchema(table);
+                CdcTriggers.Create(Sqlite, transaction, schema, _options.SyncMode);
+                SchemaRegistry.Save(Sqlite, transaction, table);
+            }
+
+            transaction.Commit();
+        }
+
+        _registry.Load(Sqlite);
+    }
+}

@@ -1,0 +1,69 @@
+using Microsoft.Extensions.Logging;
+
+namespace Rhei.Data.Sync;
+
+/// <summary>
+/// Runs sync cycles on an interval until stopped. A failing cycle is logged and retried with
+/// exponential backoff; nothing is lost because the watermark only moves with a committed apply.
+/// </summary>
+internal sealed class SyncLoop
+{
+    private static readonly TimeSpan s_maxBackoff = TimeSpan.FromSeconds(5);
+    private readonly Func<CancellationToken, Task> _cycle;
+    private readonly TimeSpan _interval;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _task;
+
+    public SyncLoop(Func<CancellationToken, Task> cycle, TimeSpan interval, ILogger logger)
+    {
+        _cycle = cycle;
+        _interval = interval <= TimeSpan.Zero ? TimeSpan.FromMilliseconds(1) : interval;
+        _logger = logger;
+        _task = Task.Run(RunAsync);
+    }
+
+    public bool IsRunning => !_task.IsCompleted && !_stop.IsCancellationRequested;
+
+    public async Task StopAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await _task.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping is the expected way out.
+        }
+
+        _stop.Dispose();
+    }
+
+    private async Task RunAsync()
+    {
+        var token = _stop.Token;
+        var delay = _interval;
+        var failures = 0;
+        while (!token.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(delay, token).ConfigureAwait(false);
+                await _cycle(token).ConfigureAwait(false);
+                failures = 0;
+                delay = _interval;
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                failures++;
+                delay = TimeSpan.FromTicks(Math.Min(s_maxBackoff.Ticks, _interval.Ticks << Math.Min(failures, 16)));
+                _logger.LogWarning(ex, "Background sync cycle failed ({Failures} in a row); retrying in {Delay} ms.", failures, delay.TotalMilliseconds);
+            }
+        }
+    }
+}

@@ -1,0 +1,151 @@
+using Rhei.Data.Sql;
+
+namespace Rhei.Data.Tests.Sql;
+
+public class SqlTranslatorTest
+{
+    private static string Translate(string sql, TranslateOptions options = default)
+    {
+        var stmt = Assert.Single(SqlAnalyzer.AnalyzeUncached(sql).Statements);
+        Assert.True(SqlTranslator.TryTranslate(stmt, sql, options, out var result, out var reason), reason);
+        return result.Sql;
+    }
+
+    private static string Refusal(string sql)
+    {
+        var stmt = Assert.Single(SqlAnalyzer.AnalyzeUncached(sql).Statements);
+        Assert.False(SqlTranslator.TryTranslate(stmt, sql, out _, out var reason));
+        return reason;
+    }
+
+    [Theory]
+    [InlineData("SELECT a, b FROM t WHERE c = 1 ORDER BY a", "SELECT a, b FROM t WHERE c = 1 ORDER BY a")]
+    [InlineData("SELECT 'it''s -- not a comment' FROM t /* comment */ WHERE a == 1", "SELECT 'it''s -- not a comment' FROM t WHERE a = 1")]
+    [InlineData("SELECT [a b], `c``d`, \"e\" FROM [t]", "SELECT \"a b\", \"c`d\", \"e\" FROM \"t\"")]
+    [InlineData("SELECT x'ABcd', x''", "SELECT '\\xAB\\xCD'::BLOB, ''::BLOB")]
+    [InlineData("SELECT 7 / 2.0, 1e3, 0x10, 1_000", "SELECT 7 / 2.0::DOUBLE, 1e3, 16, 1000")]
+    [InlineData("SELECT a FROM t LIMIT 5, 10", "SELECT a FROM t LIMIT 10 OFFSET 5")]
+    [InlineData("SELECT a FROM t LIMIT -1 OFFSET 3", "SELECT a FROM t OFFSET 3")]
+    [InlineData("SELECT a FROM t LIMIT -1", "SELECT a FROM t")]
+    [InlineData("SELECT a FROM t LIMIT 3", "SELECT a FROM t LIMIT 3")]
+    [InlineData("SELECT a || b FROM t WHERE a IS b AND c IS NOT d AND e IS NULL AND f IS NOT NULL", "SELECT a || b FROM t WHERE a IS NOT DISTINCT FROM b AND c IS DISTINCT FROM d AND e IS NULL AND f IS NOT NULL")]
+    [InlineData("SELECT a FROM t WHERE a ISNULL OR b NOTNULL", "SELECT a FROM t WHERE a IS NULL OR b IS NOT NULL")]
+    [InlineData("SELECT a FROM t WHERE a GLOB 'A*' AND glob('b?', b)", "SELECT a FROM t WHERE a GLOB 'A*' AND (b GLOB 'b?')")]
+    [InlineData("SELECT a FROM t ORDER BY a COLLATE BINARY", "SELECT a FROM t ORDER BY a")]
+    [InlineData("/*+ rhei:olap */ SELECT count(*)\n  FROM t -- tag\n WHERE a = 'x'", "SELECT count(*) FROM t WHERE a = 'x'")]
+    [InlineData("SELECT a::INTEGER, * EXCLUDE (b) FROM t QUALIFY row_number() OVER () = 1", "SELECT a::INTEGER, * EXCLUDE (b) FROM t QUALIFY row_number() OVER () = 1")]
+    public void TryTranslate_rewrites_syntax(string sql, string expected) => Assert.Equal(expected, Translate(sql));
+
+    [Fact]
+    public void TryTranslate_parameters_become_positional_with_a_map()
+    {
+        const string sql = "SELECT * FROM t WHERE a = @a AND b = :b AND c = $c AND d = ?7 AND e = ? AND f = @a";
+        var stmt = Assert.Single(SqlAnalyzer.AnalyzeUncached(sql).Statements);
+        Assert.True(SqlTranslator.TryTranslate(stmt, sql, default, out var result, out _));
+        Assert.Equal("SELECT * FROM t WHERE a = $1 AND b = $2 AND c = $3 AND d = $4 AND e = $5 AND f = $1", result.Sql);
+        Assert.Equal(["@a", ":b", "$c", "?7", "?"], result.Parameters.Select(p => p.Name));
+        Assert.Equal([1, 2, 3, 7, 8], result.Parameters.Select(p => p.Index));
+    }
+
+    [Fact]
+    public void TryTranslate_anonymous_parameters_stay_distinct()
+    {
+        const string sql = "SELECT * FROM t WHERE a = ? AND b = ?";
+        var stmt = Assert.Single(SqlAnalyzer.AnalyzeUncached(sql).Statements);
+        Assert.True(SqlTranslator.TryTranslate(stmt, sql, default, out var result, out _));
+        Assert.Equal("SELECT * FROM t WHERE a = $1 AND b = $2", result.Sql);
+        Assert.Equal([1, 2], result.Parameters.Select(p => p.Index));
+    }
+
+    [Theory]
+    [InlineData("SELECT a FROM t WHERE a LIKE 'ab%'", "SELECT a FROM t WHERE translate(a, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') LIKE 'ab%'")]
+    [InlineData("SELECT a FROM t WHERE a LIKE 'AB%'", "SELECT a FROM t WHERE translate(a, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') LIKE 'ab%'")]
+    [InlineData("SELECT a FROM t WHERE t.a NOT LIKE @p", "SELECT a FROM t WHERE translate(t.a, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') NOT LIKE translate($1, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')")]
+    [InlineData("SELECT a FROM t WHERE a LIKE '1%'", "SELECT a FROM t WHERE a LIKE '1%'")]
+    [InlineData("SELECT a FROM t WHERE a LIKE '10$%%' ESCAPE '$'", "SELECT a FROM t WHERE a LIKE '10$%%' ESCAPE '$'")]
+    [InlineData("SELECT a FROM t WHERE b = 1 AND a || b LIKE 'X%' ESCAPE 'Q'", "SELECT a FROM t WHERE b = 1 AND translate(a || b, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') LIKE 'x%' ESCAPE 'q'")]
+    [InlineData("SELECT upper(a) LIKE 'A' FROM t", "SELECT translate(translate(a, 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') LIKE 'a' FROM t")]
+    public void TryTranslate_like_folds_ascii_only(string sql, string expected) => Assert.Equal(expected, Translate(sql));
+
+    [Theory]
+    [InlineData("SELECT ifnull(a, 0) FROM t", "SELECT COALESCE(a, 0) FROM t")]
+    [InlineData("SELECT iif(a > 1, 'x', 'y') FROM t", "SELECT CASE WHEN a > 1 THEN 'x' ELSE 'y' END FROM t")]
+    [InlineData("SELECT min(a, b), max(a, 1) FROM t", "SELECT CASE WHEN a IS NULL OR b IS NULL THEN NULL ELSE LEAST(a, b) END, CASE WHEN a IS NULL OR 1 IS NULL THEN NULL ELSE GREATEST(a, 1) END FROM t")]
+    [InlineData("SELECT min(a), max(b), count(*), count(DISTINCT c), avg(d), sum(e) FROM t", "SELECT min(a), max(b), count(*), count(DISTINCT c), avg(d), sum(e) FROM t")]
+    [InlineData("SELECT group_concat(a), group_concat(DISTINCT b), group_concat(c, '; ') FROM t", "SELECT string_agg(CAST(a AS VARCHAR), ','), string_agg(DISTINCT CAST(b AS VARCHAR), ','), string_agg(CAST(c AS VARCHAR), '; ') FROM t")]
+    [InlineData("SELECT total(a) FROM t", "SELECT COALESCE(CAST(sum(a) AS DOUBLE), 0.0) FROM t")]
+    [InlineData("SELECT round(a), round(a, 2) FROM t", "SELECT round(CAST(a AS DOUBLE)), round(CAST(a AS DOUBLE), 2) FROM t")]
+    [InlineData("SELECT upper(a), lower(b) FROM t", "SELECT translate(a, 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'), translate(b, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') FROM t")]
+    [InlineData("SELECT substr(a, -2, 2), instr(a, 'x'), length(a), abs(b) FROM t", "SELECT substr(a, -2, 2), instr(a, 'x'), length(a), abs(b) FROM t")]
+    [InlineData("SELECT upper(ifnull(a, 'z')) FROM t", "SELECT translate(COALESCE(a, 'z'), 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ') FROM t")]
+    [InlineData("SELECT row_number() OVER (PARTITION BY a ORDER BY b) FROM t", "SELECT row_number() OVER (PARTITION BY a ORDER BY b) FROM t")]
+    [InlineData("SELECT date_trunc('month', d), median(x) FROM t", "SELECT date_trunc('month', d), median(x) FROM t")]
+    public void TryTranslate_functions(string sql, string expected) => Assert.Equal(expected, Translate(sql));
+
+    [Theory]
+    [InlineData("SELECT CAST(a AS INTEGER) FROM t", "SELECT CASE WHEN a IS NULL THEN NULL ELSE COALESCE(TRY_CAST(regexp_extract(CAST(a AS VARCHAR), '^\\s*([+-]?[0-9]+)', 1) AS BIGINT), 0) END FROM t")]
+    [InlineData("SELECT CAST(a AS REAL) FROM t", "SELECT CASE WHEN a IS NULL THEN NULL ELSE COALESCE(TRY_CAST(regexp_extract(CAST(a AS VARCHAR), '^\\s*([+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?)', 1) AS DOUBLE), 0.0) END FROM t")]
+    [InlineData("SELECT CAST(a AS TEXT), CAST(b AS VARCHAR(10)) FROM t", "SELECT CAST(a AS VARCHAR), CAST(b AS VARCHAR) FROM t")]
+    public void TryTranslate_cast_keeps_sqlite_conversions(string sql, string expected) => Assert.Equal(expected, Translate(sql));
+
+    [Theory]
+    [InlineData("SELECT date(d) FROM t", "SELECT strftime(TRY_CAST(d AS TIMESTAMP), '%Y-%m-%d') FROM t")]
+    [InlineData("SELECT datetime(d), time(d) FROM t", "SELECT strftime(TRY_CAST(d AS TIMESTAMP), '%Y-%m-%d %H:%M:%S'), strftime(TRY_CAST(d AS TIMESTAMP), '%H:%M:%S') FROM t")]
+    [InlineData("SELECT strftime('%Y-%m %j %w %W %f %%', d) FROM t", "SELECT strftime(TRY_CAST(d AS TIMESTAMP), '%Y-%m %j %w %W %S.%g %%') FROM t")]
+    [InlineData("SELECT date(d, 'start of month', '+1 day', '-2 hours') FROM t", "SELECT strftime(((date_trunc('month', TRY_CAST(d AS TIMESTAMP)) + INTERVAL 1 DAY) - INTERVAL 2 HOUR), '%Y-%m-%d') FROM t")]
+    [InlineData("SELECT datetime(e, 'unixepoch') FROM t", "SELECT strftime(epoch_ms(CAST(trunc(e * 1000) AS BIGINT)), '%Y-%m-%d %H:%M:%S') FROM t")]
+    [InlineData("SELECT julianday(d), unixepoch(d) FROM t", "SELECT (epoch(TRY_CAST(d AS TIMESTAMP)) / 86400.0 + 2440587.5), CAST(floor(epoch(TRY_CAST(d AS TIMESTAMP))) AS BIGINT) FROM t")]
+    public void TryTranslate_date_functions(string sql, string expected) => Assert.Equal(expected, Translate(sql));
+
+    [Theory]
+    [InlineData("SELECT typeof(a) FROM t", "typeof() names SQLite storage classes")]
+    [InlineData("SELECT printf('%d', a) FROM t", "printf() formatting differs")]
+    [InlineData("SELECT hex(a) FROM t", "hex() depends on SQLite storage classes")]
+    [InlineData("SELECT ef_add(a, 1) FROM t", "function 'ef_add' has no faithful DuckDB translation")]
+    [InlineData("SELECT a FROM t WHERE a REGEXP 'x'", "REGEXP is a user function in SQLite")]
+    [InlineData("SELECT date('now')", "date('now') depends on the engine's clock")]
+    [InlineData("SELECT date(d, 'localtime') FROM t", "date modifier 'localtime' has no faithful DuckDB translation")]
+    [InlineData("SELECT date(d, '+1 month') FROM t", "date modifier '+1 month' has no faithful DuckDB translation")]
+    [InlineData("SELECT strftime('%s', d) FROM t", "strftime() format %s has no faithful DuckDB translation")]
+    [InlineData("SELECT strftime(@f, d) FROM t", "strftime() format must be a string literal")]
+    [InlineData("SELECT CURRENT_TIMESTAMP", "CURRENT_TIMESTAMP depends on the engine's clock and time zone")]
+    [InlineData("SELECT CAST(a AS NUMERIC) FROM t", "CAST to NUMERIC has no faithful DuckDB translation")]
+    [InlineData("SELECT a FROM t ORDER BY a COLLATE NOCASE", "COLLATE NOCASE has no DuckDB equivalent")]
+    [InlineData("SELECT rowid FROM t", "rowid differs between SQLite and the mirror")]
+    [InlineData("SELECT a ->> '$.x' FROM t", "JSON operator ->> returns different types in DuckDB")]
+    [InlineData("SELECT 7.5 % 2", "% on REAL values truncates to integers in SQLite")]
+    [InlineData("SELECT group_concat(a ORDER BY b) FROM t", "ORDER BY inside group_concat()")]
+    [InlineData("INSERT INTO t VALUES (1)", "only reads are translated, not Insert")]
+    [InlineData("SELECT 1 = '1'", "comparison of a number with a text literal (1 = '1')")]
+    [InlineData("SELECT * FROM t WHERE '10' > 9", "comparison of a number with a text literal ('10' > 9)")]
+    public void TryTranslate_refuses_with_reason(string sql, string reason) => Assert.Equal(reason, Refusal(sql));
+
+    [Theory]
+    [InlineData("SELECT * FROM t FOR SYSTEM_TIME AS OF 1700000000000 WHERE id = 1", "SELECT * FROM (SELECT * FROM t WHERE _rhei_valid_from <= 1700000000000 AND (_rhei_valid_to IS NULL OR _rhei_valid_to > 1700000000000)) AS t WHERE id = 1")]
+    [InlineData("SELECT * FROM t FOR SYSTEM_TIME AS OF '2024-01-01' AS x", "SELECT * FROM (SELECT * FROM t WHERE _rhei_valid_from <= epoch_ms(CAST('2024-01-01' AS TIMESTAMP)) AND (_rhei_valid_to IS NULL OR _rhei_valid_to > epoch_ms(CAST('2024-01-01' AS TIMESTAMP)))) AS x")]
+    [InlineData("SELECT * FROM t x FOR SYSTEM_TIME AS OF @at", "SELECT * FROM (SELECT * FROM t WHERE _rhei_valid_from <= $1 AND (_rhei_valid_to IS NULL OR _rhei_valid_to > $1)) AS x")]
+    [InlineData("SELECT * FROM [my t] FOR SYSTEM_TIME ALL", "SELECT * FROM (SELECT * FROM \"my t\") AS \"my t\"")]
+    [InlineData("SELECT * FROM t FOR SYSTEM_TIME FROM 1 TO 2", "SELECT * FROM (SELECT * FROM t WHERE _rhei_valid_from < 2 AND (_rhei_valid_to IS NULL OR _rhei_valid_to > 1)) AS t")]
+    [InlineData("SELECT * FROM t FOR SYSTEM_TIME BETWEEN ? AND ?", "SELECT * FROM (SELECT * FROM t WHERE _rhei_valid_from <= $1 AND (_rhei_valid_to IS NULL OR _rhei_valid_to > $2)) AS t")]
+    [InlineData("SELECT * FROM main.t FOR SYSTEM_TIME CONTAINED IN (1, 2) JOIN u ON 1", "SELECT * FROM (SELECT * FROM main.t WHERE _rhei_valid_from >= 1 AND _rhei_valid_to IS NOT NULL AND _rhei_valid_to <= 2) AS t JOIN u ON 1")]
+    public void TryTranslate_temporal_clauses(string sql, string expected) => Assert.Equal(expected, Translate(sql));
+
+    [Fact]
+    public void TryTranslate_temporal_mirror_reads_current_rows_only()
+    {
+        var options = new TranslateOptions { TemporalMirror = true, IsTemporalTable = name => name == "orders" };
+        Assert.Equal(
+            "WITH c AS (SELECT 1) SELECT o.id, count(*) FROM (SELECT * EXCLUDE (_rhei_valid_from, _rhei_valid_to, _rhei_operation) FROM orders WHERE _rhei_valid_to IS NULL) AS o JOIN lines l ON l.order_id = o.id, c GROUP BY o.id",
+            Translate("WITH c AS (SELECT 1) SELECT o.id, count(*) FROM orders o JOIN lines l ON l.order_id = o.id, c GROUP BY o.id", options));
+    }
+
+    [Fact]
+    public void TryTranslate_binding_positions_follow_output_order()
+    {
+        const string sql = "SELECT a FROM t LIMIT @skip, @take";
+        var stmt = Assert.Single(SqlAnalyzer.AnalyzeUncached(sql).Statements);
+        Assert.True(SqlTranslator.TryTranslate(stmt, sql, default, out var result, out _));
+        Assert.Equal("SELECT a FROM t LIMIT $2 OFFSET $1", result.Sql);
+        Assert.Equal(["@skip", "@take"], result.Parameters.Select(p => p.Name));
+    }
+}
