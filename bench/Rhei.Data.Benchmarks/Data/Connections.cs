@@ -4,8 +4,9 @@ using Microsoft.Data.Sqlite;
 namespace Rhei.Data.Benchmarks.Data;
 
 /// <summary>
-/// Opens the two sides of every comparison with the same SQLite settings: a file in WAL mode (the mode the
-/// engine sets) and Microsoft.Data.Sqlite's defaults otherwise, so the only difference is Rhei itself.
+/// Opens the two sides of every comparison with the same SQLite settings: a file in WAL mode with
+/// synchronous=NORMAL (what RheiConnection sets on every connection) and Microsoft.Data.Sqlite's defaults
+/// otherwise, so the only difference is Rhei itself (routing, change capture).
 /// </summary>
 internal static class Connections
 {
@@ -13,7 +14,7 @@ internal static class Connections
     {
         var connection = new SqliteConnection($"Data Source={file}");
         connection.Open();
-        SqliteLoader.Execute(connection, "PRAGMA journal_mode=WAL;");
+        SqliteLoader.Execute(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
         return connection;
     }
 

@@ -91,6 +91,7 @@ internal static class HtapScenario
         stop.Cancel();
         var elapsed = watch.Elapsed.TotalSeconds;
         writers.ForEach(t => t.Join());
+        Console.WriteLine($"  (phase {(analytics is null ? "transactions alone" : analytics.GetType().Name)}: {Interlocked.Read(ref transactions):N0} tx, {latencies.Count} queries in {elapsed:0.0} s)");
         return new PhaseResult(Interlocked.Read(ref transactions) / elapsed, Timing.Percentile(latencies, 0.5), latencies.Count, string.Join("/", routes));
     }
 
