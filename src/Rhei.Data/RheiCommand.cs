@@ -225,7 +225,20 @@ public sealed class RheiCommand : DbCommand
 
     private async Task<int> ExecuteNonQueryCoreAsync(bool async, CancellationToken cancellationToken)
     {
-        await using var reader = await ExecuteReaderCoreAsync(CommandBehavior.Default, async, cancellationToken).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        CommandPlan? plan = null;
+        if (_dataSource is null || _connection is not null)
+        {
+            (var connection, plan) = PlanExecution(nameof(ExecuteNonQuery));
+            if (plan is { Control: null, Target: RheiRoute.Oltp, IsSchemaChange: false })
+            {
+                // The common write: straight to SQLite, without a reader in between.
+                var command = PrepareSqliteCommand(connection, plan);
+                return RunOltp(command, static c => c.ExecuteNonQuery(), cancellationToken);
+            }
+        }
+
+        await using var reader = await ExecuteReaderCoreAsync(CommandBehavior.Default, async, plan, cancellationToken).ConfigureAwait(false);
         // Run every statement to the end, as Microsoft.Data.Sqlite does, so each one's changes are counted.
         do
         {
@@ -240,13 +253,28 @@ public sealed class RheiCommand : DbCommand
 
     private async Task<object?> ExecuteScalarCoreAsync(bool async, CancellationToken cancellationToken)
     {
-        await using var reader = await ExecuteReaderCoreAsync(CommandBehavior.Default, async, cancellationToken).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        CommandPlan? plan = null;
+        if (_dataSource is null || _connection is not null)
+        {
+            (var connection, plan) = PlanExecution(nameof(ExecuteScalar));
+            if (plan is { Control: null, Target: RheiRoute.Oltp, IsSchemaChange: false })
+            {
+                var command = PrepareSqliteCommand(connection, plan);
+                return RunOltp(command, static c => c.ExecuteScalar(), cancellationToken);
+            }
+        }
+
+        await using var reader = await ExecuteReaderCoreAsync(CommandBehavior.Default, async, plan, cancellationToken).ConfigureAwait(false);
         return (async ? await reader.ReadAsync(cancellationToken).ConfigureAwait(false) : reader.Read())
             ? reader.GetValue(0)
             : null;
     }
 
-    private async Task<RheiDataReader> ExecuteReaderCoreAsync(CommandBehavior behavior, bool async, CancellationToken cancellationToken)
+    private Task<RheiDataReader> ExecuteReaderCoreAsync(CommandBehavior behavior, bool async, CancellationToken cancellationToken)
+        => ExecuteReaderCoreAsync(behavior, async, plan: null, cancellationToken);
+
+    private async Task<RheiDataReader> ExecuteReaderCoreAsync(CommandBehavior behavior, bool async, CommandPlan? plan, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         if (_dataSource is not null && _connection is null)
@@ -254,26 +282,15 @@ public sealed class RheiCommand : DbCommand
             return await ExecuteOnOwnConnectionAsync(behavior, async, cancellationToken).ConfigureAwait(false);
         }
 
-        var connection = RequireConnection(nameof(ExecuteReader));
-        connection.RequireOpen(nameof(ExecuteReader));
-        if (connection.Transaction is { } active && _transaction is null)
+        RheiConnection connection;
+        if (plan is null)
         {
-            // Microsoft.Data.Sqlite demands the transaction be set; EF and Dapper set it. Be as strict.
-            throw new InvalidOperationException("Execute requires the command to have a transaction object when the connection assigned to the command is in a pending local transaction. The Transaction property of the command has not been initialized.");
+            (connection, plan) = PlanExecution(nameof(ExecuteReader));
         }
-
-        if (_transaction is not null && !ReferenceEquals(_transaction.Connection, connection))
+        else
         {
-            throw new InvalidOperationException("The transaction object is not associated with the same connection object as this command.");
+            connection = _connection!;
         }
-
-        if (string.IsNullOrWhiteSpace(_commandText))
-        {
-            throw new InvalidOperationException("ExecuteReader can only be called when CommandText is set to SQL.");
-        }
-
-        var plan = CommandPlanner.Plan(this, connection);
-        RheiDiagnostics.RecordRoute(plan.Target, plan.Rule, connection.Options.RedactedConnectionString);
 
         if (plan.Control is { } control)
         {
@@ -294,6 +311,57 @@ public sealed class RheiCommand : DbCommand
         }
 
         return await ExecuteOltpAsync(connection, plan, behavior, async, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Checks the command can run and decides where; every execution path starts here.</summary>
+    private (RheiConnection Connection, CommandPlan Plan) PlanExecution(string operation)
+    {
+        var connection = RequireConnection(operation);
+        connection.RequireOpen(operation);
+        if (connection.Transaction is not null && _transaction is null)
+        {
+            // Microsoft.Data.Sqlite demands the transaction be set; EF and Dapper set it. Be as strict.
+            throw new InvalidOperationException("Execute requires the command to have a transaction object when the connection assigned to the command is in a pending local transaction. The Transaction property of the command has not been initialized.");
+        }
+
+        if (_transaction is not null && !ReferenceEquals(_transaction.Connection, connection))
+        {
+            throw new InvalidOperationException("The transaction object is not associated with the same connection object as this command.");
+        }
+
+        if (string.IsNullOrWhiteSpace(_commandText))
+        {
+            throw new InvalidOperationException($"{operation} can only be called when CommandText is set to SQL.");
+        }
+
+        var plan = CommandPlanner.Plan(this, connection);
+        RheiDiagnostics.RecordRoute(plan.Target, plan.Rule, connection.Options.RedactedConnectionString);
+        return (connection, plan);
+    }
+
+    private T RunOltp<T>(SqliteCommand command, Func<SqliteCommand, T> run, CancellationToken cancellationToken)
+    {
+        var handle = command.Connection!.Handle!;
+        _runningOltp = handle;
+        using var registration = cancellationToken.CanBeCanceled
+            ? cancellationToken.UnsafeRegister(static s => SQLitePCL.raw.sqlite3_interrupt((SQLitePCL.sqlite3)s!), handle)
+            : default;
+        try
+        {
+            return run(command);
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == SQLitePCL.raw.SQLITE_INTERRUPT)
+        {
+            throw new OperationCanceledException("The command was canceled.", RheiException.FromSqlite(ex), cancellationToken);
+        }
+        catch (SqliteException ex)
+        {
+            throw RheiException.FromSqlite(ex);
+        }
+        finally
+        {
+            _runningOltp = null;
+        }
     }
 
     private async Task<RheiDataReader> ExecuteOnOwnConnectionAsync(CommandBehavior behavior, bool async, CancellationToken cancellationToken)
@@ -333,19 +401,7 @@ public sealed class RheiCommand : DbCommand
         RheiConnection connection, CommandPlan plan, CommandBehavior behavior, bool async, CancellationToken cancellationToken)
     {
         var sqlite = connection.RequireOpen(nameof(ExecuteReader));
-        var command = _sqliteCommand;
-        var text = plan.OltpText ?? _commandText;
-        if (command is null || !ReferenceEquals(command.Connection, sqlite) || !string.Equals(command.CommandText, text, StringComparison.Ordinal))
-        {
-            command?.Dispose();
-            command = sqlite.CreateCommand();
-            command.CommandText = text;
-            _sqliteCommand = command;
-        }
-
-        command.Transaction = _transaction?.SqliteTransaction;
-        command.CommandTimeout = CommandTimeout;
-        BindSqliteParameters(command);
+        var command = PrepareSqliteCommand(connection, plan);
 
         var schemaChange = plan.IsSchemaChange && connection.Engine.Replication is { } replication && connection.Transaction is null
             ? await replication.BeginSchemaChangeAsync(plan.SchemaChangeTable, cancellationToken).ConfigureAwait(false)
@@ -398,6 +454,26 @@ public sealed class RheiCommand : DbCommand
         {
             _runningOltp = null;
         }
+    }
+
+    /// <summary>The SQLite command for this text, reused across executions so its statements stay prepared.</summary>
+    private SqliteCommand PrepareSqliteCommand(RheiConnection connection, CommandPlan plan)
+    {
+        var sqlite = connection.RequireOpen(nameof(ExecuteReader));
+        var command = _sqliteCommand;
+        var text = plan.OltpText ?? _commandText;
+        if (command is null || !ReferenceEquals(command.Connection, sqlite) || !string.Equals(command.CommandText, text, StringComparison.Ordinal))
+        {
+            command?.Dispose();
+            command = sqlite.CreateCommand();
+            command.CommandText = text;
+            _sqliteCommand = command;
+        }
+
+        command.Transaction = _transaction?.SqliteTransaction;
+        command.CommandTimeout = CommandTimeout;
+        BindSqliteParameters(command);
+        return command;
     }
 
     private void BindSqliteParameters(SqliteCommand command)

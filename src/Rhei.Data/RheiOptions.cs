@@ -60,6 +60,14 @@ internal sealed record RheiOptions
             throw new ArgumentException("The connection string has no 'Data Source'. Name the SQLite file, for example \"Data Source=app.db\".", "Data Source");
         }
 
+        if (!string.IsNullOrWhiteSpace(builder.BridgePath))
+        {
+            // The key is reserved by the design; accepting it silently would promise a durability it does not give.
+            throw new ArgumentException(
+                "Connection string keyword 'Bridge Path' (a durable change log outside SQLite) is not available in this version of Rhei.Data. Remove the key: the change log in the SQLite file already survives crashes.",
+                "Bridge Path");
+        }
+
         var replicate = builder.Replicate.Trim();
         IReadOnlySet<string>? tables = replicate.Equals("All", StringComparison.OrdinalIgnoreCase)
             ? null

@@ -90,4 +90,11 @@ public class RheiConnectionStringBuilderTest
         var ex = Assert.Throws<ArgumentException>(() => RheiOptions.FromConnectionString("Olap=DuckDb"));
         Assert.Contains("Data Source", ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Bridge_path_is_refused_rather_than_ignored()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => RheiOptions.FromConnectionString("Data Source=a.db;Bridge Path=/var/log"));
+        Assert.Contains("'Bridge Path'", ex.Message, StringComparison.Ordinal);
+    }
 }

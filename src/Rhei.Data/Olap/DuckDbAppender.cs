@@ -1,5 +1,5 @@
-using System.Buffers;
 using System.Numerics;
+using System.Runtime.InteropServices;
 using System.Text;
 using Rhei.Data.Olap.Native;
 
@@ -11,89 +11,292 @@ namespace Rhei.Data.Olap;
 /// discarded, so a <c>using</c> block left by an exception commits nothing. Call <see cref="Close"/> on success.
 /// </summary>
 /// <remarks>
+/// <para>
+/// When every column is BOOLEAN, INTEGER, BIGINT, DOUBLE, VARCHAR or BLOB, values are written straight into
+/// the memory of a managed-side data chunk and handed over 2,048 rows at a time with
+/// <c>duckdb_append_data_chunk</c>: one native call per chunk instead of one per value, which is what makes an
+/// initial sync of millions of rows fast. Other tables use DuckDB's per-value appends throughout.
+/// </para>
+/// <para>
+/// A value whose type differs from its column (a string for a BIGINT column, which SQLite's flexible typing
+/// allows) is not converted here: the pending chunk rows are handed over, the current row is replayed through
+/// the per-value appends, and from then on until the next <see cref="Flush"/> every value goes that way, so
+/// DuckDB casts it exactly as before and its error names the value. Switching back earlier would reorder rows:
+/// chunk appends go straight to DuckDB's pending collection, per-value rows only when its own buffer fills.
+/// </para>
+/// <para>
 /// When an append or <see cref="EndRow"/> fails, the appender is cleared (<c>duckdb_appender_clear</c>):
 /// DuckDB keeps a partial row, and the only way to drop it also drops every row not yet flushed. The
-/// exception says so.
+/// exception says so. Not thread-safe.
+/// </para>
 /// </remarks>
-internal sealed class DuckDbAppender : IDisposable
+internal sealed unsafe class DuckDbAppender : IDisposable
 {
-    // Strings up to this many UTF-8 bytes are encoded on the stack; longer ones use a pooled buffer.
-    private const int StackBufferSize = 512;
     private const string ClearedSuffix = "The appender was cleared: the partial row and every row not yet flushed were discarded.";
 
+    // duckdb_string_t: 16 bytes; strings up to 12 bytes are stored inline after the 4-byte length.
+    private const int StringSize = 16;
+    private const int InlineStringLength = 12;
+
     private readonly DuckDbAppenderHandle _handle;
+    private readonly nint _appender;
     private readonly int _columnCount;
+    private readonly ColumnKind[] _kinds;
+    private readonly string[] _typeNames;
+
+    // Set only when every column has a chunk writer; the vectors belong to the chunk and are never destroyed.
+    private readonly DuckDbDataChunkHandle? _chunkHandle;
+    private readonly nint _chunk;
+    private readonly int _capacity;
+    private readonly nint[] _vectors;
+    private readonly byte*[] _data;
+    private readonly ulong*[] _validity;
+
+    // UTF-8 of strings longer than the inline limit, reused so that appending allocates nothing per value.
+    private byte[] _scratch = new byte[256];
+
+    private int _row;
+    private int _column;
+    private bool _rowMode;
+    private bool _closed;
+    private bool _disposed;
 
     internal DuckDbAppender(DuckDbAppenderHandle handle)
     {
         _handle = handle;
         _columnCount = checked((int)NativeMethods.Appender.ColumnCount(handle));
+        _kinds = new ColumnKind[_columnCount];
+        _typeNames = new string[_columnCount];
+        _vectors = new nint[_columnCount];
+        _data = new byte*[_columnCount];
+        _validity = new ulong*[_columnCount];
+
+        DuckDbLogicalTypeHandle[] types = new DuckDbLogicalTypeHandle[_columnCount];
+        bool addedAppender = false;
+        bool addedChunk = false;
+        try
+        {
+            bool chunkable = _columnCount > 0;
+            for (int i = 0; i < _columnCount; i++)
+            {
+                types[i] = NativeMethods.Appender.ColumnType(handle, (ulong)i);
+                DuckDbTypeId id = NativeMethods.LogicalType.GetTypeId(types[i]);
+                _kinds[i] = KindOf(id);
+                _typeNames[i] = TypeName(id);
+                chunkable &= _kinds[i] != ColumnKind.Other;
+            }
+
+            // One reference for the appender's lifetime instead of an AddRef/Release pair per native call.
+            handle.DangerousAddRef(ref addedAppender);
+            _appender = handle.DangerousGetHandle();
+
+            if (chunkable)
+            {
+                // Built from the appender's own logical types, so duckdb_append_data_chunk takes its no-cast path.
+                nint[] raw = new nint[_columnCount];
+                for (int i = 0; i < _columnCount; i++)
+                {
+                    raw[i] = types[i].DangerousGetHandle();
+                }
+
+                nint chunk;
+                fixed (nint* rawTypes = raw)
+                {
+                    chunk = NativeMethods.DataChunk.CreateDataChunk(rawTypes, (ulong)_columnCount);
+                }
+
+                if (chunk == 0)
+                {
+                    throw new DuckDbException("DuckDB could not create a data chunk for the appender.");
+                }
+
+                _chunkHandle = new DuckDbDataChunkHandle(chunk, ownsHandle: true);
+                _chunkHandle.DangerousAddRef(ref addedChunk);
+                _chunk = chunk;
+                _capacity = checked((int)Math.Min(NativeMethods.DataChunk.VectorSize(), 2048UL));
+                for (int i = 0; i < _columnCount; i++)
+                {
+                    _vectors[i] = NativeMethods.DataChunk.GetVectorRaw(chunk, (ulong)i);
+                }
+
+                LoadVectorPointers();
+            }
+            else
+            {
+                _rowMode = true;
+            }
+        }
+        catch
+        {
+            if (addedChunk)
+            {
+                _chunkHandle!.DangerousRelease();
+            }
+
+            _chunkHandle?.Dispose();
+            if (addedAppender)
+            {
+                handle.DangerousRelease();
+            }
+
+            // The references are released above; the finalizer must not release them a second time.
+            GC.SuppressFinalize(this);
+            throw;
+        }
+        finally
+        {
+            foreach (DuckDbLogicalTypeHandle? type in types)
+            {
+                type?.Dispose();
+            }
+        }
+    }
+
+    // Without this, an appender dropped without Dispose would keep the references taken above and the native
+    // appender and chunk would never be freed. SafeHandles are critical finalizers and so run after this one.
+    ~DuckDbAppender()
+    {
+        ReleaseReferences();
+    }
+
+    private enum ColumnKind
+    {
+        Other,
+        Boolean,
+        Integer,
+        BigInt,
+        Double,
+        Varchar,
+        Blob,
     }
 
     public int ColumnCount => _columnCount;
 
-    private DuckDbAppenderHandle Handle
+    public void AppendNull()
     {
-        get
+        EnsureOpen();
+        if (_rowMode)
         {
-            ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
-            return _handle;
+            CheckValue(NativeMethods.Appender.AppendNull(_appender));
+            return;
         }
+
+        int column = PeekColumn();
+        ulong* validity = _validity[column];
+        if (validity is null)
+        {
+            NativeMethods.DataChunk.VectorEnsureValidityWritable(_vectors[column]);
+            validity = _validity[column] = NativeMethods.DataChunk.VectorGetValidity(_vectors[column]);
+        }
+
+        validity[_row >> 6] &= ~(1UL << (_row & 63));
+        if (_kinds[column] is ColumnKind.Varchar or ColumnKind.Blob)
+        {
+            // A well-formed empty string_t, in case anything reads the slot without looking at validity first.
+            *(Int128*)(_data[column] + ((long)_row * StringSize)) = 0;
+        }
+
+        _column++;
     }
 
-    public void AppendNull() => Check(NativeMethods.Appender.AppendNull(Handle));
+    public void Append(bool v)
+    {
+        EnsureOpen();
+        if (!_rowMode && _kinds[PeekColumn()] == ColumnKind.Boolean)
+        {
+            _data[_column][_row] = v ? (byte)1 : (byte)0;
+            _column++;
+            return;
+        }
 
-    public void Append(bool v) => Check(NativeMethods.Appender.AppendBool(Handle, v));
+        EnterRowMode();
+        CheckValue(NativeMethods.Appender.AppendBool(_appender, v));
+    }
 
-    public void Append(long v) => Check(NativeMethods.Appender.AppendInt64(Handle, v));
+    public void Append(long v)
+    {
+        EnsureOpen();
+        if (!_rowMode)
+        {
+            int column = PeekColumn();
+            switch (_kinds[column])
+            {
+                case ColumnKind.BigInt:
+                    ((long*)_data[column])[_row] = v;
+                    _column++;
+                    return;
 
-    public void Append(double v) => Check(NativeMethods.Appender.AppendDouble(Handle, v));
+                // Exactly DuckDB's casts; an INTEGER out of range goes the per-value way for DuckDB's error.
+                case ColumnKind.Integer when v is >= int.MinValue and <= int.MaxValue:
+                    ((int*)_data[column])[_row] = (int)v;
+                    _column++;
+                    return;
+                case ColumnKind.Double:
+                    ((double*)_data[column])[_row] = v;
+                    _column++;
+                    return;
+            }
+        }
 
-    public unsafe void Append(string v)
+        EnterRowMode();
+        CheckValue(NativeMethods.Appender.AppendInt64(_appender, v));
+    }
+
+    public void Append(double v)
+    {
+        EnsureOpen();
+        if (!_rowMode && _kinds[PeekColumn()] == ColumnKind.Double)
+        {
+            ((double*)_data[_column])[_row] = v;
+            _column++;
+            return;
+        }
+
+        EnterRowMode();
+        CheckValue(NativeMethods.Appender.AppendDouble(_appender, v));
+    }
+
+    public void Append(string v)
     {
         ArgumentNullException.ThrowIfNull(v);
-        DuckDbAppenderHandle handle = Handle;
-        int maxBytes = Encoding.UTF8.GetMaxByteCount(v.Length);
-        byte[]? rented = null;
-        Span<byte> buffer = maxBytes <= StackBufferSize ? stackalloc byte[StackBufferSize] : (rented = ArrayPool<byte>.Shared.Rent(maxBytes));
-        try
+        EnsureOpen();
+        if (!_rowMode && _kinds[PeekColumn()] == ColumnKind.Varchar)
         {
-            int length = Encoding.UTF8.GetBytes(v, buffer);
-            DuckDbState state;
-            fixed (byte* utf8 = buffer)
-            {
-                state = NativeMethods.Appender.AppendVarcharLength(handle, utf8, (ulong)length);
-            }
-
-            Check(state);
+            WriteString(v);
+            _column++;
+            return;
         }
-        finally
+
+        EnterRowMode();
+        int length = EncodeToScratch(v);
+        fixed (byte* utf8 = _scratch)
         {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
+            CheckValue(NativeMethods.Appender.AppendVarcharLength(_appender, utf8, (ulong)length));
         }
     }
 
-    public unsafe void Append(ReadOnlySpan<byte> blob)
+    public void Append(ReadOnlySpan<byte> blob)
     {
-        DuckDbAppenderHandle handle = Handle;
-        byte empty = 0;
-        DuckDbState state;
-        fixed (byte* data = blob)
+        EnsureOpen();
+        if (!_rowMode && _kinds[PeekColumn()] == ColumnKind.Blob)
         {
-            // A non-null pointer for an empty blob so DuckDB records an empty value, not a missing one.
-            state = NativeMethods.Appender.AppendBlob(handle, blob.IsEmpty ? &empty : data, (ulong)blob.Length);
+            fixed (byte* data = blob)
+            {
+                WriteBytes(_column, data, blob.Length);
+            }
+
+            _column++;
+            return;
         }
 
-        Check(state);
+        EnterRowMode();
+        AppendBlobRow(blob);
     }
 
     /// <summary>Appends a value of any supported CLR type (the same set as parameter binding).</summary>
     public void AppendValue(object? v)
     {
-        DuckDbAppenderHandle handle = Handle;
+        EnsureOpen();
         switch (v)
         {
             case null or DBNull: AppendNull(); return;
@@ -106,71 +309,355 @@ internal sealed class DuckDbAppender : IDisposable
             case Memory<byte> memory: Append(memory.Span); return;
             case char c: Append(c.ToString()); return;
             case Enum e: AppendValue(DuckDbValueConversions.FromEnum(e)); return;
-            case BigInteger big: AppendBigInteger(big); return;
+
+            // Widening to long is what DuckDB's integer casts do too, whatever the target column.
+            case sbyte x: Append((long)x); return;
+            case short x: Append((long)x); return;
+            case int x: Append((long)x); return;
+            case byte x: Append((long)x); return;
+            case ushort x: Append((long)x); return;
+            case uint x: Append((long)x); return;
+        }
+
+        EnterRowMode();
+        if (v is BigInteger big)
+        {
+            AppendBigInteger(big);
+            return;
         }
 
         DuckDbState state = v switch
         {
-            sbyte x => NativeMethods.Appender.AppendInt8(handle, x),
-            short x => NativeMethods.Appender.AppendInt16(handle, x),
-            int x => NativeMethods.Appender.AppendInt32(handle, x),
-            byte x => NativeMethods.Appender.AppendUInt8(handle, x),
-            ushort x => NativeMethods.Appender.AppendUInt16(handle, x),
-            uint x => NativeMethods.Appender.AppendUInt32(handle, x),
-            ulong x => NativeMethods.Appender.AppendUInt64(handle, x),
-            Int128 x => NativeMethods.Appender.AppendHugeInt(handle, new DuckDbHugeInt(x)),
-            UInt128 x => NativeMethods.Appender.AppendUHugeInt(handle, new DuckDbUHugeInt(x)),
-            float x => NativeMethods.Appender.AppendFloat(handle, x),
-            decimal x => AppendOwnedValue(handle, NativeMethods.Helpers.CreateDecimal(DuckDbValueConversions.ToDecimal(x))),
-            DateTime x => NativeMethods.Appender.AppendTimestamp(handle, DuckDbValueConversions.ToTimestampMicros(x)),
-            DateTimeOffset x => AppendOwnedValue(handle, NativeMethods.Helpers.CreateTimestampTz(DuckDbValueConversions.ToTimestampMicros(x))),
-            DateOnly x => NativeMethods.Appender.AppendDate(handle, DuckDbValueConversions.ToDays(x)),
-            TimeOnly x => NativeMethods.Appender.AppendTime(handle, DuckDbValueConversions.ToTimeMicros(x)),
-            TimeSpan x => NativeMethods.Appender.AppendInterval(handle, DuckDbValueConversions.ToInterval(x)),
-            DuckDbInterval x => NativeMethods.Appender.AppendInterval(handle, DuckDbValueConversions.ToInterval(x)),
-            Guid x => AppendOwnedValue(handle, NativeMethods.Helpers.CreateUuid(DuckDbValueConversions.ToUuid(x))),
+            ulong x => NativeMethods.Appender.AppendUInt64(_appender, x),
+            Int128 x => NativeMethods.Appender.AppendHugeInt(_appender, new DuckDbHugeInt(x)),
+            UInt128 x => NativeMethods.Appender.AppendUHugeInt(_appender, new DuckDbUHugeInt(x)),
+            float x => NativeMethods.Appender.AppendFloat(_appender, x),
+            decimal x => AppendOwnedValue(NativeMethods.Helpers.CreateDecimal(DuckDbValueConversions.ToDecimal(x))),
+            DateTime x => NativeMethods.Appender.AppendTimestamp(_appender, DuckDbValueConversions.ToTimestampMicros(x)),
+            DateTimeOffset x => AppendOwnedValue(NativeMethods.Helpers.CreateTimestampTz(DuckDbValueConversions.ToTimestampMicros(x))),
+            DateOnly x => NativeMethods.Appender.AppendDate(_appender, DuckDbValueConversions.ToDays(x)),
+            TimeOnly x => NativeMethods.Appender.AppendTime(_appender, DuckDbValueConversions.ToTimeMicros(x)),
+            TimeSpan x => NativeMethods.Appender.AppendInterval(_appender, DuckDbValueConversions.ToInterval(x)),
+            DuckDbInterval x => NativeMethods.Appender.AppendInterval(_appender, DuckDbValueConversions.ToInterval(x)),
+            Guid x => AppendOwnedValue(NativeMethods.Helpers.CreateUuid(DuckDbValueConversions.ToUuid(x))),
             _ => throw new NotSupportedException(
                 $"A value of type '{v.GetType()}' cannot be appended. Convert it to a string, number, byte array or date/time type first."),
         };
 
-        Check(state);
+        CheckValue(state);
     }
 
     /// <summary>Finishes the current row; fails if not every column has a value.</summary>
-    public void EndRow() => Check(NativeMethods.Appender.EndRow(Handle));
+    public void EndRow()
+    {
+        EnsureOpen();
+        if (_rowMode)
+        {
+            Check(NativeMethods.Appender.EndRow(_appender), prefix: null);
+            _column = 0;
+            return;
+        }
+
+        if (_column != _columnCount)
+        {
+            // DuckDB's own wording, and the same clearing, as for the per-value path.
+            FailAndClear("Call to EndRow before all columns have been appended to!");
+        }
+
+        _column = 0;
+        if (++_row == _capacity)
+        {
+            AppendChunk();
+        }
+    }
 
     /// <summary>Writes the buffered rows to the table. A failure discards the whole batch and leaves the appender unusable.</summary>
     public void Flush()
     {
-        DuckDbAppenderHandle handle = Handle;
-        if (NativeMethods.Appender.Flush(handle) != DuckDbState.Success)
+        EnsureOpen();
+        HandOverChunk();
+        if (NativeMethods.Appender.Flush(_handle) != DuckDbState.Success)
         {
-            DuckDbErrors.ThrowForAppender(handle);
+            DuckDbErrors.ThrowForAppender(_handle);
         }
+
+        // Nothing is pending any more, so chunk appends cannot overtake per-value rows.
+        _rowMode = _chunkHandle is null;
+        _column = 0;
     }
 
     /// <summary>Flushes and closes; called explicitly on success, since <see cref="Dispose"/> never commits.</summary>
     public void Close()
     {
-        DuckDbAppenderHandle handle = Handle;
-        if (NativeMethods.Appender.CloseAppender(handle) != DuckDbState.Success)
+        EnsureOpen();
+        HandOverChunk();
+        _closed = true;
+        if (NativeMethods.Appender.CloseAppender(_handle) != DuckDbState.Success)
         {
-            DuckDbErrors.ThrowForAppender(handle);
+            DuckDbErrors.ThrowForAppender(_handle);
         }
     }
 
-    public void Dispose() => _handle.Dispose();
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        ReleaseReferences();
+        _chunkHandle?.Dispose();
+        _handle.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    private static ColumnKind KindOf(DuckDbTypeId id) => id switch
+    {
+        DuckDbTypeId.Boolean => ColumnKind.Boolean,
+        DuckDbTypeId.Integer => ColumnKind.Integer,
+        DuckDbTypeId.BigInt => ColumnKind.BigInt,
+        DuckDbTypeId.Double => ColumnKind.Double,
+        DuckDbTypeId.Varchar => ColumnKind.Varchar,
+        DuckDbTypeId.Blob => ColumnKind.Blob,
+        _ => ColumnKind.Other,
+    };
+
+    private static string TypeName(DuckDbTypeId id) => id switch
+    {
+        DuckDbTypeId.Boolean => "BOOLEAN",
+        DuckDbTypeId.Integer => "INTEGER",
+        DuckDbTypeId.BigInt => "BIGINT",
+        DuckDbTypeId.Double => "DOUBLE",
+        DuckDbTypeId.Varchar => "VARCHAR",
+        DuckDbTypeId.Blob => "BLOB",
+        _ => id.ToString().ToUpperInvariant(),
+    };
+
+    private void EnsureOpen()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_closed)
+        {
+            throw new InvalidOperationException("The appender is closed; create a new one to append more rows.");
+        }
+    }
+
+    /// <summary>The column the next value goes to, failing (and clearing, as DuckDB does) past the last one.</summary>
+    private int PeekColumn()
+    {
+        if (_column >= _columnCount)
+        {
+            FailAndClear("Too many appends for chunk!");
+        }
+
+        return _column;
+    }
+
+    private void WriteString(string value)
+    {
+        byte* cell = _data[_column] + ((long)_row * StringSize);
+        *(Int128*)cell = 0;
+
+        // Short strings (the common case) are encoded straight into the inline slot: no copy, no native call.
+        // Encoding.UTF8 replaces lone surrogates, so the bytes are always valid UTF-8 as VARCHAR requires.
+        if (value.Length <= InlineStringLength
+            && Encoding.UTF8.TryGetBytes(value, new Span<byte>(cell + 4, InlineStringLength), out int written))
+        {
+            *(uint*)cell = (uint)written;
+            return;
+        }
+
+        // Zeroed again: a failed TryGetBytes may have written part of the slot.
+        *(Int128*)cell = 0;
+        int length = EncodeToScratch(value);
+        fixed (byte* utf8 = _scratch)
+        {
+            WriteBytes(_column, utf8, length);
+        }
+    }
+
+    private void WriteBytes(int column, byte* bytes, int length)
+    {
+        byte* cell = _data[column] + ((long)_row * StringSize);
+        if (length <= InlineStringLength)
+        {
+            *(Int128*)cell = 0;
+            *(uint*)cell = (uint)length;
+            new ReadOnlySpan<byte>(bytes, length).CopyTo(new Span<byte>(cell + 4, InlineStringLength));
+            return;
+        }
+
+        // Longer values live in the vector's string heap, which only DuckDB can allocate from.
+        NativeMethods.DataChunk.UnsafeVectorAssignStringElementLen(_vectors[column], (ulong)_row, bytes, (ulong)length);
+    }
+
+    private int EncodeToScratch(string value)
+    {
+        int max = Encoding.UTF8.GetMaxByteCount(value.Length);
+        if (max > _scratch.Length)
+        {
+            // Grows geometrically, so a run of long strings reallocates only a few times.
+            _scratch = new byte[Math.Max(max, _scratch.Length * 2)];
+        }
+
+        return Encoding.UTF8.GetBytes(value, _scratch);
+    }
+
+    /// <summary>Hands a full (or, before a flush, partial) chunk to DuckDB; a partial row is not allowed.</summary>
+    private void AppendChunk()
+    {
+        if (_row == 0)
+        {
+            return;
+        }
+
+        NativeMethods.DataChunk.SetSize(_chunk, (ulong)_row);
+        DuckDbState state = NativeMethods.Appender.AppendDataChunk(_appender, _chunk);
+        ResetChunk();
+        Check(state, prefix: null);
+    }
+
+    /// <summary>Before Flush and Close: every complete row must reach DuckDB, a partial one is an error.</summary>
+    private void HandOverChunk()
+    {
+        if (_rowMode)
+        {
+            return;
+        }
+
+        if (_column != 0)
+        {
+            // DuckDB's wording; as on the per-value path, nothing is discarded.
+            throw new DuckDbException("Failed to Flush appender: incomplete append to row!");
+        }
+
+        AppendChunk();
+    }
+
+    /// <summary>
+    /// Switches to DuckDB's per-value appends for a value the chunk cannot take as it is: complete rows go over as a
+    /// chunk first and the current row's earlier values are replayed, so order and casts stay DuckDB's.
+    /// </summary>
+    private void EnterRowMode()
+    {
+        if (_rowMode)
+        {
+            return;
+        }
+
+        int column = PeekColumn();
+        int partialRow = _row;
+
+        // The rows before the current one; the chunk's memory (the partial row included) is intact until reset.
+        if (_row > 0)
+        {
+            NativeMethods.DataChunk.SetSize(_chunk, (ulong)_row);
+            Check(NativeMethods.Appender.AppendDataChunk(_appender, _chunk), prefix: null);
+        }
+
+        _rowMode = true;
+        _column = 0;
+        try
+        {
+            for (int c = 0; c < column; c++)
+            {
+                ReplayCell(c, partialRow);
+            }
+        }
+        finally
+        {
+            ResetChunk();
+        }
+    }
+
+    private void ReplayCell(int column, int row)
+    {
+        ulong* validity = _validity[column];
+        if (validity is not null && (validity[row >> 6] & (1UL << (row & 63))) == 0)
+        {
+            CheckValue(NativeMethods.Appender.AppendNull(_appender));
+            return;
+        }
+
+        byte* data = _data[column];
+        DuckDbState state;
+        switch (_kinds[column])
+        {
+            case ColumnKind.Boolean:
+                state = NativeMethods.Appender.AppendBool(_appender, data[row] != 0);
+                break;
+            case ColumnKind.Integer:
+                state = NativeMethods.Appender.AppendInt32(_appender, ((int*)data)[row]);
+                break;
+            case ColumnKind.BigInt:
+                state = NativeMethods.Appender.AppendInt64(_appender, ((long*)data)[row]);
+                break;
+            case ColumnKind.Double:
+                state = NativeMethods.Appender.AppendDouble(_appender, ((double*)data)[row]);
+                break;
+            default:
+                byte* cell = data + ((long)row * StringSize);
+                uint length = *(uint*)cell;
+                byte* bytes = length <= InlineStringLength ? cell + 4 : *(byte**)(cell + 8);
+                state = _kinds[column] == ColumnKind.Varchar
+                    ? NativeMethods.Appender.AppendVarcharLength(_appender, bytes, length)
+                    : AppendBlobRaw(bytes, length);
+                break;
+        }
+
+        CheckValue(state);
+    }
+
+    private void AppendBlobRow(ReadOnlySpan<byte> blob)
+    {
+        fixed (byte* data = blob)
+        {
+            CheckValue(AppendBlobRaw(data, (ulong)blob.Length));
+        }
+    }
+
+    private DuckDbState AppendBlobRaw(byte* data, ulong length)
+    {
+        // A non-null pointer for an empty blob so DuckDB records an empty value, not a missing one.
+        byte empty = 0;
+        return NativeMethods.Appender.AppendBlob(_appender, length == 0 ? &empty : data, length);
+    }
+
+    private void ResetChunk()
+    {
+        NativeMethods.DataChunk.Reset(_chunk);
+        _row = 0;
+        LoadVectorPointers();
+    }
+
+    /// <summary>After creation and every reset: buffers may be reallocated, and validity must read all-valid again.</summary>
+    private void LoadVectorPointers()
+    {
+        for (int i = 0; i < _columnCount; i++)
+        {
+            _data[i] = (byte*)NativeMethods.DataChunk.VectorGetData(_vectors[i]);
+            ulong* validity = NativeMethods.DataChunk.VectorGetValidity(_vectors[i]);
+
+            // Reset normally drops the mask; should one survive, rows left NULL by the last chunk must not stay NULL.
+            if (validity is not null)
+            {
+                new Span<ulong>(validity, (_capacity + 63) / 64).Fill(ulong.MaxValue);
+            }
+
+            _validity[i] = validity;
+        }
+    }
 
     private void AppendBigInteger(BigInteger value)
     {
-        DuckDbAppenderHandle handle = Handle;
         if (DuckDbValueConversions.TryToInt128(value, out Int128 signed))
         {
-            Check(NativeMethods.Appender.AppendHugeInt(handle, new DuckDbHugeInt(signed)));
+            CheckValue(NativeMethods.Appender.AppendHugeInt(_appender, new DuckDbHugeInt(signed)));
         }
         else if (DuckDbValueConversions.TryToUInt128(value, out UInt128 unsigned))
         {
-            Check(NativeMethods.Appender.AppendUHugeInt(handle, new DuckDbUHugeInt(unsigned)));
+            CheckValue(NativeMethods.Appender.AppendUHugeInt(_appender, new DuckDbUHugeInt(unsigned)));
         }
         else
         {
@@ -178,16 +665,28 @@ internal sealed class DuckDbAppender : IDisposable
         }
     }
 
-    private static DuckDbState AppendOwnedValue(DuckDbAppenderHandle handle, DuckDbValueHandle value)
+    private DuckDbState AppendOwnedValue(DuckDbValueHandle value)
     {
         // duckdb_append_value copies the value, so ours is released straight away.
         using (value)
         {
-            return NativeMethods.Appender.AppendValue(handle, value);
+            return NativeMethods.Appender.AppendValue(_appender, value);
         }
     }
 
-    private void Check(DuckDbState state)
+    /// <summary>For a per-value append: DuckDB's text gets the column it was meant for.</summary>
+    private void CheckValue(DuckDbState state)
+    {
+        if (state == DuckDbState.Success)
+        {
+            _column++;
+            return;
+        }
+
+        Check(state, _column < _columnCount ? $"Column {_column} ({_typeNames[_column]}): " : null);
+    }
+
+    private void Check(DuckDbState state, string? prefix)
     {
         if (state == DuckDbState.Success)
         {
@@ -197,11 +696,43 @@ internal sealed class DuckDbAppender : IDisposable
         // Read the error first: clearing may reset it.
         try
         {
-            DuckDbErrors.ThrowForAppender(_handle, ClearedSuffix);
+            DuckDbErrors.ThrowForAppender(_handle, ClearedSuffix, prefix);
         }
         finally
         {
-            _ = NativeMethods.Appender.Clear(_handle);
+            ClearAll();
+        }
+    }
+
+    private void FailAndClear(string message)
+    {
+        ClearAll();
+        throw new DuckDbException(message + " " + ClearedSuffix);
+    }
+
+    /// <summary>Drops every pending row on both sides; with nothing pending, chunk appends are safe again.</summary>
+    private void ClearAll()
+    {
+        _ = NativeMethods.Appender.Clear(_handle);
+        if (_chunkHandle is not null)
+        {
+            ResetChunk();
+            _rowMode = false;
+        }
+
+        _column = 0;
+    }
+
+    private void ReleaseReferences()
+    {
+        if (_chunkHandle is not null && _chunk != 0)
+        {
+            _chunkHandle.DangerousRelease();
+        }
+
+        if (_appender != 0)
+        {
+            _handle.DangerousRelease();
         }
     }
 }

@@ -32,9 +32,12 @@ internal static class DuckDbErrors
         }
     }
 
-    /// <summary>Reads <c>duckdb_appender_error_data</c> right after a failed appender call.</summary>
+    /// <summary>
+    /// Reads <c>duckdb_appender_error_data</c> right after a failed appender call. <paramref name="prefix"/> adds
+    /// context DuckDB's text lacks (which column), <paramref name="suffix"/> what happened afterwards.
+    /// </summary>
     [DoesNotReturn]
-    public static void ThrowForAppender(DuckDbAppenderHandle appender, string? suffix = null)
+    public static void ThrowForAppender(DuckDbAppenderHandle appender, string? suffix = null, string? prefix = null)
     {
         string message;
         int? errorType = null;
@@ -49,6 +52,11 @@ internal static class DuckDbErrors
             {
                 message = "The DuckDB appender call failed without reporting an error.";
             }
+        }
+
+        if (prefix is not null)
+        {
+            message = prefix + message;
         }
 
         Throw(suffix is null ? message : message + " " + suffix, errorType);

@@ -13,7 +13,9 @@ internal static class CommandPlanner
 {
     public static CommandPlan Plan(RheiCommand command, RheiConnection connection)
     {
-        var analysis = SqlAnalyzer.Analyze(command.CommandText);
+        // A hand-written EF-style temporal tag (-- rhei:temporal asof <ms>) becomes FOR SYSTEM_TIME clauses.
+        var text = TemporalTag.Apply(command.CommandText, connection.Options.SyncMode == RheiSyncMode.Temporal) ?? command.CommandText;
+        var analysis = SqlAnalyzer.Analyze(text);
         var statements = analysis.Statements;
         if (statements.Count == 0)
         {
@@ -33,8 +35,8 @@ internal static class CommandPlanner
             Requested = command.Route,
             DefaultRoute = connection.Options.DefaultRoute,
             OlapAvailable = engine.OlapAvailable && replication is not null,
-            IsReplicated = replication is null ? null : replication.IsReplicated,
-            IsQuarantined = replication is null ? null : replication.IsQuarantined,
+            IsReplicated = replication?.IsReplicatedPredicate,
+            IsQuarantined = replication?.IsQuarantinedPredicate,
             TemporalMode = connection.Options.SyncMode == RheiSyncMode.Temporal,
         };
 
@@ -77,7 +79,7 @@ internal static class CommandPlanner
         var translateOptions = new TranslateOptions
         {
             TemporalMirror = context.TemporalMode,
-            IsTemporalTable = replication is null ? null : replication.IsTemporal,
+            IsTemporalTable = replication?.IsTemporalPredicate,
         };
         var olap = new List<OlapStatement>(statements.Count);
         foreach (var statement in statements)
@@ -104,7 +106,9 @@ internal static class CommandPlanner
         return new CommandPlan(RheiRoute.Olap, chosen.Reason, chosen.Rule.ToString())
         {
             OlapStatements = olap,
-            FallbackToOltp = !forced,
+            // A hint in the text (often an EF tag) is advice: if DuckDB cannot run the statement (ef_* functions,
+            // regexp…), SQLite answers. RheiCommand.Route = Olap is an order: DuckDB's error surfaces.
+            FallbackToOltp = chosen.Rule != RouteRule.Requested,
             OltpText = NumberAnonymousParameters(analysis),
         };
     }
@@ -114,6 +118,13 @@ internal static class CommandPlanner
     /// gives it (<c>?NNN</c>) so that unnamed parameters bind by position. Null when there is nothing to do.
     /// </summary>
     private static string? NumberAnonymousParameters(SqlCommandAnalysis analysis)
+        => s_oltpText.GetValue(analysis, static a => new OltpTextHolder(NumberAnonymousParametersCore(a))).Text;
+
+    private static readonly ConditionalWeakTable<SqlCommandAnalysis, OltpTextHolder> s_oltpText = new();
+
+    private sealed record OltpTextHolder(string? Text);
+
+    private static string? NumberAnonymousParametersCore(SqlCommandAnalysis analysis)
     {
         StringBuilder? text = null;
         var copied = 0;

@@ -169,6 +169,22 @@ public class RheiCommandTest
 
         using var read = new RheiCommand("SELECT group_concat(v, ',') FROM (SELECT v FROM kv ORDER BY id)", connection);
         Assert.Equal("one,two,three", read.ExecuteScalar());
+
+        // Storage classes survive reuse too: a column without affinity keeps what was bound.
+        db.Execute("CREATE TABLE loose (id INTEGER PRIMARY KEY, v)");
+        using var loose = new RheiCommand("INSERT INTO loose VALUES ($id, $v)", connection);
+        var looseId = loose.Parameters.AddWithValue("$id", 0);
+        var looseValue = loose.Parameters.AddWithValue("$v", 0);
+        object[] values = [7, 2.5, "text", new byte[] { 1 }, 8L];
+        for (var i = 0; i < values.Length; i++)
+        {
+            looseId.Value = i;
+            looseValue.Value = values[i];
+            loose.ExecuteNonQuery();
+        }
+
+        using var types = new RheiCommand("SELECT group_concat(typeof(v), ',') FROM (SELECT v FROM loose ORDER BY id)", connection);
+        Assert.Equal("integer,real,text,blob,integer", types.ExecuteScalar());
     }
 
     [Fact]

@@ -38,6 +38,35 @@ internal static partial class NativeMethods
         [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
         internal static partial ulong* VectorGetValidity(nint vector);
 
+        // Owned: destroy with duckdb_destroy_data_chunk. The types are copied, so the caller keeps ownership of them.
+        [LibraryImport(LibraryName, EntryPoint = "duckdb_create_data_chunk")]
+        [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+        internal static partial nint CreateDataChunk(nint* types, ulong columnCount);
+
+        // Size back to 0 and string heaps freed; vector data and validity pointers must be fetched again.
+        [LibraryImport(LibraryName, EntryPoint = "duckdb_data_chunk_reset")]
+        [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+        internal static partial void Reset(nint chunk);
+
+        [LibraryImport(LibraryName, EntryPoint = "duckdb_data_chunk_set_size")]
+        [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+        internal static partial void SetSize(nint chunk, ulong size);
+
+        [LibraryImport(LibraryName, EntryPoint = "duckdb_data_chunk_get_vector")]
+        [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+        internal static partial nint GetVectorRaw(nint chunk, ulong column);
+
+        // Allocates the validity mask (all valid) if the vector has none; afterwards duckdb_vector_get_validity is non-NULL.
+        [LibraryImport(LibraryName, EntryPoint = "duckdb_vector_ensure_validity_writable")]
+        [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+        internal static partial void VectorEnsureValidityWritable(nint vector);
+
+        // Copies the bytes into the vector's string heap without checking UTF-8; the caller guarantees validity
+        // (VARCHAR) or none is needed (BLOB).
+        [LibraryImport(LibraryName, EntryPoint = "duckdb_unsafe_vector_assign_string_element_len")]
+        [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+        internal static partial void UnsafeVectorAssignStringElementLen(nint vector, ulong index, byte* data, ulong length);
+
         [LibraryImport(LibraryName, EntryPoint = "duckdb_vector_size")]
         [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
         internal static partial ulong VectorSize();

@@ -1,0 +1,8 @@
+namespace Rhei.EntityFrameworkCore.Tests.Model;
+
+public enum CustomerTier
+{
+    Standard,
+    Silver,
+    Gold,
+}
