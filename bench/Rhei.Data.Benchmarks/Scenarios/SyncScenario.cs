@@ -27,6 +27,12 @@ internal static class SyncScenario
             var baseline = RawInsertRate(context, rows);
             await ApplyAsync(context, rows, baseline, "Destructive").ConfigureAwait(false);
             await ApplyAsync(context, rows, baseline, "Temporal").ConfigureAwait(false);
+            if (rows >= 100_000)
+            {
+                // Ten times the default batch: shows how much of the apply is per-cycle overhead.
+                await ApplyAsync(context, rows, baseline, "Destructive", ";Sync Batch Size=100000").ConfigureAwait(false);
+            }
+
             var initial = await InitialSyncAsync(context, rows, measureMemory: false).ConfigureAwait(false);
             context.Report.Add(new Measurement(Group, "initial sync (in memory)", rows, "rows/s", initial,
                 Target: Target.Min(2_000_000), Note: "SQLite in memory → DuckDB in memory, InitialSyncAsync"));
@@ -50,10 +56,10 @@ internal static class SyncScenario
         return rate;
     }
 
-    private static async Task ApplyAsync(ScenarioContext context, long rows, double baseline, string mode)
+    private static async Task ApplyAsync(ScenarioContext context, long rows, double baseline, string mode, string extra = "")
     {
         using var directory = context.NewDirectory("sync-" + mode);
-        using var connection = Connections.OpenRhei(directory.File("rhei.db"), $"Sync Interval=0;Sync Mode={mode}");
+        using var connection = Connections.OpenRhei(directory.File("rhei.db"), $"Sync Interval=0;Sync Mode={mode}{extra}");
         Connections.Execute(connection, WriteWorkload.EventsDdl);
 
         WriteWorkload.Insert(connection, 1, rows, batched: true);
@@ -61,7 +67,7 @@ internal static class SyncScenario
         WriteWorkload.Update(connection, 1, rows);
         var (updated, updateSeconds) = await TimedSyncAsync(connection).ConfigureAwait(false);
 
-        var name = mode == "Temporal" ? "temporal" : "destructive";
+        var name = (mode == "Temporal" ? "temporal" : "destructive") + (extra.Length > 0 ? ", batch 100K" : string.Empty);
         context.Report.Add(new Measurement(Group, $"apply INSERT events ({name})", rows, "events/s", inserted / insertSeconds,
             baseline, "raw SQLite insert rows/s", inserted / insertSeconds / baseline, Target.Min(1.0), $"{inserted:N0} events in {insertSeconds:0.00} s"));
         context.Report.Add(new Measurement(Group, $"apply UPDATE events ({name})", rows, "events/s", updated / updateSeconds,
