@@ -12,8 +12,8 @@ public sealed partial class RheiConnection
 
     /// <summary>
     /// Returns a schema collection: <c>MetaDataCollections</c>, <c>DataSourceInformation</c>, <c>DataTypes</c>,
-    /// <c>Restrictions</c>, <c>ReservedWords</c>, <c>Tables</c>, <c>Columns</c>, <c>Views</c>, <c>Indexes</c> or
-    /// <c>ForeignKeys</c>. Read live from SQLite, the system of record; Rhei's own tables are left out.
+    /// <c>Restrictions</c>, <c>ReservedWords</c>, <c>Tables</c>, <c>Columns</c>, <c>Views</c>, <c>Indexes</c>,
+    /// <c>IndexColumns</c> or <c>ForeignKeys</c>. Read live from SQLite, the system of record; Rhei's own tables are left out.
     /// </summary>
     /// <exception cref="ArgumentException">The collection is unknown.</exception>
     public override DataTable GetSchema(string collectionName) => GetSchema(collectionName, null);

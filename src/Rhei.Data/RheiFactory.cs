@@ -26,6 +26,12 @@ public sealed class RheiFactory : DbProviderFactory
     public override bool CanCreateDataSourceEnumerator => false;
 
     /// <inheritdoc />
+    public override bool CanCreateDataAdapter => true;
+
+    /// <inheritdoc />
+    public override bool CanCreateCommandBuilder => true;
+
+    /// <inheritdoc />
     public override DbCommand CreateCommand() => new RheiCommand();
 
     /// <inheritdoc />
@@ -36,6 +42,12 @@ public sealed class RheiFactory : DbProviderFactory
 
     /// <inheritdoc />
     public override DbParameter CreateParameter() => new RheiParameter();
+
+    /// <inheritdoc />
+    public override DbDataAdapter CreateDataAdapter() => new RheiDataAdapter();
+
+    /// <inheritdoc />
+    public override DbCommandBuilder CreateCommandBuilder() => new RheiCommandBuilder();
 
     /// <inheritdoc />
     public override DbBatch CreateBatch() => new RheiBatch();

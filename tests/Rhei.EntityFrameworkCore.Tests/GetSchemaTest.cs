@@ -40,7 +40,7 @@ public sealed class GetSchemaTest : IDisposable
     {
         var names = _connection.GetSchema().Rows.Cast<DataRow>().Select(r => (string)r["CollectionName"]).ToList();
         Assert.Equal(
-            ["MetaDataCollections", "DataSourceInformation", "DataTypes", "Restrictions", "ReservedWords", "Tables", "Columns", "Views", "Indexes", "ForeignKeys"],
+            ["MetaDataCollections", "DataSourceInformation", "DataTypes", "Restrictions", "ReservedWords", "Tables", "Columns", "Views", "Indexes", "IndexColumns", "ForeignKeys"],
             names);
         foreach (var name in names)
         {
@@ -122,6 +122,36 @@ public sealed class GetSchemaTest : IDisposable
 
         var lineFks = _connection.GetSchema("ForeignKeys", [null, null, "OrderLines"]).Rows.Cast<DataRow>().Select(r => (string)r["FKEY_TO_TABLE"]).Order();
         Assert.Equal(["Orders", "Products"], lineFks);
+    }
+
+    [Fact]
+    public void IndexColumns_lists_each_key_column_in_order_and_filters_by_index_and_column()
+    {
+        using (var command = _connection.CreateCommand())
+        {
+            command.CommandText = "CREATE INDEX ix_audit_desc ON audit (order_id DESC, note COLLATE NOCASE)";
+            command.ExecuteNonQuery();
+        }
+
+        var rows = _connection.GetSchema("IndexColumns", [null, null, "audit"]).Rows.Cast<DataRow>()
+            .Select(r => $"{r["INDEX_NAME"]}:{r["ORDINAL_POSITION"]}:{r["COLUMN_NAME"]}:{r["SORT_ORDER"]}:{r["COLLATION_NAME"]}")
+            .Order(StringComparer.Ordinal);
+        Assert.Equal(
+            ["ix_audit_desc:1:order_id:DESC:BINARY", "ix_audit_desc:2:note:ASC:NOCASE", "ux_audit_note:1:note:ASC:BINARY", "ux_audit_note:2:order_id:ASC:BINARY"],
+            rows);
+
+        var one = Assert.Single(_connection.GetSchema("IndexColumns", [null, null, "audit", "ux_audit_note", "order_id"]).Rows.Cast<DataRow>());
+        Assert.Equal("ux_audit_note", one["CONSTRAINT_NAME"]);
+        Assert.Equal("main", one["TABLE_CATALOG"]);
+        Assert.Equal(2, one["ORDINAL_POSITION"]);
+
+        // EF's index on the foreign key shows up as well; Rhei's own tables never do.
+        var orderColumns = _connection.GetSchema("IndexColumns", [null, null, "Orders", "IX_Orders_CustomerId"]).Rows.Cast<DataRow>();
+        Assert.Equal(["CustomerId"], orderColumns.Select(r => (string)r["COLUMN_NAME"]));
+        Assert.DoesNotContain(
+            _connection.GetSchema("IndexColumns").Rows.Cast<DataRow>(),
+            r => ((string)r["TABLE_NAME"]).StartsWith("_rhei_", StringComparison.Ordinal));
+        Assert.Throws<ArgumentException>(() => _connection.GetSchema("IndexColumns", [null, null, "audit", "ux_audit_note", "note", "extra"]));
     }
 
     [Fact]

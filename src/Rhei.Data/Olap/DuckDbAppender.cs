@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Text;
+using System.Text.Unicode;
 using Rhei.Data.Olap.Native;
 
 namespace Rhei.Data.Olap;
@@ -272,6 +273,39 @@ internal sealed unsafe class DuckDbAppender : IDisposable
         fixed (byte* utf8 = _scratch)
         {
             CheckValue(NativeMethods.Appender.AppendVarcharLength(_appender, utf8, (ulong)length));
+        }
+    }
+
+    /// <summary>
+    /// Appends text given as UTF-8, without a detour through <see cref="string"/>. Ill-formed UTF-8 is decoded
+    /// first (U+FFFD for each bad sequence), so the result is exactly what appending the decoded string gives.
+    /// </summary>
+    public void AppendUtf8(ReadOnlySpan<byte> utf8)
+    {
+        EnsureOpen();
+        if (!Utf8.IsValid(utf8))
+        {
+            Append(Encoding.UTF8.GetString(utf8));
+            return;
+        }
+
+        if (!_rowMode && _kinds[PeekColumn()] == ColumnKind.Varchar)
+        {
+            fixed (byte* data = utf8)
+            {
+                WriteBytes(_column, data, utf8.Length);
+            }
+
+            _column++;
+            return;
+        }
+
+        EnterRowMode();
+        fixed (byte* data = utf8)
+        {
+            // A non-null pointer for empty text, as for blobs.
+            byte empty = 0;
+            CheckValue(NativeMethods.Appender.AppendVarcharLength(_appender, utf8.Length == 0 ? &empty : data, (ulong)utf8.Length));
         }
     }
 

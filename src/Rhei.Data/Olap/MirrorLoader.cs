@@ -33,25 +33,21 @@ internal static class MirrorLoader
             session.Execute("DELETE FROM " + schema.QuotedName);
         }
 
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = $"SELECT {string.Join(", ", schema.QuotedColumns)} FROM {schema.QuotedName}";
-        using var reader = command.ExecuteReader();
+        // The transaction is the connection's: the raw statement reads inside its snapshot all the same.
+        _ = transaction;
+        using var reader = new SqliteRowReader(connection, $"SELECT {string.Join(", ", schema.QuotedColumns)} FROM {schema.QuotedName}");
         using var appender = session.CreateAppender(schema.Name);
-        var types = schema.MirrorTypes;
-        var count = types.Count;
+        var types = schema.MirrorTypes.ToArray();
+        var count = types.Length;
         long rows = 0;
         while (reader.Read())
         {
             for (var i = 0; i < count; i++)
             {
-                var value = reader.GetValue(i);
-                if (!SqliteTypeMapper.Holds(types[i], value))
+                if (!AppendValue(reader, i, types[i], appender))
                 {
-                    throw Misfit(reader, schema, i, value);
+                    throw Misfit(reader, schema, i);
                 }
-
-                MirrorAppend.Value(appender, value, types[i]);
             }
 
             if (mode == RheiSyncMode.Temporal)
@@ -75,9 +71,62 @@ internal static class MirrorLoader
         return rows;
     }
 
-    private static MirrorMisfitException Misfit(SqliteDataReader reader, TableSchema schema, int column, object value)
+    /// <summary>
+    /// Appends the value by its storage class, typed, when the mirror column holds it exactly (the rules of
+    /// <see cref="SqliteTypeMapper.Holds"/>); false, appending nothing, when it does not.
+    /// </summary>
+    internal static bool AppendValue(SqliteRowReader reader, int column, MirrorType type, DuckDbAppender appender)
     {
-        var key = schema.KeyOrdinals.Select(k => reader.GetValue(k) is var v && v is DBNull ? null : v).ToArray();
-        return new MirrorMisfitException(schema.Name, CdcLogReader.Misfit(schema, column, value is DBNull ? null : value), RowKeyComparer.Format(key));
+        switch (reader.StorageClass(column))
+        {
+            case SQLitePCL.raw.SQLITE_INTEGER:
+                var l = reader.GetInt64(column);
+                if (type == MirrorType.Integer)
+                {
+                    appender.Append(l);
+                    return true;
+                }
+
+                if (type == MirrorType.Real && SqliteTypeMapper.Holds(type, l))
+                {
+                    appender.Append((double)l);
+                    return true;
+                }
+
+                return false;
+            case SQLitePCL.raw.SQLITE_FLOAT:
+                if (type != MirrorType.Real)
+                {
+                    return false;
+                }
+
+                appender.Append(reader.GetDouble(column));
+                return true;
+            case SQLitePCL.raw.SQLITE_TEXT:
+                if (type != MirrorType.Text)
+                {
+                    return false;
+                }
+
+                appender.AppendUtf8(reader.GetUtf8(column));
+                return true;
+            case SQLitePCL.raw.SQLITE_BLOB:
+                if (type != MirrorType.Blob)
+                {
+                    return false;
+                }
+
+                appender.Append(reader.GetBlob(column));
+                return true;
+            default:
+                appender.AppendNull();
+                return true;
+        }
+    }
+
+    private static MirrorMisfitException Misfit(SqliteRowReader reader, TableSchema schema, int column)
+    {
+        var key = schema.KeyOrdinals.Select(reader.GetValue).ToArray();
+        return new MirrorMisfitException(schema.Name, CdcLogReader.Misfit(schema, column, reader.GetValue(column)), RowKeyComparer.Format(key));
     }
 }

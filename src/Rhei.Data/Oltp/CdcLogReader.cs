@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Rhei.Data.Schema;
@@ -31,36 +33,50 @@ internal static class CdcLogReader
         using var transaction = connection.BeginTransaction(deferred: true);
         batch.RegistryVersion = SchemaRegistry.ReadVersion(connection, transaction);
 
-        // Destructive: table → key → (first op, last op), in first-seen order.
-        var pending = new Dictionary<string, Dictionary<object?[], (char First, char Last)>>(StringComparer.OrdinalIgnoreCase);
-        using (var command = connection.CreateCommand())
+        // Destructive: table → key → (first op, the row as SQLite holds it, filled in by ReadRows), in first-seen order.
+        var pending = new Dictionary<string, Dictionary<object?[], (char First, object?[]? Values)>>(StringComparer.OrdinalIgnoreCase);
+        using (var reader = new SqliteRowReader(connection, $"SELECT seq, tbl, op, {s_keyList}, ts, img FROM {ReplicationTables.CdcLog} WHERE seq > $from ORDER BY seq LIMIT $limit"))
         {
-            command.Transaction = transaction;
-            command.CommandText = $"SELECT seq, tbl, op, {s_keyList}, ts, img FROM {ReplicationTables.CdcLog} WHERE seq > $from ORDER BY seq LIMIT $limit";
-            command.Parameters.AddWithValue("$from", watermark);
-            command.Parameters.AddWithValue("$limit", batchSize);
-            using var reader = command.ExecuteReader();
+            reader.Bind(1, watermark);
+            reader.Bind(2, batchSize);
+
+            // Batches are mostly runs of one table: its name, schema, floor and key map are looked
+            // up when the name changes, not per event.
+            byte[] lastName = [];
+            var lastKnown = false;
+            TableSchema? schema = null;
+            TableChanges? changes = null;
+            Dictionary<object?[], (char First, object?[]? Values)>? keys = null;
+            long tableFloor = 0;
             while (reader.Read())
             {
                 var seq = reader.GetInt64(0);
-                var tableName = reader.GetString(1);
-                var op = reader.GetString(2)[0];
                 batch.ToInclusive = seq;
                 batch.EventCount++;
 
-                var schema = resolve(tableName);
+                var name = reader.GetUtf8(1);
+                if (!lastKnown || !name.SequenceEqual(lastName))
+                {
+                    lastName = name.ToArray();
+                    lastKnown = true;
+                    schema = resolve(reader.GetString(1));
+                    tableFloor = schema is null ? 0 : floor(schema.Name);
+                    changes = null;
+                    keys = null;
+                }
+
                 if (schema is null)
                 {
-                    batch.UnknownTables.Add(tableName);
+                    batch.UnknownTables.Add(reader.GetString(1));
                     continue;
                 }
 
-                if (seq <= floor(schema.Name))
+                if (seq <= tableFloor)
                 {
                     continue;
                 }
 
-                if (!batch.Tables.TryGetValue(schema.Name, out var changes))
+                if (changes is null && !batch.Tables.TryGetValue(schema.Name, out changes))
                 {
                     changes = new TableChanges(schema);
                     batch.Tables.Add(schema.Name, changes);
@@ -71,10 +87,11 @@ internal static class CdcLogReader
                     continue;
                 }
 
+                var op = (char)reader.GetUtf8(2)[0];
                 var key = new object?[schema.KeyOrdinals.Count];
                 for (var k = 0; k < key.Length; k++)
                 {
-                    key[k] = Normalize(reader.GetValue(3 + k));
+                    key[k] = reader.GetValue(3 + k);
                 }
 
                 if (mode == RheiSyncMode.Temporal)
@@ -83,13 +100,18 @@ internal static class CdcLogReader
                     continue;
                 }
 
-                if (!pending.TryGetValue(schema.Name, out var keys))
+                if (keys is null && !pending.TryGetValue(schema.Name, out keys))
                 {
-                    keys = new Dictionary<object?[], (char, char)>(RowKeyComparer.Instance);
+                    keys = new Dictionary<object?[], (char, object?[]?)>(RowKeyComparer.Instance);
                     pending.Add(schema.Name, keys);
                 }
 
-                keys[key] = keys.TryGetValue(key, out var seen) ? (seen.First, op) : (op, op);
+                // Only the first operation matters: it tells an insert from an update or delete.
+                ref var seen = ref CollectionsMarshal.GetValueRefOrAddDefault(keys, key, out var exists);
+                if (!exists)
+                {
+                    seen = (op, null);
+                }
             }
         }
 
@@ -106,54 +128,69 @@ internal static class CdcLogReader
         return batch;
     }
 
-    private static void ReadRows(SqliteConnection connection, SqliteTransaction transaction, ChangeBatch batch, TableChanges changes, Dictionary<object?[], (char First, char Last)> keys)
+    private static void ReadRows(SqliteConnection connection, SqliteTransaction transaction, ChangeBatch batch, TableChanges changes, Dictionary<object?[], (char First, object?[]? Values)> keys)
     {
         var schema = changes.Schema;
         var join = string.Join(" AND ", schema.KeyOrdinals.Select((ordinal, k) => "t." + schema.QuotedColumns[ordinal] + " = l." + ReplicationTables.KeyColumns[k]));
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
+        _ = transaction;
 
         // One set-based read of the current rows of every key the batch touched; the key
         // comparison puts the table's column first so its collation and index apply.
-        command.CommandText = $"SELECT {string.Join(", ", schema.QuotedColumns.Select(c => "t." + c))} FROM {ReplicationTables.CdcLog} AS l JOIN {schema.QuotedName} AS t ON {join} WHERE l.seq > $from AND l.seq <= $to AND l.tbl = $tbl";
-        command.Parameters.AddWithValue("$from", batch.FromExclusive);
-        command.Parameters.AddWithValue("$to", batch.ToInclusive);
-        command.Parameters.AddWithValue("$tbl", schema.Name);
-        var rows = new Dictionary<object?[], object?[]>(RowKeyComparer.Instance);
-        using (var reader = command.ExecuteReader())
+        using var reader = new SqliteRowReader(
+            connection,
+            $"SELECT {string.Join(", ", schema.QuotedColumns.Select(c => "t." + c))} FROM {ReplicationTables.CdcLog} AS l JOIN {schema.QuotedName} AS t ON {join} WHERE l.seq > $from AND l.seq <= $to AND l.tbl = $tbl");
+        reader.Bind(1, batch.FromExclusive);
+        reader.Bind(2, batch.ToInclusive);
+        reader.Bind(3, schema.Name);
+        var types = schema.MirrorTypes;
+        var keyOrdinals = schema.KeyOrdinals;
+        object?[]? key = null;
+        while (reader.Read())
         {
-            while (reader.Read())
+            var values = new object?[types.Count];
+            for (var i = 0; i < values.Length; i++)
             {
-                var values = new object?[schema.Columns.Count];
-                for (var i = 0; i < values.Length; i++)
-                {
-                    values[i] = Normalize(reader.GetValue(i));
-                }
+                values[i] = reader.GetValue(i);
+            }
 
-                var key = new object?[schema.KeyOrdinals.Count];
-                for (var k = 0; k < key.Length; k++)
-                {
-                    key[k] = values[schema.KeyOrdinals[k]];
-                }
+            // The key array is reused until a row is kept: most rows are kept, duplicates (a key
+            // logged more than once joins once per event) are not.
+            key ??= new object?[keyOrdinals.Count];
+            for (var k = 0; k < key.Length; k++)
+            {
+                key[k] = values[keyOrdinals[k]];
+            }
 
-                if (!rows.TryAdd(key, values))
+            ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(keys, key);
+            if (!Unsafe.IsNullRef(ref entry))
+            {
+                if (entry.Values is not null)
                 {
                     continue;
                 }
 
-                if (!CheckRow(schema, values, changes, key))
-                {
-                    return;
-                }
+                entry.Values = values;
+            }
+
+            // Every row read is checked once, kept or not (a key matched under the column's
+            // collation may differ from the logged one); the first misfit quarantines the table.
+            if (!CheckRow(schema, values, changes, key))
+            {
+                return;
+            }
+
+            if (!Unsafe.IsNullRef(ref entry))
+            {
+                key = null;
             }
         }
 
-        foreach (var (key, ops) in keys)
+        foreach (var (logged, (first, values)) in keys)
         {
-            if (rows.TryGetValue(key, out var values))
+            if (values is not null)
             {
-                var kind = ops.First == 'I' ? RowChangeKind.Insert : RowChangeKind.Update;
-                changes.Rows.Add(new RowChange(kind, key, values));
+                var kind = first == 'I' ? RowChangeKind.Insert : RowChangeKind.Update;
+                changes.Rows.Add(new RowChange(kind, logged, values));
                 if (kind == RowChangeKind.Insert)
                 {
                     changes.Inserted++;
@@ -163,9 +200,9 @@ internal static class CdcLogReader
                     changes.Updated++;
                 }
             }
-            else if (ops.First != 'I')
+            else if (first != 'I')
             {
-                changes.Rows.Add(new RowChange(RowChangeKind.Delete, key, null));
+                changes.Rows.Add(new RowChange(RowChangeKind.Delete, logged, null));
                 changes.Deleted++;
             }
             else
@@ -173,18 +210,18 @@ internal static class CdcLogReader
                 // Inserted and deleted within the batch: the mirror never sees it, but a stale
                 // row with this key (left by INSERT OR REPLACE, which fires no delete trigger)
                 // must not survive either.
-                changes.Rows.Add(new RowChange(RowChangeKind.Delete, key, null));
+                changes.Rows.Add(new RowChange(RowChangeKind.Delete, logged, null));
             }
         }
     }
 
-    private static void ReadVersion(SqliteDataReader reader, TableSchema schema, TableChanges changes, char op, object?[] key)
+    private static void ReadVersion(SqliteRowReader reader, TableSchema schema, TableChanges changes, char op, object?[] key)
     {
-        var ts = reader.IsDBNull(3 + TableSchema.MaxKeyColumns) ? 0 : reader.GetInt64(3 + TableSchema.MaxKeyColumns);
+        var ts = reader.IsNull(3 + TableSchema.MaxKeyColumns) ? 0 : reader.GetInt64(3 + TableSchema.MaxKeyColumns);
         object?[]? values = null;
         if (op != 'D')
         {
-            var image = reader.IsDBNull(4 + TableSchema.MaxKeyColumns) ? "{}" : reader.GetString(4 + TableSchema.MaxKeyColumns);
+            var image = reader.IsNull(4 + TableSchema.MaxKeyColumns) ? "{}" : reader.GetString(4 + TableSchema.MaxKeyColumns);
             values = ParseImage(schema, image);
             if (!CheckRow(schema, values, changes, key))
             {

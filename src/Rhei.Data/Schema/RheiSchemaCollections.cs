@@ -22,6 +22,7 @@ internal static class RheiSchemaCollections
     public const string Columns = "Columns";
     public const string Views = "Views";
     public const string Indexes = "Indexes";
+    public const string IndexColumns = "IndexColumns";
     public const string ForeignKeys = "ForeignKeys";
 
     private const string Catalog = "main";
@@ -38,6 +39,7 @@ internal static class RheiSchemaCollections
         (Columns, ["Catalog", "Schema", "Table", "Column"], 4),
         (Views, ["Catalog", "Schema", "Table"], 3),
         (Indexes, ["Catalog", "Schema", "Table", "Index"], 4),
+        (IndexColumns, ["Catalog", "Schema", "Table", "ConstraintName", "Column"], 4),
         (ForeignKeys, ["Catalog", "Schema", "Table", "ForeignKey"], 4),
     ];
 
@@ -71,6 +73,7 @@ internal static class RheiSchemaCollections
             Columns => GetColumns(connection, filter),
             Views => GetViews(connection, filter),
             Indexes => GetIndexes(connection, filter),
+            IndexColumns => GetIndexColumns(connection, filter),
             _ => GetForeignKeys(connection, filter),
         };
         table.TableName = collection.Name;
@@ -300,18 +303,7 @@ internal static class RheiSchemaCollections
                 continue;
             }
 
-            var indexes = new List<(string Name, bool Unique, string Origin, bool Partial)>();
-            using (var command = connection.CreateCommand())
-            {
-                command.CommandText = "SELECT name, \"unique\", origin, partial FROM pragma_index_list($table) ORDER BY seq DESC";
-                command.Parameters.AddWithValue("$table", tableName);
-                using var reader = command.ExecuteReader();
-                while (reader.Read())
-                {
-                    indexes.Add((reader.GetString(0), reader.GetInt32(1) != 0, reader.GetString(2), reader.GetInt32(3) != 0));
-                }
-            }
-
+            var indexes = ReadIndexList(connection, tableName);
             foreach (var index in indexes.Where(i => filter.Matches(3, i.Name)))
             {
                 using var command = connection.CreateCommand();
@@ -332,6 +324,70 @@ internal static class RheiSchemaCollections
         }
 
         return table;
+    }
+
+    private static DataTable GetIndexColumns(SqliteConnection connection, Restriction filter)
+    {
+        var table = NewTable(
+            ("CONSTRAINT_CATALOG", typeof(string)),
+            ("CONSTRAINT_SCHEMA", typeof(string)),
+            ("CONSTRAINT_NAME", typeof(string)),
+            ("TABLE_CATALOG", typeof(string)),
+            ("TABLE_SCHEMA", typeof(string)),
+            ("TABLE_NAME", typeof(string)),
+            ("COLUMN_NAME", typeof(string)),
+            ("ORDINAL_POSITION", typeof(int)),
+            ("SORT_ORDER", typeof(string)),
+            ("COLLATION_NAME", typeof(string)),
+            ("INDEX_NAME", typeof(string)));
+        foreach (var (tableName, _, _) in ReadMaster(connection, "'table'", filter))
+        {
+            if (!filter.Matches(2, tableName))
+            {
+                continue;
+            }
+
+            foreach (var index in ReadIndexList(connection, tableName).Where(i => filter.Matches(3, i.Name)))
+            {
+                using var command = connection.CreateCommand();
+                // index_xinfo (not index_info) because it also gives each column's sort order and collation;
+                // key = 0 rows are the rowid and other auxiliary columns SQLite appends, not the index's columns.
+                command.CommandText = "SELECT name, seqno, \"desc\", coll FROM pragma_index_xinfo($index) WHERE key = 1 ORDER BY seqno";
+                command.Parameters.AddWithValue("$index", index.Name);
+                using var reader = command.ExecuteReader();
+                while (reader.Read())
+                {
+                    var column = reader.IsDBNull(0) ? "<expression>" : reader.GetString(0);
+                    if (!filter.Matches(4, column))
+                    {
+                        continue;
+                    }
+
+                    table.Rows.Add(
+                        Catalog, DBNull.Value, index.Name, Catalog, DBNull.Value, tableName, column,
+                        reader.GetInt32(1) + 1, reader.GetInt32(2) != 0 ? "DESC" : "ASC",
+                        reader.IsDBNull(3) ? DBNull.Value : reader.GetString(3), index.Name);
+                }
+            }
+        }
+
+        return table;
+    }
+
+    /// <summary>The indexes of a table, newest first as <c>pragma_index_list</c> numbers them.</summary>
+    private static List<(string Name, bool Unique, string Origin, bool Partial)> ReadIndexList(SqliteConnection connection, string tableName)
+    {
+        var indexes = new List<(string Name, bool Unique, string Origin, bool Partial)>();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT name, \"unique\", origin, partial FROM pragma_index_list($table) ORDER BY seq DESC";
+        command.Parameters.AddWithValue("$table", tableName);
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            indexes.Add((reader.GetString(0), reader.GetInt32(1) != 0, reader.GetString(2), reader.GetInt32(3) != 0));
+        }
+
+        return indexes;
     }
 
     private static DataTable GetForeignKeys(SqliteConnection connection, Restriction filter)

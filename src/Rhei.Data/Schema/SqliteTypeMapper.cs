@@ -16,19 +16,17 @@ namespace Rhei.Data.Schema;
 /// <item>DATE, TIME… → VARCHAR: dates are ISO-8601 text (EF Core, SQLite's date functions); text
 /// that does not look like a number keeps TEXT storage under NUMERIC affinity.</item>
 /// <item>DECIMAL, NUMERIC and any other name → DOUBLE: SQLite converts numeric input to INTEGER or
-/// REAL; integers below 2^53 survive a DOUBLE exactly. EF Core declares decimal columns TEXT, so
+/// REAL; only the REAL values fit (an INTEGER would come back as a double and divide as one). EF Core declares decimal columns TEXT, so
 /// they map to VARCHAR by the TEXT rule and keep every digit.</item>
 /// </list>
 /// <para>
 /// A value the chosen column cannot hold exactly (text in a BIGINT column of a non-STRICT table,
-/// an integer beyond 2^53 in a DOUBLE column…) is detected before it reaches DuckDB and quarantines
+/// an integer in a DOUBLE column…) is detected before it reaches DuckDB and quarantines
 /// the table rather than being converted.
 /// </para>
 /// </remarks>
 internal static class SqliteTypeMapper
 {
-    private const long MaxExactDouble = 1L << 53;
-
     public static MirrorType Map(string declaredType)
     {
         var t = declaredType.ToUpperInvariant();
@@ -107,10 +105,17 @@ internal static class SqliteTypeMapper
     public static bool Holds(MirrorType type, object? value) => value switch
     {
         null or DBNull => true,
-        long l => type == MirrorType.Integer || (type == MirrorType.Real && l > -MaxExactDouble && l < MaxExactDouble),
+        long l => Holds(type, l),
         double => type == MirrorType.Real,
         string => type == MirrorType.Text,
         byte[] => type == MirrorType.Blob,
         _ => false,
     };
+
+    /// <summary>
+    /// Whether the mirror column holds the integer as SQLite returns it. Only a BIGINT does: an INTEGER in a REAL
+    /// mirror column would come back as a double (3 becomes 3.0, and 3 / 2 becomes 1.5). SQLite hands out INTEGERs
+    /// from columns without REAL affinity (NUMERIC, DECIMAL…), so those quarantine rather than answer wrongly.
+    /// </summary>
+    public static bool Holds(MirrorType type, long value) => type == MirrorType.Integer;
 }

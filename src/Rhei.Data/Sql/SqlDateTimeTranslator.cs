@@ -29,7 +29,7 @@ internal static class SqlDateTimeTranslator
             throw new SqlTranslationRefusedException($"{name}('now') depends on the engine's clock");
         }
 
-        var ts = $"TRY_CAST({args[valueIndex]} AS TIMESTAMP)";
+        var ts = Timestamp(args[valueIndex]);
         for (var m = valueIndex + 1; m < args.Length; m++)
         {
             var modifier = literals[m] ?? throw new SqlTranslationRefusedException($"{name}() modifier must be a string literal");
@@ -46,6 +46,17 @@ internal static class SqlDateTimeTranslator
             _ => $"strftime({ts}, {Format(literals[0])})",
         };
     }
+
+    /// <summary>
+    /// The value as a TIMESTAMP where both engines read it alike: YYYY-MM-DD with an optional HH:MM[:SS[.SSS]] and Z. Text
+    /// without digits is NULL in both. Anything else SQLite reads its own way (times alone, time zone offsets, Feb 30 rolled
+    /// into March, 24:00, Julian day numbers), so DuckDB raises an error and an Auto read falls back to SQLite.
+    /// </summary>
+    private static string Timestamp(string value)
+        => $"CASE WHEN regexp_full_match({value}, '{StrictDateTime}') AND TRY_CAST({value} AS TIMESTAMP) IS NOT NULL THEN TRY_CAST({value} AS TIMESTAMP) "
+           + $"WHEN {value} IS NULL OR NOT regexp_matches({value}, '[0-9]') THEN NULL ELSE error('date/time text that DuckDB does not read as SQLite does') END";
+
+    private const string StrictDateTime = "[0-9]{4}-[0-9]{2}-[0-9]{2}([ T]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]{1,3})?)?)?Z?";
 
     private static string ApplyModifier(string ts, string modifier, string value, bool first)
     {

@@ -20,7 +20,7 @@ internal sealed class SqlTranslationWriter
         "abs", "coalesce", "nullif", "trim", "ltrim", "rtrim", "replace", "instr", "substr", "substring", "length",
         "count", "avg", "sum", "min", "max", "unicode",
         "row_number", "rank", "dense_rank", "ntile", "lag", "lead", "first_value", "last_value", "nth_value", "percent_rank", "cume_dist",
-        "sqrt", "exp", "ln", "log", "log10", "log2", "floor", "ceil", "ceiling", "sin", "cos", "tan", "asin", "acos", "atan", "atan2",
+        "sqrt", "exp", "ln", "log", "log10", "log2", "sin", "cos", "tan", "asin", "acos", "atan", "atan2",
         "pi", "pow", "power", "degrees", "radians", "sign",
     };
 
@@ -39,6 +39,11 @@ internal sealed class SqlTranslationWriter
         ["last_insert_rowid"] = "last_insert_rowid() is SQLite connection state",
         ["like"] = "like() function form",
         ["regexp"] = "regexp() is a user function in SQLite",
+        ["floor"] = "floor() returns REAL in DuckDB for INTEGER input, where SQLite keeps the integer",
+        ["ceil"] = "ceil() returns REAL in DuckDB for INTEGER input, where SQLite keeps the integer",
+        ["ceiling"] = "ceiling() returns REAL in DuckDB for INTEGER input, where SQLite keeps the integer",
+        ["group_concat"] = "group_concat() concatenates in scan order (DISTINCT: first occurrences), which DuckDB's string_agg does not keep",
+        ["string_agg"] = "string_agg() concatenates in scan order, which DuckDB does not keep",
     };
 
     private readonly SqlStatement _stmt;
@@ -179,6 +184,8 @@ internal sealed class SqlTranslationWriter
             case SqlTokenKind.Number:
                 sb.Append(NumberLiteral(Raw(i)));
                 return i;
+            case SqlTokenKind.Operator when Raw(i) == "||":
+                return EmitConcat(i, from, to, sb, starts);
             case SqlTokenKind.Operator:
                 return EmitOperator(i, sb);
             case SqlTokenKind.Identifier when IsCall(i):
@@ -217,8 +224,9 @@ internal sealed class SqlTranslationWriter
             case "=" or "<>" or "!=" or "<" or ">" or "<=" or ">=" when IsNumberVersusText(i):
                 // SQLite orders every number before every text when neither side has affinity; DuckDB casts the text.
                 throw Refuse($"comparison of a number with a text literal ({Raw(i - 1)} {op} {Raw(i + 1)})");
-            case "%" when IsRealLiteral(i - 1) || IsRealLiteral(i + 1):
-                throw Refuse("% on REAL values truncates to integers in SQLite");
+            case "%" when !IsIntegerLiteral(i - 1) || !(IsIntegerLiteral(i + 1) || IsKind(i + 1, SqlTokenKind.Operator) && Raw(i + 1) is "-" or "+" && IsIntegerLiteral(i + 2)):
+                // SQLite truncates REAL operands to integers first; DuckDB takes the real remainder. Only literals show their type.
+                throw Refuse("% whose operands are not both integer literals (SQLite truncates REAL operands, DuckDB does not)");
             default:
                 sb.Append(op);
                 break;
@@ -227,11 +235,117 @@ internal sealed class SqlTranslationWriter
         return i;
     }
 
+    /// <summary>
+    /// <c>a || b || c</c> with each operand in SQLite's text form (<see cref="TextOf"/>): DuckDB would print a REAL as 1e+16
+    /// and a BLOB escaped. || binds tighter than any other binary operator, so each operand is one primary.
+    /// </summary>
+    private int EmitConcat(int i, int from, int to, StringBuilder sb, int[] starts)
+    {
+        var left = PrimaryStart(i - 1, from);
+        var leftText = sb.ToString(starts[left - from], sb.Length - starts[left - from]).TrimEnd();
+        sb.Length = starts[left - from];
+        sb.Append(ConcatOperand(left, i, leftText));
+        while (true)
+        {
+            var start = i + 1;
+            var operand = start;
+            while (IsKind(operand, SqlTokenKind.Operator) && Raw(operand) is "-" or "+" or "~")
+            {
+                operand++;
+            }
+
+            var end = PrimaryEnd(operand, to);
+            sb.Append(" || ").Append(ConcatOperand(start, end, Emit(start, end)));
+            if (end < to && IsKind(end, SqlTokenKind.Operator) && Raw(end) == "||")
+            {
+                i = end;
+                continue;
+            }
+
+            return end - 1;
+        }
+    }
+
+    /// <summary>Text and parameters are used as they are (a parameter's type is unknown to typeof()); anything else is converted.</summary>
+    private string ConcatOperand(int start, int end, string emitted)
+        => end == start + 1 && _t[start].Kind is SqlTokenKind.String or SqlTokenKind.Parameter ? emitted : TextOf(emitted);
+
+    /// <summary>First token of the primary expression ending at <paramref name="k"/>.</summary>
+    private int PrimaryStart(int k, int from)
+    {
+        if (k < from || Is(k, "END"))
+        {
+            throw Refuse("|| after an operand that is not a simple expression");
+        }
+
+        if (IsPunct(k, ')'))
+        {
+            k = _match[k];
+            if (k > from && (IsKind(k - 1, SqlTokenKind.Identifier) || IsKind(k - 1, SqlTokenKind.Keyword) && IsCall(k - 1)))
+            {
+                k--;
+            }
+        }
+
+        while (k - 2 >= from && IsPunct(k - 1, '.'))
+        {
+            k -= 2;
+        }
+
+        if (k < from || k < 0 || IsKind(k, SqlTokenKind.Operator) || IsKind(k, SqlTokenKind.Punctuation) && !IsPunct(k, '('))
+        {
+            throw Refuse("|| after an operand that is not a simple expression");
+        }
+
+        // A sign binds tighter than ||: -0.5 || '' is '-0.5'.
+        while (k - 1 >= from && IsKind(k - 1, SqlTokenKind.Operator) && Raw(k - 1) is "-" or "+" or "~"
+               && (k - 1 == from || IsKind(k - 2, SqlTokenKind.Operator) || IsPunct(k - 2, '(') || IsPunct(k - 2, ',') || IsKind(k - 2, SqlTokenKind.Keyword)))
+        {
+            k--;
+        }
+
+        return k;
+    }
+
+    /// <summary>Index just past the primary expression starting at <paramref name="k"/>.</summary>
+    private int PrimaryEnd(int k, int to)
+    {
+        if (k >= to)
+        {
+            throw Refuse("|| without a right operand");
+        }
+
+        if (IsPunct(k, '('))
+        {
+            return _match[k] < 0 ? throw Refuse("unbalanced parentheses") : _match[k] + 1;
+        }
+
+        if ((IsKind(k, SqlTokenKind.Identifier) || IsKind(k, SqlTokenKind.Keyword) && IsCall(k)) && IsPunct(k + 1, '('))
+        {
+            return _match[k + 1] < 0 ? throw Refuse("unbalanced parentheses") : _match[k + 1] + 1;
+        }
+
+        if (_t[k].Kind is SqlTokenKind.Identifier or SqlTokenKind.QuotedIdentifier or SqlTokenKind.String or SqlTokenKind.Number
+            or SqlTokenKind.Parameter or SqlTokenKind.Blob || Is(k, "NULL"))
+        {
+            k++;
+            while (IsPunct(k, '.') && k + 1 < to)
+            {
+                k += 2;
+            }
+
+            return k;
+        }
+
+        throw Refuse($"|| before '{Raw(k)}', which is not a simple expression");
+    }
+
     private bool IsNumberVersusText(int i)
         => IsKind(i - 1, SqlTokenKind.Number) && IsKind(i + 1, SqlTokenKind.String)
            || IsKind(i - 1, SqlTokenKind.String) && IsKind(i + 1, SqlTokenKind.Number);
 
-    private bool IsRealLiteral(int i) => IsKind(i, SqlTokenKind.Number) && Raw(i).AsSpan().IndexOfAny('.', 'e', 'E') >= 0 && !Raw(i).StartsWith("0x", StringComparison.OrdinalIgnoreCase);
+    private bool IsIntegerLiteral(int i)
+        => IsKind(i, SqlTokenKind.Number) && (Raw(i).AsSpan().IndexOfAny('.', 'e', 'E') < 0 || Raw(i).StartsWith("0x", StringComparison.OrdinalIgnoreCase));
 
     private int EmitKeyword(int i, int from, int to, StringBuilder sb, int[] starts)
     {
@@ -269,6 +383,8 @@ internal sealed class SqlTranslationWriter
                 return EmitIs(i, sb);
             case "LIMIT":
                 return EmitLimit(i, to, sb);
+            case "GLOB" when !IsPlainGlobPattern(i + 1, i + 2):
+                throw Refuse("GLOB pattern with ?, [ or a non-literal pattern (DuckDB matches bytes and spells negation [!])");
             case "CURRENT_DATE" or "CURRENT_TIME" or "CURRENT_TIMESTAMP":
                 throw Refuse($"{word} depends on the engine's clock and time zone");
             default:
@@ -684,20 +800,26 @@ internal sealed class SqlTranslationWriter
         switch (lower)
         {
             case "min" or "max" when args.Length > 1:
-                // SQLite's scalar min/max return NULL if any argument is NULL; LEAST/GREATEST skip NULLs.
-                var anyNull = string.Join(" OR ", args.Select(a => a + " IS NULL"));
-                return $"CASE WHEN {anyNull} THEN NULL ELSE {(lower == "min" ? "LEAST" : "GREATEST")}({string.Join(", ", args)}) END";
+                // SQLite returns the winning argument as it is (max(1, 0.5) is the INTEGER 1); LEAST/GREATEST convert every
+                // argument to one type first (1.0), and cannot compare numbers with text at all.
+                throw Refuse($"scalar {lower}() keeps the winning argument's type; DuckDB's {(lower == "min" ? "LEAST" : "GREATEST")} converts all arguments to one");
             case "ifnull" when args.Length == 2:
                 return $"COALESCE({args[0]}, {args[1]})";
             case "iif" when args.Length == 3:
                 return $"CASE WHEN {args[0]} THEN {args[1]} ELSE {args[2]} END";
-            case "group_concat" or "string_agg" when args.Length is 1 or 2:
-                return $"string_agg({prefix}CAST({args[0]} AS VARCHAR), {(args.Length == 2 ? args[1] : "','")})";
+            case "sum" when args.Length == 1 && !Is(close + 1, "OVER") && !Is(close + 1, "FILTER"):
+                // DuckDB sums BIGINT into HUGEINT; SQLite raises "integer overflow" when an integer sum leaves 64 bits.
+                var sum = $"sum({prefix}{args[0]})";
+                return $"CASE WHEN typeof({sum}) = 'HUGEINT' AND ({sum} > 9223372036854775807 OR {sum} < -9223372036854775808) THEN error('integer overflow') ELSE {sum} END";
+            case "unicode" when args.Length == 1:
+                // DuckDB answers -1 for '', SQLite NULL.
+                return $"nullif(unicode({args[0]}), -1)";
+            case "glob" when args.Length == 2 && !IsPlainGlobPattern(ranges[0].Start, ranges[0].End):
+                throw Refuse("GLOB pattern with ?, [ or a non-literal pattern (DuckDB matches bytes and spells negation [!])");
             case "total" when args.Length == 1:
                 return $"COALESCE(CAST(sum({prefix}{args[0]}) AS DOUBLE), 0.0)";
             case "round" when args.Length is 1 or 2:
-                // SQLite's round always returns REAL.
-                return $"round(CAST({args[0]} AS DOUBLE){(args.Length == 2 ? ", " + args[1] : string.Empty)})";
+                return Round(args[0], args.Length == 2 ? ranges[1] : null);
             case "upper" when args.Length == 1:
                 // SQLite changes the case of ASCII letters only.
                 return $"translate({args[0]}, {Lower}, {Upper})";
@@ -718,6 +840,48 @@ internal sealed class SqlTranslationWriter
 
         throw Refuse($"function '{lower}' has no faithful DuckDB translation");
     }
+
+    /// <summary>
+    /// SQLite's round: no digits (or negative ones) rounds half away from zero in double arithmetic; with digits it rounds the
+    /// exact decimal expansion of the double half away from zero (round(2.675, 2) is 2.67), and leaves |x| above 2^52 alone.
+    /// DuckDB's round multiplies first (2.68), so the exact expansion is printed and rounded as a DECIMAL.
+    /// </summary>
+    private string Round(string arg, (int Start, int End)? digitsRange)
+    {
+        var x = $"CAST({arg} AS DOUBLE)";
+        var digits = 0L;
+        if (digitsRange is { } range)
+        {
+            var (start, end) = range;
+            var negative = end == start + 2 && IsKind(start, SqlTokenKind.Operator) && Raw(start) == "-";
+            var number = negative ? start + 1 : start;
+            if (end != number + 1 || !IsKind(number, SqlTokenKind.Number) || !long.TryParse(Raw(number), CultureInfo.InvariantCulture, out digits))
+            {
+                throw Refuse("round() with digits that are not an integer literal");
+            }
+
+            digits = negative ? 0 : Math.Min(digits, 15);
+        }
+
+        if (digits == 0)
+        {
+            return $"CASE WHEN abs({x}) > 4503599627370496.0 THEN {x} ELSE CAST(trunc({x} + CASE WHEN {x} < 0 THEN -0.5 ELSE 0.5 END) AS DOUBLE) END";
+        }
+
+        return $"CASE WHEN abs({x}) > 4503599627370496.0 THEN {x} ELSE CAST(round(CAST(printf('%.20f', {x}) AS DECIMAL(38,20)), {digits.ToString(CultureInfo.InvariantCulture)}) AS DOUBLE) END";
+    }
+
+    /// <summary>A literal GLOB pattern using only * wildcards: DuckDB's ? matches one byte and its classes differ.</summary>
+    private bool IsPlainGlobPattern(int start, int end)
+        => LiteralValue(start, end) is { } pattern && pattern.AsSpan().IndexOfAny('?', '[') < 0;
+
+    /// <summary>
+    /// SQLite's text form of any value: REAL as <c>%!.15g</c> (15 digits, always a '.' or exponent: 1.0e+16), a BLOB's bytes
+    /// as UTF-8, a comparison as 0/1. typeof() is constant in DuckDB, so only the matching branch runs.
+    /// </summary>
+    internal static string TextOf(string e)
+        => $"CASE typeof({e}) WHEN 'DOUBLE' THEN regexp_replace(printf('%.15g', {e}), '^(-?[0-9]+)(e|$)', '\\1.0\\2') "
+           + $"WHEN 'BLOB' THEN decode(TRY_CAST({e} AS BLOB)) WHEN 'BOOLEAN' THEN CAST(CAST({e} AS INTEGER) AS VARCHAR) ELSE CAST({e} AS VARCHAR) END";
 
     private static bool IsDuckDbFamily(string lower)
         => lower.StartsWith("list_", StringComparison.Ordinal) || lower.StartsWith("struct_", StringComparison.Ordinal)
@@ -787,19 +951,25 @@ internal sealed class SqlTranslationWriter
 
         var expr = Emit(open + 1, asIndex);
         var type = _text[_t[asIndex + 1].Start.._t[close - 1].End].ToUpperInvariant();
+        // Numbers convert as numbers (REAL truncates toward zero and saturates at the 64-bit limits); only text goes
+        // through its numeric prefix. typeof() is constant in DuckDB, so the branch that does not apply never runs.
         if (type.Contains("INT", StringComparison.Ordinal))
         {
-            return $"CASE WHEN {expr} IS NULL THEN NULL ELSE COALESCE(TRY_CAST(regexp_extract(CAST({expr} AS VARCHAR), '^\\s*([+-]?[0-9]+)', 1) AS BIGINT), 0) END";
+            var d = $"TRY_CAST({expr} AS DOUBLE)";
+            return $"CASE WHEN {expr} IS NULL THEN NULL WHEN typeof({expr}) IN ('BIGINT', 'INTEGER', 'HUGEINT', 'BOOLEAN') THEN TRY_CAST({expr} AS BIGINT) "
+                   + $"WHEN typeof({expr}) = 'DOUBLE' THEN CASE WHEN {d} >= 9223372036854775807.0 THEN 9223372036854775807 WHEN {d} <= -9223372036854775808.0 THEN -9223372036854775807 - 1 ELSE CAST(trunc({d}) AS BIGINT) END "
+                   + $"ELSE COALESCE(TRY_CAST(regexp_extract(CAST({expr} AS VARCHAR), '^\\s*([+-]?[0-9]+)', 1) AS BIGINT), 0) END";
         }
 
         if (type.Contains("CHAR", StringComparison.Ordinal) || type.Contains("CLOB", StringComparison.Ordinal) || type.Contains("TEXT", StringComparison.Ordinal))
         {
-            return $"CAST({expr} AS VARCHAR)";
+            return TextOf(expr);
         }
 
         if (type.Contains("REAL", StringComparison.Ordinal) || type.Contains("FLOA", StringComparison.Ordinal) || type.Contains("DOUB", StringComparison.Ordinal))
         {
-            return $"CASE WHEN {expr} IS NULL THEN NULL ELSE COALESCE(TRY_CAST(regexp_extract(CAST({expr} AS VARCHAR), '^\\s*([+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?)', 1) AS DOUBLE), 0.0) END";
+            return $"CASE WHEN {expr} IS NULL THEN NULL WHEN typeof({expr}) IN ('BIGINT', 'INTEGER', 'HUGEINT', 'BOOLEAN', 'DOUBLE') THEN TRY_CAST({expr} AS DOUBLE) "
+                   + $"ELSE COALESCE(TRY_CAST(regexp_extract(CAST({expr} AS VARCHAR), '^\\s*([+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?)', 1) AS DOUBLE), 0.0) END";
         }
 
         throw Refuse($"CAST to {type} has no faithful DuckDB translation");

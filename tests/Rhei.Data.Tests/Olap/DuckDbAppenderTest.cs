@@ -410,6 +410,46 @@ public class DuckDbAppenderTest
 
     private static byte[] BlobFor(int row) => row % 2 == 0 ? [(byte)row, 0, 255] : Enumerable.Range(0, 40).Select(i => (byte)(i + row)).ToArray();
 
+    [Fact]
+    public void AppendUtf8_matches_appending_the_decoded_string_in_chunk_and_row_mode()
+    {
+        using DuckDbDatabase database = DuckDbDatabase.Open(null);
+        using DuckDbSession session = database.Connect();
+        session.Execute("CREATE TABLE t (id BIGINT, s VARCHAR)");
+        byte[][] texts =
+        [
+            [],
+            "short"u8.ToArray(),
+            "longer than twelve bytes, ünïcødé"u8.ToArray(),
+            [0x61, 0xFF, 0x62], // ill-formed: becomes a, U+FFFD, b as Encoding.UTF8 decodes it
+        ];
+        using (DuckDbAppender appender = session.CreateAppender("t"))
+        {
+            for (int i = 0; i < texts.Length; i++)
+            {
+                appender.Append((long)i);
+                appender.AppendUtf8(texts[i]);
+                appender.EndRow();
+            }
+
+            // A string into the BIGINT column switches to per-value appends; UTF-8 must still arrive intact.
+            appender.Append("4");
+            appender.AppendUtf8("after the switch"u8);
+            appender.EndRow();
+            appender.Close();
+        }
+
+        using DuckDbResultReader reader = session.Query("SELECT s FROM t ORDER BY id");
+        List<string> actual = [];
+        while (reader.Read())
+        {
+            actual.Add(reader.GetString(0));
+        }
+
+        Assert.Equal([.. texts.Select(t => System.Text.Encoding.UTF8.GetString(t)), "after the switch"], actual);
+        Assert.Equal("a\uFFFDb", actual[3]);
+    }
+
     private static long Count(DuckDbSession session, string table)
     {
         using DuckDbResultReader reader = session.Query($"SELECT count(*) FROM {table}");

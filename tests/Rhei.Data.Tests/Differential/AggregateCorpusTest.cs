@@ -1,0 +1,71 @@
+namespace Rhei.Data.Tests.Differential;
+
+/// <summary>Aggregates: COUNT/SUM/AVG/TOTAL/MIN/MAX/GROUP_CONCAT, GROUP BY, HAVING, DISTINCT, integer overflow.</summary>
+public sealed class AggregateCorpusTest(DifferentialDatabase db) : IClassFixture<DifferentialDatabase>
+{
+    public static TheoryData<string, Expect> Queries => new()
+    {
+        { "SELECT count(*) FROM n", Expect.Same },
+        { "SELECT count(i), count(r), count(t), count(g), count(b) FROM n", Expect.Same },
+        { "SELECT count(DISTINCT g), count(DISTINCT t), count(DISTINCT b) FROM n", Expect.Same },
+        { "SELECT sum(i) FROM n", Expect.Same },
+        { "SELECT sum(i) FROM n WHERE i BETWEEN -100 AND 100", Expect.Same },
+        { "SELECT sum(r) FROM n WHERE abs(r) < 1e10", Expect.Approx },
+        { "SELECT sum(r) FROM n", Expect.Approx },
+        { "SELECT sum(i), sum(r) FROM n WHERE id > 100", Expect.Same },
+        { "SELECT total(i), total(r) FROM n WHERE id > 100", Expect.Same },
+        { "SELECT total(i) FROM n WHERE i BETWEEN -100 AND 100", Expect.Same },
+        { "SELECT avg(i) FROM n WHERE i BETWEEN -100 AND 100", Expect.Approx },
+        { "SELECT avg(r) FROM n WHERE abs(r) < 1e10", Expect.Approx },
+        { "SELECT avg(i) FROM n WHERE id > 100", Expect.Same },
+        { "SELECT min(i), max(i), min(r), max(r) FROM n", Expect.Same },
+        { "SELECT min(t), max(t) FROM n", Expect.Same },
+        { "SELECT min(b), max(b) FROM n", Expect.Same },
+        { "SELECT min(g), max(g), count(*) FROM n WHERE g IS NULL", Expect.Same },
+        { "SELECT g, count(*) FROM n GROUP BY g ORDER BY g", Expect.Same },
+        { "SELECT g, count(*), sum(i), min(t), max(t) FROM n GROUP BY g ORDER BY g", Expect.Same },
+        { "SELECT g, sum(r) FROM n WHERE abs(r) < 1e10 GROUP BY g ORDER BY g", Expect.Approx },
+        { "SELECT g, avg(i) FROM n WHERE abs(i) < 1000 GROUP BY g ORDER BY g", Expect.Approx },
+        { "SELECT g, count(*) AS c FROM n GROUP BY g HAVING count(*) > 3 ORDER BY c DESC, g", Expect.Same },
+        { "SELECT g, max(i) FROM n GROUP BY g HAVING max(i) > 10 ORDER BY 1", Expect.Same },
+        { "SELECT g FROM n GROUP BY g HAVING sum(i) IS NULL ORDER BY g", Expect.Same },
+        { "SELECT g, count(t) FROM n GROUP BY 1 ORDER BY 2 DESC, 1", Expect.Same },
+        { "SELECT i % 2 AS parity, count(*) FROM n WHERE abs(i) < 1000 GROUP BY parity ORDER BY parity", Expect.Refused },
+        { "SELECT i / 10 AS bucket, count(*) FROM n WHERE abs(i) < 1000 GROUP BY bucket ORDER BY bucket", Expect.Same },
+        { "SELECT DISTINCT g FROM n ORDER BY g", Expect.Same },
+        { "SELECT DISTINCT g FROM n ORDER BY g DESC", Expect.Same },
+        { "SELECT DISTINCT g, i > 0 FROM n ORDER BY 1, 2", Expect.Same },
+        { "SELECT count(*) FROM (SELECT DISTINCT t FROM n)", Expect.Same },
+        { "SELECT group_concat(t) FROM (SELECT t FROM n WHERE id < 4 ORDER BY id)", Expect.Refused },
+        { "SELECT g, group_concat(id, '-') FROM (SELECT g, id FROM n ORDER BY id) GROUP BY g ORDER BY g", Expect.Refused },
+        { "SELECT group_concat(DISTINCT g) FROM (SELECT g FROM n ORDER BY g)", Expect.Refused },
+        { "SELECT group_concat(r) FROM (SELECT r FROM n WHERE id IN (2, 3, 8, 14) ORDER BY id)", Expect.Refused },
+        { "SELECT group_concat(t ORDER BY t) FROM n", Expect.Refused },
+        { "SELECT count(*) FILTER (WHERE i > 0), sum(i) FILTER (WHERE g = 'a') FROM n", Expect.Same },
+        { "SELECT sum(v) FROM big", Expect.Same },
+        { "SELECT sum(v) FROM big WHERE id IN (1, 3)", Expect.Same },
+        { "SELECT sum(v) FROM big WHERE id IN (6, 7)", Expect.Same },
+        { "SELECT sum(v) FROM big WHERE id IN (6, 7, 3)", Expect.Same },
+        { "SELECT total(v) FROM big WHERE id IN (6, 7)", Expect.Same },
+        { "SELECT avg(v) FROM big WHERE id IN (6, 7)", Expect.Same },
+        { "SELECT min(v), max(v), count(v) FROM big", Expect.Same },
+        { "SELECT v FROM big ORDER BY v", Expect.Same },
+        { "SELECT v + 1 FROM big WHERE id = 3", Expect.Same },
+        { "SELECT count(*) FROM n, n AS n2", Expect.Same },
+        { "SELECT g, count(*) FROM n WHERE i > 0 GROUP BY g HAVING g IS NOT NULL ORDER BY g", Expect.Same },
+        { "SELECT count(*) FROM n WHERE t IS NULL OR t = ''", Expect.Same },
+        { "SELECT g, max(r) - min(r) FROM n WHERE abs(r) < 1e10 GROUP BY g ORDER BY g", Expect.Same },
+        { "SELECT max(length(t)), min(length(t)), sum(length(t)) FROM n", Expect.Same },
+        { "SELECT sum(i) / count(i) FROM n WHERE abs(i) < 1000", Expect.Same },
+        { "SELECT sum(CASE WHEN i > 0 THEN 1 ELSE 0 END), sum(i > 0) FROM n", Expect.Same },
+        { "SELECT g, t, count(*) FROM n GROUP BY g, t ORDER BY g, t", Expect.Same },
+        { "SELECT g, id FROM n GROUP BY g ORDER BY g", Expect.Fallback },
+        { "SELECT g, max(i), t FROM n GROUP BY g ORDER BY g", Expect.Fallback },
+        { "SELECT count(*), max(id) FROM n WHERE 0", Expect.Same },
+        { "SELECT max(i) FROM n WHERE id > 100", Expect.Same },
+    };
+
+    [Theory]
+    [MemberData(nameof(Queries))]
+    public void Agrees(string sql, Expect expect) => Differ.AssertSame(db.DataSource, sql, expect);
+}
