@@ -561,7 +561,8 @@ public sealed class RheiCommand : DbCommand
             await eventual.EnsureFreshWithinAsync(bound, cancellationToken).ConfigureAwait(false);
         }
 
-        var session = connection.GetOlapSession();
+        var olapSession = connection.GetOlapSession();
+        var session = olapSession.Session;
         var statements = plan.OlapStatements!;
         var timeout = CommandTimeout;
         _runningOlapSession = session;
@@ -573,7 +574,7 @@ public sealed class RheiCommand : DbCommand
             : null;
         try
         {
-            var reader = new RheiDataReader(connection, session, statements, Parameters, behavior);
+            var reader = new RheiDataReader(connection, olapSession, statements, Parameters, behavior);
             reader.ExecuteFirst();
             return reader;
         }
