@@ -334,10 +334,34 @@ public sealed class RheiCommand : DbCommand
             throw new InvalidOperationException($"{operation} can only be called when CommandText is set to SQL.");
         }
 
-        var plan = CommandPlanner.Plan(this, connection);
+        var inTransaction = connection.Transaction is not null;
+        var plan = _cachedPlan;
+        if (plan is null || !ReferenceEquals(_cachedPlanText, _commandText) || _cachedPlanRoute != Route || _cachedPlanInTransaction != inTransaction)
+        {
+            plan = CommandPlanner.Plan(this, connection);
+            // Only decisions that replication state cannot change are kept: writes, point lookups, forced SQLite…
+            // a read that went to DuckDB (or to SQLite because a table is not replicated) is decided afresh.
+            var stable = plan.Target == RheiRoute.Oltp && plan.Control is null && s_stableOltpRules.Contains(plan.Rule);
+            _cachedPlan = stable ? plan : null;
+            _cachedPlanText = _commandText;
+            _cachedPlanRoute = Route;
+            _cachedPlanInTransaction = inTransaction;
+        }
+
         RheiDiagnostics.RecordRoute(plan.Target, plan.Rule, connection.Options.RedactedConnectionString);
         return (connection, plan);
     }
+
+    private static readonly HashSet<string> s_stableOltpRules =
+    [
+        nameof(RouteRule.InTransaction), nameof(RouteRule.Requested), nameof(RouteRule.Hint), nameof(RouteRule.DefaultRoute),
+        nameof(RouteRule.SideEffects), nameof(RouteRule.Lookup), nameof(RouteRule.NoTables),
+    ];
+
+    private CommandPlan? _cachedPlan;
+    private string? _cachedPlanText;
+    private RheiRoute _cachedPlanRoute;
+    private bool _cachedPlanInTransaction;
 
     private T RunOltp<T>(SqliteCommand command, Func<SqliteCommand, T> run, CancellationToken cancellationToken)
     {
@@ -537,7 +561,8 @@ public sealed class RheiCommand : DbCommand
             await eventual.EnsureFreshWithinAsync(bound, cancellationToken).ConfigureAwait(false);
         }
 
-        var session = connection.GetOlapSession();
+        var olapSession = connection.GetOlapSession();
+        var session = olapSession.Session;
         var statements = plan.OlapStatements!;
         var timeout = CommandTimeout;
         _runningOlapSession = session;
@@ -549,7 +574,7 @@ public sealed class RheiCommand : DbCommand
             : null;
         try
         {
-            var reader = new RheiDataReader(connection, session, statements, Parameters, behavior);
+            var reader = new RheiDataReader(connection, olapSession, statements, Parameters, behavior);
             reader.ExecuteFirst();
             return reader;
         }
@@ -579,6 +604,7 @@ public sealed class RheiCommand : DbCommand
 
     private void ResetPrepared()
     {
+        _cachedPlan = null;
         _sqliteCommand?.Dispose();
         _sqliteCommand = null;
     }

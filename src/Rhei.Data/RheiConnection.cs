@@ -26,7 +26,7 @@ public sealed partial class RheiConnection : DbConnection
     private readonly bool _boundToDataSource;
     private RheiEngine? _engine;
     private SqliteConnection? _sqlite;
-    private DuckDbSession? _olapSession;
+    private OlapSession? _olapSession;
     private ConnectionState _state = ConnectionState.Closed;
     private bool _schemaChangedInTransaction;
     private bool _disposed;
@@ -294,7 +294,7 @@ public sealed partial class RheiConnection : DbConnection
     internal void MarkSchemaChangedInTransaction() => _schemaChangedInTransaction = true;
 
     /// <summary>Borrows this connection's DuckDB session, creating it on first use.</summary>
-    internal DuckDbSession GetOlapSession()
+    internal OlapSession GetOlapSession()
     {
         RequireOpen("ExecuteReader");
         return _olapSession ??= Engine.RentOlapSession();

@@ -23,7 +23,7 @@ public sealed class RheiDataReader : DbDataReader
     private IAsyncDisposable? _schemaChange;
 
     // DuckDB route.
-    private readonly DuckDbSession? _session;
+    private readonly OlapSession? _session;
     private readonly IReadOnlyList<OlapStatement>? _statements;
     private readonly RheiParameterCollection? _parameters;
     private int _statementIndex = -1;
@@ -43,7 +43,7 @@ public sealed class RheiDataReader : DbDataReader
     }
 
     internal RheiDataReader(
-        RheiConnection connection, DuckDbSession session, IReadOnlyList<OlapStatement> statements,
+        RheiConnection connection, OlapSession session, IReadOnlyList<OlapStatement> statements,
         RheiParameterCollection parameters, CommandBehavior behavior)
     {
         _connection = connection;
@@ -168,7 +168,7 @@ public sealed class RheiDataReader : DbDataReader
         var statement = _statements[_statementIndex];
         try
         {
-            using var prepared = _session!.Prepare(statement.Sql);
+            var prepared = _session!.Prepare(statement.Sql);
             for (var i = 0; i < statement.Parameters.Count; i++)
             {
                 prepared.Bind(i + 1, ResolveParameter(statement.Parameters[i]));
@@ -179,7 +179,13 @@ public sealed class RheiDataReader : DbDataReader
         }
         catch (DuckDbException ex)
         {
+            _session!.Forget(statement.Sql);
             throw RheiCommand.WrapDuckDb(ex, statement.Sql);
+        }
+        catch (OperationCanceledException)
+        {
+            _session!.Forget(statement.Sql);
+            throw;
         }
     }
 

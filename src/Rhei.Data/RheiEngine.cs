@@ -14,7 +14,7 @@ namespace Rhei.Data;
 /// </summary>
 internal sealed class RheiEngine : IAsyncDisposable
 {
-    private readonly ConcurrentBag<DuckDbSession> _idleSessions = [];
+    private readonly ConcurrentBag<OlapSession> _idleSessions = [];
     private readonly ILogger _logger;
     private int _disposed;
 
@@ -83,7 +83,7 @@ internal sealed class RheiEngine : IAsyncDisposable
     }
 
     /// <summary>Borrows a DuckDB session configured for SQLite's semantics.</summary>
-    public DuckDbSession RentOlapSession()
+    public OlapSession RentOlapSession()
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var database = DuckDb ?? throw new InvalidOperationException("This connection has no analytical engine (Olap=None).");
@@ -92,22 +92,22 @@ internal sealed class RheiEngine : IAsyncDisposable
             return session;
         }
 
-        session = database.Connect();
+        var native = database.Connect();
         try
         {
             // SQLite's answers: integer division truncates, x/0 is NULL, NULLs sort first ascending.
-            session.Execute(Sql.SqlTranslator.SessionSettings);
+            native.Execute(Sql.SqlTranslator.SessionSettings);
         }
         catch
         {
-            session.Dispose();
+            native.Dispose();
             throw;
         }
 
-        return session;
+        return new OlapSession(native);
     }
 
-    public void ReturnOlapSession(DuckDbSession session)
+    public void ReturnOlapSession(OlapSession session)
     {
         if (Volatile.Read(ref _disposed) != 0 || _idleSessions.Count >= Environment.ProcessorCount * 4)
         {

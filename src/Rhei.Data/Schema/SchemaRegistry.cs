@@ -29,6 +29,21 @@ internal sealed class SchemaRegistry
 
     public IReadOnlyList<string> TableNames => Tables.Select(t => t.Name).ToArray();
 
+    /// <summary>
+    /// The tables as of now. Every change replaces the whole map, so the reference itself identifies a schema version:
+    /// translations that depend on column types are cached against it.
+    /// </summary>
+    public IReadOnlyDictionary<string, TableSchema> Snapshot
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _tables;
+            }
+        }
+    }
+
     public TableSchema? Find(string table)
     {
         lock (_gate)

@@ -76,15 +76,17 @@ internal static class CommandPlanner
         }
 
         var forced = chosen.Rule is RouteRule.Requested or RouteRule.Hint or RouteRule.DefaultRoute;
+        var schema = replication?.Registry.Snapshot;
         var translateOptions = new TranslateOptions
         {
             TemporalMirror = context.TemporalMode,
             IsTemporalTable = replication?.IsTemporalPredicate,
+            ColumnType = schema is null ? null : ColumnTypes(schema),
         };
         var olap = new List<OlapStatement>(statements.Count);
         foreach (var statement in statements)
         {
-            var (translated, reason) = Translate(statement, translateOptions);
+            var (translated, reason) = Translate(statement, translateOptions, schema);
             if (translated is null)
             {
                 if (forced)
@@ -154,20 +156,38 @@ internal static class CommandPlanner
         return text?.Append(source, copied, source.Length - copied).ToString();
     }
 
-    // Translations are cached beside the cached analysis: a repeated command costs two look-ups.
+    // Translations are cached beside the cached analysis: a repeated command costs two look-ups. A translation depends on
+    // the column types, so each remembers the registry snapshot it was made with: the same text under another schema
+    // version (ALTER TABLE, a new registration) or another data source is translated again.
     private static readonly ConditionalWeakTable<SqlStatement, TranslationResult> s_current = new();
     private static readonly ConditionalWeakTable<SqlStatement, TranslationResult> s_temporal = new();
 
-    private sealed record TranslationResult(OlapStatement? Statement, string? Reason);
+    // One lookup delegate per registry snapshot, so a cached translation's check costs no allocation.
+    private static readonly ConditionalWeakTable<IReadOnlyDictionary<string, Schema.TableSchema>, Func<string, string, Schema.MirrorType?>> s_columnTypes = new();
 
-    private static (OlapStatement? Statement, string? Reason) Translate(SqlStatement statement, TranslateOptions options)
+    private sealed record TranslationResult(OlapStatement? Statement, string? Reason, object? Schema);
+
+    /// <summary>The column-type lookup the translator uses for a registry snapshot.</summary>
+    internal static Func<string, string, Schema.MirrorType?> ColumnTypes(IReadOnlyDictionary<string, Schema.TableSchema> schema)
+        => s_columnTypes.GetValue(schema, static tables => (table, column) =>
+        {
+            if (!tables.TryGetValue(table, out var definition))
+            {
+                return null;
+            }
+
+            var index = definition.ColumnIndex(column);
+            return index < 0 ? null : definition.MirrorTypes[index];
+        });
+
+    private static (OlapStatement? Statement, string? Reason) Translate(SqlStatement statement, TranslateOptions options, object? schema)
     {
         var cache = options.TemporalMirror ? s_temporal : s_current;
-        if (!cache.TryGetValue(statement, out var result))
+        if (!cache.TryGetValue(statement, out var result) || !ReferenceEquals(result.Schema, schema))
         {
             result = SqlTranslator.TryTranslate(statement, statement.CommandText, options, out var translated, out var reason)
-                ? new TranslationResult(new OlapStatement(translated.Sql, translated.Parameters.Select(ToOlapRef).ToArray()), null)
-                : new TranslationResult(null, reason);
+                ? new TranslationResult(new OlapStatement(translated.Sql, translated.Parameters.Select(ToOlapRef).ToArray()), null, schema)
+                : new TranslationResult(null, reason, schema);
             cache.AddOrUpdate(statement, result);
         }
 

@@ -8,7 +8,7 @@ namespace Rhei.Data.Sql;
 /// rewriting or refusing the rest. Function calls are translated argument by argument so that
 /// rewrites nest (<c>upper(ifnull(a, b))</c>).
 /// </summary>
-internal sealed class SqlTranslationWriter
+internal sealed partial class SqlTranslationWriter
 {
     private const string Upper = "'ABCDEFGHIJKLMNOPQRSTUVWXYZ'";
     private const string Lower = "'abcdefghijklmnopqrstuvwxyz'";
@@ -39,9 +39,6 @@ internal sealed class SqlTranslationWriter
         ["last_insert_rowid"] = "last_insert_rowid() is SQLite connection state",
         ["like"] = "like() function form",
         ["regexp"] = "regexp() is a user function in SQLite",
-        ["floor"] = "floor() returns REAL in DuckDB for INTEGER input, where SQLite keeps the integer",
-        ["ceil"] = "ceil() returns REAL in DuckDB for INTEGER input, where SQLite keeps the integer",
-        ["ceiling"] = "ceiling() returns REAL in DuckDB for INTEGER input, where SQLite keeps the integer",
         ["group_concat"] = "group_concat() concatenates in scan order (DISTINCT: first occurrences), which DuckDB's string_agg does not keep",
         ["string_agg"] = "string_agg() concatenates in scan order, which DuckDB does not keep",
     };
@@ -99,6 +96,7 @@ internal sealed class SqlTranslationWriter
 
     public TranslatedStatement Translate()
     {
+        CheckCompoundsAndValues();
         var sb = new StringBuilder(_stmt.Length + 32);
         Emit(0, _t.Length - 1, sb);
         return new TranslatedStatement(sb.ToString(), _parameters);
@@ -187,7 +185,7 @@ internal sealed class SqlTranslationWriter
             case SqlTokenKind.Operator when Raw(i) == "||":
                 return EmitConcat(i, from, to, sb, starts);
             case SqlTokenKind.Operator:
-                return EmitOperator(i, sb);
+                return EmitOperator(i, from, to, sb);
             case SqlTokenKind.Identifier when IsCall(i):
             case SqlTokenKind.Keyword when IsCall(i):
                 sb.Append(TranslateCall(i));
@@ -209,7 +207,7 @@ internal sealed class SqlTranslationWriter
         }
     }
 
-    private int EmitOperator(int i, StringBuilder sb)
+    private int EmitOperator(int i, int from, int to, StringBuilder sb)
     {
         var op = Raw(i);
         switch (op)
@@ -224,9 +222,9 @@ internal sealed class SqlTranslationWriter
             case "=" or "<>" or "!=" or "<" or ">" or "<=" or ">=" when IsNumberVersusText(i):
                 // SQLite orders every number before every text when neither side has affinity; DuckDB casts the text.
                 throw Refuse($"comparison of a number with a text literal ({Raw(i - 1)} {op} {Raw(i + 1)})");
-            case "%" when !IsIntegerLiteral(i - 1) || !(IsIntegerLiteral(i + 1) || IsKind(i + 1, SqlTokenKind.Operator) && Raw(i + 1) is "-" or "+" && IsIntegerLiteral(i + 2)):
-                // SQLite truncates REAL operands to integers first; DuckDB takes the real remainder. Only literals show their type.
-                throw Refuse("% whose operands are not both integer literals (SQLite truncates REAL operands, DuckDB does not)");
+            case "%" when !IsIntegerModulo(i, from, to):
+                // SQLite truncates REAL operands to integers first; DuckDB takes the real remainder.
+                throw Refuse("% whose operands are not both known integers (SQLite truncates REAL operands, DuckDB does not)");
             default:
                 sb.Append(op);
                 break;
@@ -385,6 +383,10 @@ internal sealed class SqlTranslationWriter
                 return EmitLimit(i, to, sb);
             case "GLOB" when !IsPlainGlobPattern(i + 1, i + 2):
                 throw Refuse("GLOB pattern with ?, [ or a non-literal pattern (DuckDB matches bytes and spells negation [!])");
+            case "CASE":
+                CheckCase(i);
+                sb.Append(Raw(i));
+                return i;
             case "CURRENT_DATE" or "CURRENT_TIME" or "CURRENT_TIMESTAMP":
                 throw Refuse($"{word} depends on the engine's clock and time zone");
             default:
@@ -799,6 +801,22 @@ internal sealed class SqlTranslationWriter
 
         switch (lower)
         {
+            case "coalesce" or "ifnull":
+                CheckBranches(ranges, $"{lower}()");
+                break;
+            case "iif" when ranges.Count == 3:
+                CheckBranches([ranges[1], ranges[2]], "iif()");
+                break;
+            case "lag" or "lead" when ranges.Count == 3:
+                // The default stands in for the value on rows without a neighbour.
+                CheckBranches([ranges[0], ranges[2]], $"{lower}() with a default");
+                break;
+        }
+
+        switch (lower)
+        {
+            case "floor" or "ceil" or "ceiling" when args.Length == 1:
+                return FloorOrCeil(lower == "floor" ? "floor" : "ceil", args[0], ranges[0]);
             case "min" or "max" when args.Length > 1:
                 // SQLite returns the winning argument as it is (max(1, 0.5) is the INTEGER 1); LEAST/GREATEST convert every
                 // argument to one type first (1.0), and cannot compare numbers with text at all.
@@ -869,6 +887,115 @@ internal sealed class SqlTranslationWriter
         }
 
         return $"CASE WHEN abs({x}) > 4503599627370496.0 THEN {x} ELSE CAST(round(CAST(printf('%.20f', {x}) AS DECIMAL(38,20)), {digits.ToString(CultureInfo.InvariantCulture)}) AS DOUBLE) END";
+    }
+
+    /// <summary>
+    /// SQLite's floor/ceil return an INTEGER argument unchanged and round a REAL to a REAL; DuckDB returns DOUBLE for both,
+    /// so an integer argument is passed through and anything of unknown class is refused.
+    /// </summary>
+    private string FloorOrCeil(string function, string arg, (int Start, int End) range) => TypeOf(range.Start, range.End) switch
+    {
+        ValueType.Integer => $"CAST({arg} AS BIGINT)",
+        ValueType.Real => $"{function}({arg})",
+        ValueType.Null => "NULL",
+        _ => throw Refuse($"{function}() of an argument of unknown type (SQLite keeps an INTEGER, DuckDB returns DOUBLE)"),
+    };
+
+    /// <summary>Whether both operands of the % at <paramref name="op"/> are INTEGER (or NULL) in every row.</summary>
+    private bool IsIntegerModulo(int op, int from, int to)
+    {
+        var left = MultiplicativeStart(op - 1, from);
+        var right = MultiplicativeEnd(op + 1, to);
+        return left >= 0 && right >= 0
+               && TypeOf(left, op) is ValueType.Integer or ValueType.Null
+               && TypeOf(op + 1, right) is ValueType.Integer or ValueType.Null;
+    }
+
+    /// <summary>First token of the left operand of a * / % ending at <paramref name="k"/> (the whole chain: % is left-associative); -1 if unclear.</summary>
+    private int MultiplicativeStart(int k, int from)
+    {
+        while (true)
+        {
+            if (k < from || Is(k, "END"))
+            {
+                return -1;
+            }
+
+            if (IsPunct(k, ')'))
+            {
+                k = _match[k];
+                if (k > from && (IsKind(k - 1, SqlTokenKind.Identifier) || IsKind(k - 1, SqlTokenKind.Keyword) && IsCall(k - 1)))
+                {
+                    k--;
+                }
+            }
+
+            while (k - 2 >= from && IsPunct(k - 1, '.'))
+            {
+                k -= 2;
+            }
+
+            if (k < from || !(IsOperandEnd(k) || IsPunct(k, '(') || IsCall(k)))
+            {
+                return -1;
+            }
+
+            while (k - 1 >= from && IsKind(k - 1, SqlTokenKind.Operator) && Raw(k - 1) is "-" or "+" or "~" && !IsOperandEnd(k - 2))
+            {
+                k--;
+            }
+
+            if (k - 1 >= from && IsKind(k - 1, SqlTokenKind.Operator) && Raw(k - 1) is "*" or "/" or "%" or "||")
+            {
+                k -= 2;
+                continue;
+            }
+
+            return k;
+        }
+    }
+
+    /// <summary>Index just past the right operand of a * / % starting at <paramref name="k"/>; -1 if unclear.</summary>
+    private int MultiplicativeEnd(int k, int to)
+    {
+        while (k < to && IsKind(k, SqlTokenKind.Operator) && Raw(k) is "-" or "+" or "~")
+        {
+            k++;
+        }
+
+        if (k >= to)
+        {
+            return -1;
+        }
+
+        int end;
+        if (IsPunct(k, '('))
+        {
+            end = _match[k] + 1;
+        }
+        else if (Is(k, "CASE"))
+        {
+            end = CaseEnd(k) + 1;
+        }
+        else if ((IsKind(k, SqlTokenKind.Identifier) || IsKind(k, SqlTokenKind.Keyword)) && IsCall(k))
+        {
+            end = _match[k + 1] + 1;
+        }
+        else if (IsOperandEnd(k))
+        {
+            end = k + 1;
+            while (IsPunct(end, '.') && end + 1 < to)
+            {
+                end += 2;
+            }
+        }
+        else
+        {
+            return -1;
+        }
+
+        // || binds tighter than %: its text operand would make the class unknown anyway.
+        return end <= 0 || end > to || IsKind(end, SqlTokenKind.Operator) && Raw(end) == "||" ? -1 : end;
     }
 
     /// <summary>A literal GLOB pattern using only * wildcards: DuckDB's ? matches one byte and its classes differ.</summary>

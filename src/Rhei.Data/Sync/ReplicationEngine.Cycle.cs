@@ -19,6 +19,10 @@ internal sealed partial class ReplicationEngine
         long events = 0, inserted = 0, updated = 0, deleted = 0, pruned = 0;
         var sqlite = Sqlite;
         var session = Session;
+        // The cycle drains the log up to where it stood when the cycle began. Draining "until empty" never
+        // ends while writers commit faster than the mirror applies, and Strong reads waiting on the cycle
+        // (EnsureFreshAsync holds the same lock) would wait forever: seen in the HTAP benchmark.
+        var upTo = ReplicationTables.MaxSequence(sqlite);
         while (true)
         {
             ct.ThrowIfCancellationRequested();
@@ -75,7 +79,7 @@ internal sealed partial class ReplicationEngine
                 pruned += CdcLogPruner.Prune(sqlite, Watermark, ConsumerTimeout);
             }
 
-            if (batch.EventCount < _options.SyncBatchSize)
+            if (batch.EventCount < _options.SyncBatchSize || Watermark >= upTo)
             {
                 break;
             }

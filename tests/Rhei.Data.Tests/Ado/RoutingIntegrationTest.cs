@@ -117,4 +117,53 @@ public class RoutingIntegrationTest
         Assert.Equal("SQLite", ex.Engine);
         Assert.Contains("no such table", ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_recreated_table_with_other_column_types_is_translated_afresh()
+    {
+        await using var db = TestDatabase.Create();
+        using var connection = db.Open();
+        void Run(string sql)
+        {
+            using var command = new RheiCommand(sql, connection);
+            command.ExecuteNonQuery();
+        }
+
+        Run("CREATE TABLE t (id INTEGER PRIMARY KEY, x INTEGER)");
+        Run("INSERT INTO t VALUES (1, 3), (2, 4)");
+        using var query = new RheiCommand("SELECT SUM(x % 2) FROM t", connection);
+        Assert.Equal(RheiRoute.Olap, query.ExplainRoute().Target);
+        Assert.Equal(1L, query.ExecuteScalar());
+
+        // Same text, but x is now REAL: SQLite's % truncates REAL operands, which DuckDB does not do.
+        Run("DROP TABLE t");
+        Run("CREATE TABLE t (id INTEGER PRIMARY KEY, x REAL)");
+        Run("INSERT INTO t VALUES (1, 3.5), (2, 4.5)");
+        var explanation = query.ExplainRoute();
+        Assert.Equal(RheiRoute.Oltp, explanation.Target);
+        Assert.Equal(1.0, query.ExecuteScalar()); // SQLite: 3.5 % 2 = 1.0 and 4.5 % 2 = 0.0, both REAL
+    }
+
+    [Fact]
+    public async Task A_repeated_duckdb_query_sees_columns_added_since_its_last_run()
+    {
+        await using var db = TestDatabase.Create();
+        using var connection = db.Open();
+        db.Execute("CREATE TABLE w (id INTEGER PRIMARY KEY, a INTEGER)");
+        db.Execute("INSERT INTO w VALUES (1, 10), (2, 20)");
+        using var query = new RheiCommand("SELECT * FROM w ORDER BY id", connection) { Route = RheiRoute.Olap };
+        using (var reader = query.ExecuteReader())
+        {
+            Assert.Equal(2, reader.FieldCount);
+        }
+
+        db.Execute("ALTER TABLE w ADD COLUMN b TEXT DEFAULT 'x'");
+        using (var reader = query.ExecuteReader())
+        {
+            Assert.Equal(RheiRoute.Olap, reader.Route);
+            Assert.Equal(3, reader.FieldCount);
+            Assert.True(reader.Read());
+            Assert.Equal("x", reader.GetString(2));
+        }
+    }
 }

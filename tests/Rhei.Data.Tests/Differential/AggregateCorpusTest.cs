@@ -30,7 +30,7 @@ public sealed class AggregateCorpusTest(DifferentialDatabase db) : IClassFixture
         { "SELECT g, max(i) FROM n GROUP BY g HAVING max(i) > 10 ORDER BY 1", Expect.Same },
         { "SELECT g FROM n GROUP BY g HAVING sum(i) IS NULL ORDER BY g", Expect.Same },
         { "SELECT g, count(t) FROM n GROUP BY 1 ORDER BY 2 DESC, 1", Expect.Same },
-        { "SELECT i % 2 AS parity, count(*) FROM n WHERE abs(i) < 1000 GROUP BY parity ORDER BY parity", Expect.Refused },
+        { "SELECT i % 2 AS parity, count(*) FROM n WHERE abs(i) < 1000 GROUP BY parity ORDER BY parity", Expect.Same },
         { "SELECT i / 10 AS bucket, count(*) FROM n WHERE abs(i) < 1000 GROUP BY bucket ORDER BY bucket", Expect.Same },
         { "SELECT DISTINCT g FROM n ORDER BY g", Expect.Same },
         { "SELECT DISTINCT g FROM n ORDER BY g DESC", Expect.Same },

@@ -31,7 +31,8 @@ internal static class Differ
     public static void AssertSame(RheiDataSource dataSource, string sql, Expect expect, params (string Name, object? Value)[] parameters)
     {
         using var connection = dataSource.OpenConnection();
-        var refusal = Refusal(sql);
+        var registry = connection.Engine.Replication?.Registry.Snapshot;
+        var refusal = Refusal(sql, new TranslateOptions { ColumnType = registry is null ? null : CommandPlanner.ColumnTypes(registry) });
         var translated = refusal is null;
         var explanation = Command(connection, sql, RheiRoute.Auto, parameters).ExplainRoute();
         if (expect.HasFlag(Expect.Refused))
@@ -68,11 +69,11 @@ internal static class Differ
     }
 
     /// <summary>Null when every statement translates; otherwise the translator's reason.</summary>
-    public static string? Refusal(string sql)
+    public static string? Refusal(string sql, TranslateOptions options)
     {
         foreach (var statement in SqlAnalyzer.AnalyzeUncached(sql).Statements)
         {
-            if (!SqlTranslator.TryTranslate(statement, statement.CommandText, default, out _, out var reason))
+            if (!SqlTranslator.TryTranslate(statement, statement.CommandText, options, out _, out var reason))
             {
                 return reason;
             }

@@ -68,13 +68,13 @@ public class SqlTranslatorTest
     public void TryTranslate_like_folds_ascii_only(string sql, string expected) => Assert.Equal(Expand(expected), Translate(sql));
 
     [Theory]
-    [InlineData("SELECT ifnull(a, 0) FROM t", "SELECT COALESCE(a, 0) FROM t")]
+    [InlineData("SELECT ifnull(a, NULL) FROM t", "SELECT COALESCE(a, NULL) FROM t")]
     [InlineData("SELECT iif(a > 1, 'x', 'y') FROM t", "SELECT CASE WHEN a > 1 THEN 'x' ELSE 'y' END FROM t")]
     [InlineData("SELECT min(a), max(b), count(*), count(DISTINCT c), avg(d), sum(e) OVER () FROM t", "SELECT min(a), max(b), count(*), count(DISTINCT c), avg(d), sum(e) OVER () FROM t")]
     [InlineData("SELECT total(a) FROM t", "SELECT COALESCE(CAST(sum(a) AS DOUBLE), 0.0) FROM t")]
     [InlineData("SELECT upper(a), lower(b) FROM t", "SELECT translate(a, 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'), translate(b, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') FROM t")]
     [InlineData("SELECT substr(a, -2, 2), instr(a, 'x'), length(a), abs(b) FROM t", "SELECT substr(a, -2, 2), instr(a, 'x'), length(a), abs(b) FROM t")]
-    [InlineData("SELECT upper(ifnull(a, 'z')) FROM t", "SELECT translate(COALESCE(a, 'z'), 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ') FROM t")]
+    [InlineData("SELECT upper(ifnull('y', 'z')) FROM t", "SELECT translate(COALESCE('y', 'z'), 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ') FROM t")]
     [InlineData("SELECT row_number() OVER (PARTITION BY a ORDER BY b) FROM t", "SELECT row_number() OVER (PARTITION BY a ORDER BY b) FROM t")]
     [InlineData("SELECT date_trunc('month', d), median(x) FROM t", "SELECT date_trunc('month', d), median(x) FROM t")]
     public void TryTranslate_functions(string sql, string expected) => Assert.Equal(expected, Translate(sql));
@@ -149,12 +149,12 @@ public class SqlTranslatorTest
     [InlineData("SELECT a FROM t ORDER BY a COLLATE NOCASE", "COLLATE NOCASE has no DuckDB equivalent")]
     [InlineData("SELECT rowid FROM t", "rowid differs between SQLite and the mirror")]
     [InlineData("SELECT a ->> '$.x' FROM t", "JSON operator ->> returns different types in DuckDB")]
-    [InlineData("SELECT 7.5 % 2", "% whose operands are not both integer literals (SQLite truncates REAL operands, DuckDB does not)")]
-    [InlineData("SELECT a % 2 FROM t", "% whose operands are not both integer literals (SQLite truncates REAL operands, DuckDB does not)")]
+    [InlineData("SELECT 7.5 % 2", "% whose operands are not both known integers (SQLite truncates REAL operands, DuckDB does not)")]
+    [InlineData("SELECT a % 2 FROM t", "% whose operands are not both known integers (SQLite truncates REAL operands, DuckDB does not)")]
     [InlineData("SELECT group_concat(a ORDER BY b) FROM t", "ORDER BY inside group_concat()")]
     [InlineData("SELECT group_concat(a) FROM t", "group_concat() concatenates in scan order (DISTINCT: first occurrences), which DuckDB's string_agg does not keep")]
     [InlineData("SELECT max(a, 1) FROM t", "scalar max() keeps the winning argument's type; DuckDB's GREATEST converts all arguments to one")]
-    [InlineData("SELECT floor(a) FROM t", "floor() returns REAL in DuckDB for INTEGER input, where SQLite keeps the integer")]
+    [InlineData("SELECT floor(a) FROM t", "floor() of an argument of unknown type (SQLite keeps an INTEGER, DuckDB returns DOUBLE)")]
     [InlineData("SELECT round(a, b) FROM t", "round() with digits that are not an integer literal")]
     [InlineData("SELECT a FROM t WHERE a GLOB '[^x]*'", "GLOB pattern with ?, [ or a non-literal pattern (DuckDB matches bytes and spells negation [!])")]
     [InlineData("SELECT a FROM t WHERE glob('a?', a)", "GLOB pattern with ?, [ or a non-literal pattern (DuckDB matches bytes and spells negation [!])")]
@@ -192,4 +192,60 @@ public class SqlTranslatorTest
         Assert.Equal("SELECT a FROM t LIMIT $2 OFFSET $1", result.Sql);
         Assert.Equal(["@skip", "@take"], result.Parameters.Select(p => p.Name));
     }
+
+    private static readonly TranslateOptions s_typed = new()
+    {
+        ColumnType = (table, column) => (table.ToLowerInvariant(), column.ToLowerInvariant()) switch
+        {
+            ("t", "i") or ("t", "j") or ("u", "i") => Rhei.Data.Schema.MirrorType.Integer,
+            ("t", "r") or ("u", "r") => Rhei.Data.Schema.MirrorType.Real,
+            ("t", "s") or ("u", "s") => Rhei.Data.Schema.MirrorType.Text,
+            ("t", "b") => Rhei.Data.Schema.MirrorType.Blob,
+            _ => null,
+        },
+    };
+
+    private static string? TypedRefusal(string sql)
+    {
+        var stmt = Assert.Single(SqlAnalyzer.AnalyzeUncached(sql).Statements);
+        return SqlTranslator.TryTranslate(stmt, sql, s_typed, out _, out var reason) ? null : reason;
+    }
+
+    [Theory]
+    [InlineData("SELECT coalesce(i, 0), ifnull(j, -1), coalesce(r, 0.5), coalesce(s, 'x'), coalesce(b, x'00') FROM t")]
+    [InlineData("SELECT CASE WHEN i > 0 THEN i * 2 WHEN j IS NULL THEN NULL ELSE abs(j) END FROM t")]
+    [InlineData("SELECT CASE WHEN i > 0 THEN r ELSE r / 2 END, iif(i > 0, 'a', s), nullif(i, 0.5) FROM t")]
+    [InlineData("SELECT x.i FROM t AS x UNION ALL SELECT length(s) FROM u")]
+    [InlineData("SELECT r FROM t UNION SELECT avg(i) FROM u INTERSECT SELECT NULL")]
+    [InlineData("VALUES (1, 'a'), (2, NULL), (NULL, 'c')")]
+    [InlineData("SELECT i % 3, -i % 2, (i + j) % j, sum(i) % 7 FROM t")]
+    [InlineData("SELECT count(*) FROM (SELECT s FROM t UNION SELECT s FROM u)")]
+    [InlineData("SELECT lag(i, 1, 0) OVER (ORDER BY j) FROM t")]
+    public void TryTranslate_with_column_types_accepts_single_class_branches(string sql) => Assert.Null(TypedRefusal(sql));
+
+    [Theory]
+    [InlineData("SELECT coalesce(r, 0) FROM t", "coalesce() mixing REAL and INTEGER branches")]
+    [InlineData("SELECT ifnull(i, 0.0) FROM t", "ifnull() mixing INTEGER and REAL branches")]
+    [InlineData("SELECT CASE WHEN i > 0 THEN i ELSE r END FROM t", "CASE mixing INTEGER and REAL branches")]
+    [InlineData("SELECT iif(i > 0, 1, 0.5) FROM t", "iif() mixing INTEGER and REAL branches")]
+    [InlineData("SELECT i FROM t UNION ALL SELECT r FROM u", "UNION column mixing INTEGER and REAL branches")]
+    [InlineData("SELECT i FROM t EXCEPT SELECT i * 1.5 FROM u", "EXCEPT column mixing INTEGER and REAL branches")]
+    [InlineData("VALUES (1), (2.5)", "VALUES column mixing INTEGER and REAL branches")]
+    [InlineData("SELECT lag(r, 1, 0) OVER () FROM t", "lag() with a default mixing REAL and INTEGER branches")]
+    [InlineData("SELECT coalesce(i, ?) FROM t", "coalesce() with branches of unknown type")]
+    [InlineData("SELECT coalesce(nosuch, 0) FROM t", "coalesce() with branches of unknown type")]
+    [InlineData("SELECT * FROM t UNION SELECT * FROM u", "UNION over * or an unrecognised member (column types unknown)")]
+    [InlineData("SELECT coalesce(i, 0) FROM (SELECT r AS i FROM t)", "coalesce() with branches of unknown type")]
+    [InlineData("WITH c AS (SELECT r AS i FROM t) SELECT coalesce(i, 0) FROM c", "coalesce() with branches of unknown type")]
+    [InlineData("SELECT r AS i FROM t ORDER BY coalesce(i, 0)", "coalesce() with branches of unknown type")]
+    [InlineData("SELECT coalesce(q.i, 0) FROM t JOIN (SELECT r AS i FROM u) AS q ON t.j = q.i", "coalesce() with branches of unknown type")]
+    [InlineData("SELECT r % 2 FROM t", "% whose operands are not both known integers")]
+    [InlineData("SELECT floor(s) FROM t", "floor() of an argument of unknown type")]
+    public void TryTranslate_with_column_types_refuses_mixed_or_unknown_branches(string sql, string reason)
+        => Assert.StartsWith(reason, TypedRefusal(sql));
+
+    [Theory]
+    [InlineData("SELECT floor(i), ceil(r), ceiling(t.i) FROM t", "SELECT CAST(i AS BIGINT), ceil(r), CAST(t.i AS BIGINT) FROM t")]
+    [InlineData("SELECT i % 3 FROM t", "SELECT i % 3 FROM t")]
+    public void TryTranslate_with_column_types_rewrites(string sql, string expected) => Assert.Equal(expected, Translate(sql, s_typed));
 }

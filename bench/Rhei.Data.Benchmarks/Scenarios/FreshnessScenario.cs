@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using Rhei.Data.Benchmarks.Data;
+using Rhei.Data.Benchmarks.Harness;
+
+namespace Rhei.Data.Benchmarks.Scenarios;
+
+/// <summary>
+/// Freshness under steady writes with the background sync loop at its default period: the delay from a
+/// commit in SQLite to the row being visible in the DuckDB mirror (polled straight from the engine's DuckDB
+/// database), and what a Strong read right after a write pays compared with one that follows no write.
+/// </summary>
+internal static class FreshnessScenario
+{
+    public const string Group = "freshness";
+
+    public static async Task RunAsync(ScenarioContext context)
+    {
+        if (!context.ReplicationAvailable)
+        {
+            Console.WriteLine("  skipped: replication is a placeholder in this build");
+            return;
+        }
+
+        using var directory = context.NewDirectory("fresh");
+        var file = directory.File("rhei.db");
+        // Default Sync Interval (100 ms) and Freshness (Strong): the product as shipped.
+        using var writer = Connections.OpenRhei(file, string.Empty);
+        Connections.Execute(writer, WriteWorkload.EventsDdl);
+        WriteWorkload.Insert(writer, 1, 10, batched: true);
+        await writer.SyncAsync().ConfigureAwait(false);
+
+        var seconds = context.Quick ? 4 : 15;
+        var delays = MeasureVisibility(writer, first: 100, TimeSpan.FromSeconds(seconds));
+        context.Report.Add(new Measurement(Group, "commit-to-visible p50", delays.Count, "ms", Timing.Percentile(delays, 0.5),
+            Note: $"background sync every 100 ms, ~1 autocommit insert per ms for {seconds} s"));
+        context.Report.Add(new Measurement(Group, "commit-to-visible p99", delays.Count, "ms", Timing.Percentile(delays, 0.99)));
+
+        var (afterWrite, noWrite) = StrongReadLatency(writer, context.Quick ? 30 : 100);
+        context.Report.Add(new Measurement(Group, "Strong read right after a write (p50)", 0, "ms", afterWrite, noWrite,
+            "ms without a pending write", afterWrite / noWrite, Note: $"extra latency {afterWrite - noWrite:0.00} ms"));
+    }
+
+    private static List<double> MeasureVisibility(RheiConnection writer, long first, TimeSpan duration)
+    {
+        var capacity = (int)(duration.TotalMilliseconds * 4) + 1_000;
+        var committed = new long[capacity];
+        var visible = new long[capacity];
+        var last = first - 1;
+        using var stop = new CancellationTokenSource();
+        var observer = new Thread(() =>
+        {
+            using var session = writer.Engine.DuckDb!.Connect();
+            long seen = first - 1;
+            while (!stop.IsCancellationRequested)
+            {
+                using var reader = session.Query("SELECT max(id) FROM events");
+                var max = reader.Read() && !reader.IsDBNull(0) ? reader.GetInt64(0) : 0;
+                var now = Stopwatch.GetTimestamp();
+                for (var id = Math.Max(seen + 1, first); id <= max && id - first < capacity; id++)
+                {
+                    visible[id - first] = now;
+                }
+
+                seen = Math.Max(seen, max);
+                Thread.Sleep(0);
+            }
+        }) { IsBackground = true, Name = "freshness observer" };
+        observer.Start();
+
+        using var command = writer.CreateCommand();
+        command.CommandText = "INSERT INTO events (id, account, amount, note, created) VALUES (@id, 1, 1.0, 'fresh', '2024-01-01')";
+        var id = Connections.AddParameter(command, "@id");
+        var watch = Stopwatch.StartNew();
+        for (var key = first; watch.Elapsed < duration && key - first < capacity; key++)
+        {
+            id.Value = key;
+            command.ExecuteNonQuery();
+            committed[key - first] = Stopwatch.GetTimestamp();
+            last = key;
+            Thread.Sleep(1);
+        }
+
+        // Let the loop catch up with the last writes before stopping the observer.
+        Thread.Sleep(1_000);
+        stop.Cancel();
+        observer.Join();
+
+        var delays = new List<double>();
+        for (var i = 0; i <= last - first; i++)
+        {
+            if (visible[i] != 0)
+            {
+                delays.Add(Math.Max(0, Stopwatch.GetElapsedTime(committed[i], visible[i]).TotalMilliseconds));
+            }
+        }
+
+        return delays;
+    }
+
+    private static (double AfterWrite, double NoWrite) StrongReadLatency(RheiConnection connection, int samples)
+    {
+        using var read = new RheiCommand("SELECT COUNT(*), SUM(amount) FROM events", connection) { Route = RheiRoute.Olap };
+        using var write = new RheiCommand("UPDATE events SET amount = amount + 1 WHERE id = 1", connection);
+        var after = new List<double>();
+        var none = new List<double>();
+        read.ExecuteScalar();
+        for (var i = 0; i < samples; i++)
+        {
+            none.Add(Timing.Time(() => read.ExecuteScalar()).TotalMilliseconds);
+            write.ExecuteNonQuery();
+            after.Add(Timing.Time(() => read.ExecuteScalar()).TotalMilliseconds);
+        }
+
+        return (Timing.Percentile(after, 0.5), Timing.Percentile(none, 0.5));
+    }
+}

@@ -1,0 +1,112 @@
+using Rhei.Data.Benchmarks.Data;
+using Rhei.Data.Benchmarks.Harness;
+
+namespace Rhei.Data.Benchmarks.Scenarios;
+
+/// <summary>
+/// Writes through RheiConnection (change capture installed, no sync running) against raw Microsoft.Data.Sqlite
+/// without capture, on files in the same folder. Each size runs raw and rhei alternately and keeps the best
+/// of each, so a burst of noise from the shared machine hurts one run, not the ratio.
+/// </summary>
+internal static class WriteScenario
+{
+    public const string Group = "writes";
+
+    public static void Run(ScenarioContext context)
+    {
+        var repeats = context.Quick ? 2 : 3;
+        foreach (var rows in context.Sizes([10_000], [10_000, 100_000, 1_000_000]))
+        {
+            var raw = new WriteRates();
+            var rhei = new WriteRates();
+            var uncaptured = new WriteRates();
+            // A million rows take tens of seconds per engine: two rounds there.
+            for (var i = 0; i < (rows >= 1_000_000 ? 2 : repeats); i++)
+            {
+                raw.Keep(RunRaw(context, rows));
+                rhei.Keep(RunRhei(context, rows, "Sync Interval=0"));
+                // The same through Rhei with nothing replicated: splits the cost into provider overhead and capture.
+                uncaptured.Keep(RunRhei(context, rows, "Sync Interval=0;Replicate=None"));
+            }
+
+            context.RawBatchedInsertRate[rows] = raw.Insert;
+            var note = context.ReplicationAvailable ? null : "replication not merged yet: no capture installed, ratio not meaningful";
+            Add(context, "batched INSERT", rows, rhei.Insert, raw.Insert, note);
+            Add(context, "UPDATE by key (batched)", rows, rhei.Update, raw.Update, note);
+            Add(context, "DELETE by key (batched)", rows, rhei.Delete, raw.Delete, note);
+            AddInfo(context, "batched INSERT, Replicate=None", rows, uncaptured.Insert, raw.Insert);
+            AddInfo(context, "UPDATE by key, Replicate=None", rows, uncaptured.Update, raw.Update);
+            AddInfo(context, "DELETE by key, Replicate=None", rows, uncaptured.Delete, raw.Delete);
+        }
+
+        // One fsync per commit makes autocommit slow on any engine: a small count says enough.
+        var single = context.Quick ? 300 : 2_000;
+        var rawSingle = 0.0;
+        var rheiSingle = 0.0;
+        for (var i = 0; i < repeats; i++)
+        {
+            rawSingle = Math.Max(rawSingle, RunAutocommit(context, rhei: false, single));
+            rheiSingle = Math.Max(rheiSingle, RunAutocommit(context, rhei: true, single));
+        }
+
+        Add(context, "single-row autocommit INSERT", single, rheiSingle, rawSingle, context.ReplicationAvailable ? null : "replication not merged yet");
+    }
+
+    private static void Add(ScenarioContext context, string name, long rows, double rhei, double raw, string? note)
+        => context.Report.Add(new Measurement(Group, name, rows, "rows/s", rhei, raw, "raw SQLite", rhei / raw, Target.Min(0.5), note));
+
+    private static void AddInfo(ScenarioContext context, string name, long rows, double rhei, double raw)
+        => context.Report.Add(new Measurement(Group, name, rows, "rows/s", rhei, raw, "raw SQLite", rhei / raw,
+            Note: "no capture: the provider's own overhead (parse, route, bind, reader)"));
+
+    private static WriteRates RunRaw(ScenarioContext context, long rows)
+    {
+        using var directory = context.NewDirectory("write-raw");
+        using var connection = Connections.OpenRawSqlite(directory.File("raw.db"));
+        Connections.Execute(connection, WriteWorkload.EventsDdl);
+        return Measure(connection, rows);
+    }
+
+    private static WriteRates RunRhei(ScenarioContext context, long rows, string options)
+    {
+        using var directory = context.NewDirectory("write-rhei");
+        using var connection = Connections.OpenRhei(directory.File("rhei.db"), options);
+        // DDL through Rhei: replication follows it and installs capture on the new table.
+        Connections.Execute(connection, WriteWorkload.EventsDdl);
+        return Measure(connection, rows);
+    }
+
+    private static WriteRates Measure(System.Data.Common.DbConnection connection, long rows) => new()
+    {
+        Insert = WriteWorkload.Insert(connection, 1, rows, batched: true),
+        Update = WriteWorkload.Update(connection, 1, rows),
+        Delete = WriteWorkload.Delete(connection, 1, rows),
+    };
+
+    private static double RunAutocommit(ScenarioContext context, bool rhei, long rows)
+    {
+        using var directory = context.NewDirectory("autocommit");
+        using System.Data.Common.DbConnection connection = rhei
+            ? Connections.OpenRhei(directory.File("rhei.db"))
+            : Connections.OpenRawSqlite(directory.File("raw.db"));
+        Connections.Execute(connection, WriteWorkload.EventsDdl);
+        WriteWorkload.Insert(connection, 1, 20, batched: false);
+        return WriteWorkload.Insert(connection, 1_000, rows, batched: false);
+    }
+
+    private sealed class WriteRates
+    {
+        public double Insert { get; set; }
+
+        public double Update { get; set; }
+
+        public double Delete { get; set; }
+
+        public void Keep(WriteRates other)
+        {
+            Insert = Math.Max(Insert, other.Insert);
+            Update = Math.Max(Update, other.Update);
+            Delete = Math.Max(Delete, other.Delete);
+        }
+    }
+}
