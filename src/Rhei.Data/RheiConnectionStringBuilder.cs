@@ -137,7 +137,7 @@ public sealed class RheiConnectionStringBuilder : DbConnectionStringBuilder
     /// <summary>Most change events applied in one sync cycle.</summary>
     public int SyncBatchSize
     {
-        get => ParseInt(SyncBatchSizeKeyword, GetString(SyncBatchSizeKeyword), 10_000, 1);
+        get => ParseInt(SyncBatchSizeKeyword, GetString(SyncBatchSizeKeyword), 100_000, 1);
         set => this[SyncBatchSizeKeyword] = value.ToString(CultureInfo.InvariantCulture);
     }
 

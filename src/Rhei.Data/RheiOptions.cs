@@ -30,7 +30,7 @@ internal sealed record RheiOptions
 
     public TimeSpan SyncInterval { get; init; } = TimeSpan.FromMilliseconds(100);
 
-    public int SyncBatchSize { get; init; } = 10_000;
+    public int SyncBatchSize { get; init; } = 100_000;
 
     public bool PruneAfterSync { get; init; } = true;
 

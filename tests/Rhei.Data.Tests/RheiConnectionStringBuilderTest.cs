@@ -3,7 +3,7 @@ namespace Rhei.Data.Tests;
 public class RheiConnectionStringBuilderTest
 {
     [Fact]
-    public void Defaults_match_the_design_card()
+    public void Defaults_are_the_documented_ones()
     {
         var builder = new RheiConnectionStringBuilder("Data Source=app.db");
         Assert.Equal("app.db", builder.DataSource);
@@ -11,7 +11,7 @@ public class RheiConnectionStringBuilderTest
         Assert.Equal("All", builder.Replicate);
         Assert.Equal(RheiSyncMode.Destructive, builder.SyncMode);
         Assert.Equal(100, builder.SyncInterval);
-        Assert.Equal(10_000, builder.SyncBatchSize);
+        Assert.Equal(100_000, builder.SyncBatchSize);
         Assert.True(builder.PruneAfterSync);
         Assert.Equal(RheiFreshness.Strong, builder.Freshness);
         Assert.Equal(RheiRoute.Auto, builder.DefaultRoute);
