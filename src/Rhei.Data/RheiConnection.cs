@@ -300,13 +300,6 @@ public sealed partial class RheiConnection : DbConnection
         return _olapSession ??= Engine.RentOlapSession();
     }
 
-    /// <summary>Drops a DuckDB session that failed in a way that may have left it unusable.</summary>
-    internal void DiscardOlapSession()
-    {
-        _olapSession?.Dispose();
-        _olapSession = null;
-    }
-
     internal SqliteConnection RequireOpen(string operation)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);

@@ -1,5 +1,4 @@
 using System.Data;
-using System.Globalization;
 
 namespace Rhei.Data;
 
@@ -84,6 +83,4 @@ internal static class RheiControlCommands
 
         return table;
     }
-
-    internal static string Describe(object? value) => Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty;
 }
