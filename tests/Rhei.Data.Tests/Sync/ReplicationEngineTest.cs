@@ -98,6 +98,32 @@ public sealed class ReplicationEngineTest
     }
 
     [Fact]
+    public async Task Temporal_batch_chains_several_versions_of_a_key()
+    {
+        // Versions of one key inside one batch are chained by index: each closes where the next begins,
+        // a delete leaves no version, and keys interleaved with others keep their own chains.
+        await using var h = new ReplicationHarness();
+        await h.OpenEngineAsync(RheiSyncMode.Temporal, new HashSet<string> { "t" });
+        h.Exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v INTEGER)");
+        await h.Engine.RegisterTableAsync("t", s_ct);
+        h.Exec("INSERT INTO t VALUES (1, 10)");
+        await h.Engine.SyncAsync(s_ct);
+        h.Exec("UPDATE t SET v = 11 WHERE id = 1");
+        h.Exec("INSERT INTO t VALUES (2, 20)");
+        h.Exec("UPDATE t SET v = 12 WHERE id = 1");
+        h.Exec("DELETE FROM t WHERE id = 2");
+        h.Exec("UPDATE t SET v = 13 WHERE id = 1");
+        await h.Engine.SyncAsync(s_ct);
+
+        Assert.Equal([10L, 11L, 12L, 13L], h.Olap("SELECT v FROM t WHERE id = 1 ORDER BY v").Select(r => r[0]).ToArray());
+        Assert.Equal(1L, h.Olap("SELECT count(*) FROM t WHERE id = 1 AND _rhei_valid_to IS NULL")[0][0]);
+        Assert.Equal(13L, h.Olap("SELECT v FROM t WHERE id = 1 AND _rhei_valid_to IS NULL")[0][0]);
+        Assert.Equal(0L, h.Olap("SELECT count(*) FROM t WHERE _rhei_valid_to < _rhei_valid_from")[0][0]);
+        Assert.Equal(1L, h.Olap("SELECT count(*) FROM t WHERE id = 2")[0][0]);
+        Assert.Equal(0L, h.Olap("SELECT count(*) FROM t WHERE id = 2 AND _rhei_valid_to IS NULL")[0][0]);
+    }
+
+    [Fact]
     public async Task Durable_mirror_applies_exactly_once_across_crashes()
     {
         await using var h = new ReplicationHarness();
