@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Rhei.Data.Oltp;
 using Rhei.Data.Schema;
 
@@ -66,36 +67,44 @@ internal static class MirrorApplier
         var schema = changes.Schema;
         CreateStage(session, schema, RheiSyncMode.Temporal);
 
-        // Versions of one key, in log order: each closes at the next one's time.
-        var byKey = new Dictionary<object?[], List<TemporalEvent>>(RowKeyComparer.Instance);
-        var order = new List<object?[]>();
-        foreach (var version in changes.Versions)
+        // Versions of one key, in log order: each closes at the next one's time. The versions are chained by
+        // index (next[i] is the key's following version, or -1) rather than collected into a list per key:
+        // most keys have one version in a batch, and a list each was a large share of the apply.
+        var versions = changes.Versions;
+        var next = new int[versions.Count];
+        var firsts = new List<int>();
+        var latest = new Dictionary<object?[], int>(versions.Count, RowKeyComparer.Instance);
+        for (var i = 0; i < versions.Count; i++)
         {
-            if (!byKey.TryGetValue(version.Key, out var list))
+            next[i] = -1;
+            ref var last = ref CollectionsMarshal.GetValueRefOrAddDefault(latest, versions[i].Key, out var exists);
+            if (exists)
             {
-                list = new List<TemporalEvent>();
-                byKey.Add(version.Key, list);
-                order.Add(version.Key);
+                next[last] = i;
+            }
+            else
+            {
+                firsts.Add(i);
             }
 
-            list.Add(version);
+            last = i;
         }
 
         using (var appender = session.CreateAppender(Stage))
         {
-            foreach (var key in order)
+            foreach (var first in firsts)
             {
-                var versions = byKey[key];
+                var key = versions[first].Key;
 
                 // Close the live version the mirror already has, at the first change's time.
                 appender.Append("C");
                 AppendRow(appender, schema, key, null);
                 appender.AppendNull();
-                appender.Append(versions[0].Timestamp);
+                appender.Append(versions[first].Timestamp);
                 appender.AppendNull();
                 appender.EndRow();
 
-                for (var i = 0; i < versions.Count; i++)
+                for (var i = first; i >= 0; i = next[i])
                 {
                     var version = versions[i];
                     if (version.Values is null)
@@ -106,9 +115,9 @@ internal static class MirrorApplier
                     appender.Append("V");
                     AppendRow(appender, schema, key, version.Values);
                     appender.Append(version.Timestamp);
-                    if (i + 1 < versions.Count)
+                    if (next[i] >= 0)
                     {
-                        appender.Append(Math.Max(versions[i + 1].Timestamp, version.Timestamp));
+                        appender.Append(Math.Max(versions[next[i]].Timestamp, version.Timestamp));
                     }
                     else
                     {

@@ -21,6 +21,7 @@ internal sealed class TableSchema
             .Select(k => definition.Columns.ToList().FindIndex(c => string.Equals(c.Name, k, StringComparison.OrdinalIgnoreCase)))
             .ToArray();
         QuotedColumns = definition.Columns.Select(c => SqlIdentifier.Quote(c.Name)).ToArray();
+        Utf8ColumnNames = definition.Columns.Select(c => System.Text.Encoding.UTF8.GetBytes(c.Name)).ToArray();
     }
 
     public RheiTableSchema Definition { get; }
@@ -34,6 +35,9 @@ internal sealed class TableSchema
     public IReadOnlyList<string> QuotedColumns { get; }
 
     public IReadOnlyList<MirrorType> MirrorTypes { get; }
+
+    /// <summary>The column names as UTF-8, matched against a temporal row image's property names without decoding them.</summary>
+    public IReadOnlyList<byte[]> Utf8ColumnNames { get; }
 
     /// <summary>Positions in <see cref="Columns"/> of the primary key columns, in key order.</summary>
     public IReadOnlyList<int> KeyOrdinals { get; }

@@ -69,6 +69,61 @@ public sealed class ReplicationEngineTest
     }
 
     [Fact]
+    public async Task Temporal_images_keep_every_value_exactly()
+    {
+        // The row image is read from UTF-8 bytes without a JsonDocument: blobs, escaped text, integer
+        // extremes and reals (written with a fraction or exponent) must come out as SQLite holds them.
+        await using var h = new ReplicationHarness();
+        await h.OpenEngineAsync(RheiSyncMode.Temporal, new HashSet<string> { "t" });
+        h.Exec("CREATE TABLE t (id INTEGER PRIMARY KEY, s TEXT, n INTEGER, r REAL, b BLOB)");
+        await h.Engine.RegisterTableAsync("t", s_ct);
+        h.Exec("INSERT INTO t VALUES (1, 'a\"b\\c' || char(10) || 'é€😀', 9223372036854775807, 3.0, X'00FF10')");
+        h.Exec("INSERT INTO t VALUES (2, '', -9223372036854775808, 1e300, X'')");
+        h.Exec("INSERT INTO t VALUES (3, NULL, 0, -2.5e-7, NULL)");
+        await h.Engine.SyncAsync(s_ct);
+
+        var rows = h.Olap("SELECT id, s, n, r, b FROM t ORDER BY id");
+        Assert.Equal("a\"b\\c\né€😀", rows[0][1]);
+        Assert.Equal(long.MaxValue, rows[0][2]);
+        Assert.Equal(3.0, rows[0][3]);
+        Assert.Equal(new byte[] { 0x00, 0xFF, 0x10 }, rows[0][4]);
+        Assert.Equal("", rows[1][1]);
+        Assert.Equal(long.MinValue, rows[1][2]);
+        Assert.Equal(1e300, rows[1][3]);
+        Assert.Equal(Array.Empty<byte>(), rows[1][4]);
+        Assert.Null(rows[2][1]);
+        Assert.Equal(0L, rows[2][2]);
+        Assert.Equal(-2.5e-7, rows[2][3]);
+        Assert.Null(rows[2][4]);
+    }
+
+    [Fact]
+    public async Task Temporal_batch_chains_several_versions_of_a_key()
+    {
+        // Versions of one key inside one batch are chained by index: each closes where the next begins,
+        // a delete leaves no version, and keys interleaved with others keep their own chains.
+        await using var h = new ReplicationHarness();
+        await h.OpenEngineAsync(RheiSyncMode.Temporal, new HashSet<string> { "t" });
+        h.Exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v INTEGER)");
+        await h.Engine.RegisterTableAsync("t", s_ct);
+        h.Exec("INSERT INTO t VALUES (1, 10)");
+        await h.Engine.SyncAsync(s_ct);
+        h.Exec("UPDATE t SET v = 11 WHERE id = 1");
+        h.Exec("INSERT INTO t VALUES (2, 20)");
+        h.Exec("UPDATE t SET v = 12 WHERE id = 1");
+        h.Exec("DELETE FROM t WHERE id = 2");
+        h.Exec("UPDATE t SET v = 13 WHERE id = 1");
+        await h.Engine.SyncAsync(s_ct);
+
+        Assert.Equal([10L, 11L, 12L, 13L], h.Olap("SELECT v FROM t WHERE id = 1 ORDER BY v").Select(r => r[0]).ToArray());
+        Assert.Equal(1L, h.Olap("SELECT count(*) FROM t WHERE id = 1 AND _rhei_valid_to IS NULL")[0][0]);
+        Assert.Equal(13L, h.Olap("SELECT v FROM t WHERE id = 1 AND _rhei_valid_to IS NULL")[0][0]);
+        Assert.Equal(0L, h.Olap("SELECT count(*) FROM t WHERE _rhei_valid_to < _rhei_valid_from")[0][0]);
+        Assert.Equal(1L, h.Olap("SELECT count(*) FROM t WHERE id = 2")[0][0]);
+        Assert.Equal(0L, h.Olap("SELECT count(*) FROM t WHERE id = 2 AND _rhei_valid_to IS NULL")[0][0]);
+    }
+
+    [Fact]
     public async Task Durable_mirror_applies_exactly_once_across_crashes()
     {
         await using var h = new ReplicationHarness();
