@@ -310,7 +310,7 @@ public sealed class RheiCommand : DbCommand
             }
         }
 
-        return await ExecuteOltpAsync(connection, plan, behavior, async, cancellationToken).ConfigureAwait(false);
+        return await ExecuteOltpAsync(connection, plan, behavior, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Checks the command can run and decides where; every execution path starts here.</summary>
@@ -364,6 +364,10 @@ public sealed class RheiCommand : DbCommand
     private bool _cachedPlanInTransaction;
 
     private T RunOltp<T>(SqliteCommand command, Func<SqliteCommand, T> run, CancellationToken cancellationToken)
+        => RunOltp(command, run, static (c, r) => r(c), cancellationToken);
+
+    /// <summary>Runs a SQLite call with the token and <see cref="Cancel"/> wired to sqlite3_interrupt, translating SQLite's errors.</summary>
+    private T RunOltp<TState, T>(SqliteCommand command, TState state, Func<SqliteCommand, TState, T> run, CancellationToken cancellationToken)
     {
         var handle = command.Connection!.Handle!;
         _runningOltp = handle;
@@ -372,7 +376,7 @@ public sealed class RheiCommand : DbCommand
             : default;
         try
         {
-            return run(command);
+            return run(command, state);
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode == SQLitePCL.raw.SQLITE_INTERRUPT)
         {
@@ -422,11 +426,9 @@ public sealed class RheiCommand : DbCommand
     }
 
     private async Task<RheiDataReader> ExecuteOltpAsync(
-        RheiConnection connection, CommandPlan plan, CommandBehavior behavior, bool async, CancellationToken cancellationToken)
+        RheiConnection connection, CommandPlan plan, CommandBehavior behavior, CancellationToken cancellationToken)
     {
-        var sqlite = connection.RequireOpen(nameof(ExecuteReader));
         var command = PrepareSqliteCommand(connection, plan);
-
         var schemaChange = plan.IsSchemaChange && connection.Engine.Replication is { } replication && connection.Transaction is null
             ? await replication.BeginSchemaChangeAsync(plan.SchemaChangeTable, cancellationToken).ConfigureAwait(false)
             : null;
@@ -435,35 +437,11 @@ public sealed class RheiCommand : DbCommand
             connection.MarkSchemaChangedInTransaction();
         }
 
-        _runningOltp = sqlite.Handle;
-        // SQLite runs on this thread; a token interrupts it the way Cancel does.
-        using var registration = cancellationToken.CanBeCanceled
-            ? cancellationToken.UnsafeRegister(static s => SQLitePCL.raw.sqlite3_interrupt((SQLitePCL.sqlite3)s!), sqlite.Handle)
-            : default;
         try
         {
-            var reader = async
-                ? await command.ExecuteReaderAsync(behavior, cancellationToken).ConfigureAwait(false)
-                : command.ExecuteReader(behavior);
+            // Microsoft.Data.Sqlite runs every statement synchronously; so does this, with the token wired to sqlite3_interrupt.
+            var reader = RunOltp(command, behavior, static (c, b) => c.ExecuteReader(b), cancellationToken);
             return new RheiDataReader(connection, reader, behavior, schemaChange);
-        }
-        catch (SqliteException ex) when (ex.SqliteErrorCode == SQLitePCL.raw.SQLITE_INTERRUPT)
-        {
-            if (schemaChange is not null)
-            {
-                await schemaChange.DisposeAsync().ConfigureAwait(false);
-            }
-
-            throw new OperationCanceledException("The command was canceled.", RheiException.FromSqlite(ex), cancellationToken);
-        }
-        catch (SqliteException ex)
-        {
-            if (schemaChange is not null)
-            {
-                await schemaChange.DisposeAsync().ConfigureAwait(false);
-            }
-
-            throw RheiException.FromSqlite(ex);
         }
         catch
         {
@@ -473,10 +451,6 @@ public sealed class RheiCommand : DbCommand
             }
 
             throw;
-        }
-        finally
-        {
-            _runningOltp = null;
         }
     }
 
