@@ -243,13 +243,8 @@ internal static class RheiSchemaCollections
             ("PRIMARY_KEY", typeof(bool)),
             ("PRIMARY_KEY_ORDINAL", typeof(int)),
             ("IS_HIDDEN", typeof(bool)));
-        foreach (var (tableName, _, _) in ReadMaster(connection, "'table', 'view'", filter))
+        foreach (var tableName in TableNames(connection, "'table', 'view'", filter))
         {
-            if (!filter.Matches(2, tableName))
-            {
-                continue;
-            }
-
             // table_xinfo also lists generated columns (hidden > 1); plain hidden columns of virtual tables are 1.
             using var command = connection.CreateCommand();
             command.CommandText = "SELECT cid, name, type, \"notnull\", dflt_value, pk, hidden FROM pragma_table_xinfo($table) ORDER BY cid";
@@ -296,13 +291,8 @@ internal static class RheiSchemaCollections
             ("ORIGIN", typeof(string)),
             ("PARTIAL", typeof(bool)),
             ("COLUMNS", typeof(string)));
-        foreach (var (tableName, _, _) in ReadMaster(connection, "'table'", filter))
+        foreach (var tableName in TableNames(connection, "'table'", filter))
         {
-            if (!filter.Matches(2, tableName))
-            {
-                continue;
-            }
-
             var indexes = ReadIndexList(connection, tableName);
             foreach (var index in indexes.Where(i => filter.Matches(3, i.Name)))
             {
@@ -340,13 +330,8 @@ internal static class RheiSchemaCollections
             ("SORT_ORDER", typeof(string)),
             ("COLLATION_NAME", typeof(string)),
             ("INDEX_NAME", typeof(string)));
-        foreach (var (tableName, _, _) in ReadMaster(connection, "'table'", filter))
+        foreach (var tableName in TableNames(connection, "'table'", filter))
         {
-            if (!filter.Matches(2, tableName))
-            {
-                continue;
-            }
-
             foreach (var index in ReadIndexList(connection, tableName).Where(i => filter.Matches(3, i.Name)))
             {
                 using var command = connection.CreateCommand();
@@ -409,13 +394,8 @@ internal static class RheiSchemaCollections
             ("FKEY_TO_COLUMN", typeof(string)),
             ("FKEY_ON_UPDATE", typeof(string)),
             ("FKEY_ON_DELETE", typeof(string)));
-        foreach (var (tableName, _, _) in ReadMaster(connection, "'table'", filter))
+        foreach (var tableName in TableNames(connection, "'table'", filter))
         {
-            if (!filter.Matches(2, tableName))
-            {
-                continue;
-            }
-
             using var command = connection.CreateCommand();
             command.CommandText = "SELECT id, seq, \"table\", \"from\", \"to\", on_update, on_delete FROM pragma_foreign_key_list($table) ORDER BY id, seq";
             command.Parameters.AddWithValue("$table", tableName);
@@ -466,6 +446,18 @@ internal static class RheiSchemaCollections
         }
 
         return result;
+    }
+
+    /// <summary>The names of the tables (or views) of the given types that pass the TABLE_NAME restriction.</summary>
+    private static IEnumerable<string> TableNames(SqliteConnection connection, string types, Restriction filter)
+    {
+        foreach (var (name, _, _) in ReadMaster(connection, types, filter))
+        {
+            if (filter.Matches(2, name))
+            {
+                yield return name;
+            }
+        }
     }
 
     private static DataTable NewTable(params (string Name, Type Type)[] columns)
