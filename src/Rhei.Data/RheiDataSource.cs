@@ -94,7 +94,46 @@ public sealed class RheiDataSource : DbDataSource
     protected override DbBatch CreateDbBatch() => new RheiBatch(this);
 
     internal static RheiDataSource GetShared(RheiOptions options)
-        => s_shared.GetOrAdd(options.NormalizedConnectionString, static (_, o) => new RheiDataSource(o, null, isShared: true), options);
+        => s_shared.GetOrAdd(SharingKey(options), static (_, o) => new RheiDataSource(o, null, isShared: true), options);
+
+    /// <summary>
+    /// The key that shares one engine: the options with keys in one order and one case, and the files they name
+    /// as full paths, so that "Olap Path=m.duckdb;Data Source=s.db" and "data source=./s.db;olap path=m.duckdb"
+    /// are one engine, not two engines writing one DuckDB file.
+    /// </summary>
+    internal static string SharingKey(RheiOptions options)
+    {
+        var parsed = new DbConnectionStringBuilder { ConnectionString = options.NormalizedConnectionString };
+        var canonical = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (string key in parsed.Keys)
+        {
+            var name = key.ToLowerInvariant();
+            var value = Convert.ToString(parsed[key], System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;
+            canonical[name] = name switch
+            {
+                "data source" when !options.IsInMemorySqlite => CanonicalPath(options.DataSource),
+                "olap path" when options.OlapPath is { } olapPath => CanonicalPath(olapPath),
+                "schema registry path" when options.SchemaRegistryPath is { } registryPath => CanonicalPath(registryPath),
+                _ => value,
+            };
+        }
+
+        return string.Join(";", canonical.Select(p => p.Key + "=" + p.Value));
+    }
+
+    /// <summary>A file named by the connection string, as one spelling: full, without "." or "..".</summary>
+    internal static string CanonicalPath(string path)
+    {
+        var plain = path.StartsWith("file:", StringComparison.OrdinalIgnoreCase) && !path.Contains('?', StringComparison.Ordinal) ? path[5..] : path;
+        try
+        {
+            return Path.GetFullPath(plain);
+        }
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            return path;
+        }
+    }
 
     /// <summary>Disposes every shared data source (those behind connection strings), flushing and closing their engines.</summary>
     internal static async ValueTask ClearSharedAsync()
@@ -110,7 +149,7 @@ public sealed class RheiDataSource : DbDataSource
 
     internal static async ValueTask ClearSharedAsync(RheiOptions options)
     {
-        if (s_shared.TryRemove(options.NormalizedConnectionString, out var dataSource))
+        if (s_shared.TryRemove(SharingKey(options), out var dataSource))
         {
             await dataSource.DisposeAsyncCore().ConfigureAwait(false);
         }
@@ -161,7 +200,7 @@ public sealed class RheiDataSource : DbDataSource
 
         if (_isShared)
         {
-            s_shared.TryRemove(new KeyValuePair<string, RheiDataSource>(Options.NormalizedConnectionString, this));
+            s_shared.TryRemove(new KeyValuePair<string, RheiDataSource>(SharingKey(Options), this));
         }
 
         Task<RheiEngine>? engine;

@@ -14,7 +14,12 @@ namespace Rhei.Data;
 /// </summary>
 internal sealed class RheiEngine : IAsyncDisposable
 {
+    // One engine per DuckDB file in a process: two DuckDB instances on one file corrupt it (DuckDB's file
+    // lock is per process, so it does not stop the second one). Keyed by the full path.
+    private static readonly ConcurrentDictionary<string, RheiEngine> s_mirrorFiles = new(OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
+
     private readonly ConcurrentBag<OlapSession> _idleSessions = [];
+    private string? _claimedMirrorFile;
     private readonly ILogger _logger;
     private int _disposed;
 
@@ -35,7 +40,8 @@ internal sealed class RheiEngine : IAsyncDisposable
     /// <summary>The replication engine, or null when <c>Olap=None</c>.</summary>
     public ReplicationEngine? Replication { get; private set; }
 
-    public bool OlapAvailable => DuckDb is not null && Volatile.Read(ref _disposed) == 0;
+    /// <summary>Whether reads may go to DuckDB now: false while the mirror cannot take changes (see <see cref="ReplicationEngine.MirrorFault"/>).</summary>
+    public bool OlapAvailable => DuckDb is not null && Volatile.Read(ref _disposed) == 0 && Replication?.MirrorFault is null;
 
     public static async Task<RheiEngine> StartAsync(RheiOptions options, ILoggerFactory? loggerFactory, CancellationToken cancellationToken)
     {
@@ -76,10 +82,103 @@ internal sealed class RheiEngine : IAsyncDisposable
                 "Data Source");
         }
 
-        DuckDb = DuckDbDatabase.Open(Options.OlapPath);
+        ClaimMirrorFile();
+        try
+        {
+            await StartReplicationAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (DuckDbException ex) when (Options.OlapPath is not null && !MirrorFiles.IsLocked(ex))
+        {
+            // The file opened but its content cannot be read (a bad block, a torn write): the mirror is a
+            // derived copy, so it is set aside and built again from SQLite.
+            await StopReplicationAsync().ConfigureAwait(false);
+            SetAside(ex);
+            await StartReplicationAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        _logger.LogInformation("Rhei engine started for {DataSource} (mirror: {Mirror})", Options.RedactedConnectionString, Options.OlapPath ?? "in memory");
+    }
+
+    private async Task StartReplicationAsync(CancellationToken cancellationToken)
+    {
+        DuckDb = OpenMirror();
         Replication = new ReplicationEngine(Options, DuckDb, LoggerFactory);
         await Replication.StartAsync(cancellationToken).ConfigureAwait(false);
-        _logger.LogInformation("Rhei engine started for {DataSource} (mirror: {Mirror})", Options.RedactedConnectionString, Options.OlapPath ?? "in memory");
+    }
+
+    private async Task StopReplicationAsync()
+    {
+        if (Replication is { } replication)
+        {
+            Replication = null;
+            await replication.DisposeAsync().ConfigureAwait(false);
+        }
+
+        DuckDb?.Dispose();
+        DuckDb = null;
+    }
+
+    /// <summary>Opens the mirror; a file DuckDB cannot open (empty, truncated, garbled) is set aside and made anew.</summary>
+    private DuckDbDatabase OpenMirror()
+    {
+        try
+        {
+            return DuckDbDatabase.Open(Options.OlapPath);
+        }
+        catch (DuckDbException ex) when (Options.OlapPath is { } path && MirrorFiles.IsLocked(ex))
+        {
+            throw new RheiException(
+                $"The DuckDB mirror '{path}' is in use by another process ({MirrorFiles.LockHolder(ex)}). A DuckDB file can be open in one process only: give each process its own 'Olap Path', or open this one SQLite-only with 'Olap=None'. DuckDB said: {ex.Message}",
+                RheiException.DuckDbEngineName,
+                ex.DuckDbErrorType ?? 0,
+                ex);
+        }
+        catch (DuckDbException ex) when (Options.OlapPath is not null)
+        {
+            SetAside(ex);
+            try
+            {
+                return DuckDbDatabase.Open(Options.OlapPath);
+            }
+            catch (DuckDbException again)
+            {
+                throw new RheiException($"DuckDB cannot create the mirror '{Options.OlapPath}': {again.Message}", RheiException.DuckDbEngineName, again.DuckDbErrorType ?? 0, again);
+            }
+        }
+        catch (DuckDbException ex)
+        {
+            throw new RheiException($"DuckDB cannot open an in-memory mirror: {ex.Message}", RheiException.DuckDbEngineName, ex.DuckDbErrorType ?? 0, ex);
+        }
+    }
+
+    private void SetAside(DuckDbException ex)
+    {
+        var path = Options.OlapPath!;
+        var aside = MirrorFiles.SetAside(path);
+        _logger.LogWarning(
+            ex,
+            "The DuckDB mirror '{Mirror}' is damaged ({Problem}); it was moved to '{Aside}' and the mirror is rebuilt from SQLite.",
+            path,
+            ex.Message,
+            aside);
+    }
+
+    private void ClaimMirrorFile()
+    {
+        if (Options.OlapPath is null)
+        {
+            return;
+        }
+
+        var file = RheiDataSource.CanonicalPath(Options.OlapPath);
+        var holder = s_mirrorFiles.GetOrAdd(file, this);
+        if (!ReferenceEquals(holder, this))
+        {
+            throw RheiException.Provider(
+                $"The DuckDB mirror '{file}' is already used by another data source in this process ({holder.Options.RedactedConnectionString}). Two engines on one DuckDB file would corrupt it: open every connection with the same connection string (or one RheiDataSource), or give this one its own 'Olap Path'.");
+        }
+
+        _claimedMirrorFile = file;
     }
 
     /// <summary>Borrows a DuckDB session configured for SQLite's semantics.</summary>
@@ -143,5 +242,9 @@ internal sealed class RheiEngine : IAsyncDisposable
         }
 
         DuckDb?.Dispose();
+        if (_claimedMirrorFile is { } file)
+        {
+            s_mirrorFiles.TryRemove(new KeyValuePair<string, RheiEngine>(file, this));
+        }
     }
 }

@@ -22,4 +22,19 @@ public sealed class RheiSyncStatus
 
     /// <summary>One entry per replicated table, ordered by name.</summary>
     public IReadOnlyList<RheiTableSyncStatus> Tables { get; }
+
+    /// <summary>
+    /// Why the mirror cannot take changes right now (for example, its disk is full), or null when it can. Meanwhile
+    /// every read runs on SQLite, no change is lost, and the sync retries with backoff until the mirror is back.
+    /// </summary>
+    public string? MirrorUnavailableReason { get; internal init; }
+
+    /// <summary>
+    /// Why the mirror was last rebuilt from SQLite because it no longer matched it (a restored SQLite file, change
+    /// events deleted or triggers dropped outside Rhei.Data, a mirror of another database), or null if it never was.
+    /// </summary>
+    public string? LastRebuildReason { get; internal init; }
+
+    /// <summary>When <see cref="LastRebuildReason"/> happened, or null.</summary>
+    public DateTimeOffset? LastRebuildAt { get; internal init; }
 }

@@ -11,4 +11,10 @@ public enum RheiTableSyncState
     /// row is repaired and the table is synced again.
     /// </summary>
     Quarantined,
+
+    /// <summary>
+    /// The mirror as a whole cannot take changes right now (see <see cref="RheiSyncStatus.MirrorUnavailableReason"/>);
+    /// reads run on SQLite and the table catches up by itself once the mirror is back.
+    /// </summary>
+    Unavailable,
 }

@@ -29,7 +29,7 @@ public sealed class RheiTableSyncStatus
     /// <summary>Whether the table is kept current or quarantined.</summary>
     public RheiTableSyncState State { get; }
 
-    /// <summary>Why the table is quarantined, or null.</summary>
+    /// <summary>Why the table is quarantined (or, when <see cref="State"/> is Unavailable, why the mirror is), or null.</summary>
     public string? QuarantineReason { get; }
 
     /// <summary>The primary key of the row that caused the quarantine, rendered as text, or null.</summary>

@@ -13,7 +13,8 @@ internal static class MirrorDdl
     {
         session.Execute(
             $"CREATE TABLE IF NOT EXISTS {MirrorState.WatermarkTable} (consumer_id VARCHAR NOT NULL, seq BIGINT NOT NULL);"
-            + $"CREATE TABLE IF NOT EXISTS {MirrorState.TableStateTable} (tbl VARCHAR NOT NULL, floor_seq BIGINT NOT NULL, schema_json VARCHAR NOT NULL, quarantine_reason VARCHAR, offending_key VARCHAR);");
+            + $"CREATE TABLE IF NOT EXISTS {MirrorState.TableStateTable} (tbl VARCHAR NOT NULL, floor_seq BIGINT NOT NULL, schema_json VARCHAR NOT NULL, quarantine_reason VARCHAR, offending_key VARCHAR);"
+            + $"CREATE TABLE IF NOT EXISTS {MirrorState.MetaTable} (key VARCHAR NOT NULL, value BIGINT NOT NULL);");
     }
 
     /// <summary>

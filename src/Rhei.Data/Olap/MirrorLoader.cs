@@ -126,8 +126,17 @@ internal static class MirrorLoader
         {
             using var reader = new SqliteRowReader(connection, sql);
             batch = Take(free, types);
+            var keys = schema.KeyOrdinals;
             while (reader.Read())
             {
+                for (var k = 0; k < keys.Count; k++)
+                {
+                    if (reader.IsNull(keys[k]))
+                    {
+                        throw new MirrorMisfitException(schema.Name, CdcLogReader.NullKeyReason(schema, k), RowKeyComparer.Format(keys.Select(reader.GetValue).ToArray()));
+                    }
+                }
+
                 if (!batch.TryAdd(reader, out var column))
                 {
                     throw Misfit(reader, schema, column);

@@ -9,6 +9,8 @@ internal static class MirrorState
 {
     public const string WatermarkTable = "_rhei_watermark";
     public const string TableStateTable = "_rhei_table_state";
+    public const string MetaTable = "_rhei_mirror_meta";
+    public const string SourceDatabaseKey = "source_database_id";
 
     public static (string ConsumerId, long Sequence)? ReadWatermark(DuckDbSession session)
     {
@@ -20,6 +22,21 @@ internal static class MirrorState
     {
         session.ExecuteNonQuery($"DELETE FROM {WatermarkTable}");
         session.ExecuteNonQuery($"INSERT INTO {WatermarkTable} VALUES ($1, $2)", [consumerId, sequence]);
+    }
+
+    public static void DeleteWatermark(DuckDbSession session) => session.ExecuteNonQuery($"DELETE FROM {WatermarkTable}");
+
+    /// <summary>The identity of the SQLite database this mirror was built from, or null (a new mirror, or one built before it was kept).</summary>
+    public static long? ReadSourceDatabase(DuckDbSession session)
+    {
+        using var reader = session.Query($"SELECT value FROM {MetaTable} WHERE key = '{SourceDatabaseKey}'");
+        return reader.Read() ? reader.GetInt64(0) : null;
+    }
+
+    public static void WriteSourceDatabase(DuckDbSession session, long databaseId)
+    {
+        session.ExecuteNonQuery($"DELETE FROM {MetaTable} WHERE key = '{SourceDatabaseKey}'");
+        session.ExecuteNonQuery($"INSERT INTO {MetaTable} VALUES ('{SourceDatabaseKey}', $1)", [databaseId]);
     }
 
     public static List<MirrorTableState> ReadTables(DuckDbSession session)

@@ -32,6 +32,8 @@ internal static class CdcLogReader
         var batch = new ChangeBatch(watermark) { ToInclusive = watermark };
         using var transaction = connection.BeginTransaction(deferred: true);
         batch.RegistryVersion = SchemaRegistry.ReadVersion(connection, transaction);
+        batch.HighWater = ReplicationTables.MaxSequence(connection, transaction);
+        batch.PrunedThrough = ReplicationTables.ReadMeta(connection, CdcLogPruner.PrunedThroughKey, transaction);
 
         // Destructive: table → key → (first op, the row as SQLite holds it, filled in by ReadRows), in first-seen order.
         var pending = new Dictionary<string, PendingKeys>(StringComparer.OrdinalIgnoreCase);
@@ -51,6 +53,11 @@ internal static class CdcLogReader
             while (reader.Read())
             {
                 var seq = reader.GetInt64(0);
+                if (batch.EventCount == 0)
+                {
+                    batch.FirstSequence = seq;
+                }
+
                 batch.ToInclusive = seq;
                 batch.EventCount++;
 
@@ -89,6 +96,15 @@ internal static class CdcLogReader
 
                 var op = (char)reader.GetUtf8(2)[0];
                 var keyCount = schema.KeyOrdinals.Count;
+                if (NullKeyColumn(reader, keyCount) is { } nullKey)
+                {
+                    // SQLite allows NULL in the key of a rowid table unless it is INTEGER PRIMARY KEY or NOT NULL;
+                    // the mirror keys rows by primary key, so such rows cannot be told apart: quarantine, never drop.
+                    changes.QuarantineReason = NullKeyReason(schema, nullKey);
+                    changes.OffendingKey = RowKeyComparer.Format(ReadKey(reader, keyCount));
+                    continue;
+                }
+
                 if (mode == RheiSyncMode.Temporal)
                 {
                     ReadVersion(reader, schema, changes, op, ReadKey(reader, keyCount));
@@ -125,6 +141,23 @@ internal static class CdcLogReader
         transaction.Commit();
         return batch;
     }
+
+    private static int? NullKeyColumn(SqliteRowReader reader, int keyCount)
+    {
+        for (var k = 0; k < keyCount; k++)
+        {
+            if (reader.IsNull(3 + k))
+            {
+                return k;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Why a table with a NULL in its primary key cannot be mirrored.</summary>
+    public static string NullKeyReason(TableSchema schema, int keyIndex)
+        => $"Primary key column '{schema.Columns[schema.KeyOrdinals[keyIndex]].Name}' holds NULL in a row (SQLite allows it in a rowid table whose key is not INTEGER PRIMARY KEY or NOT NULL); the mirror keys rows by primary key and cannot keep such rows apart.";
 
     private static object?[] ReadKey(SqliteRowReader reader, int keyCount)
     {

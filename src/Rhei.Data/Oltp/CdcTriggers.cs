@@ -16,6 +16,35 @@ internal static class CdcTriggers
     public static void Create(SqliteConnection connection, SqliteTransaction transaction, TableSchema schema, RheiSyncMode mode)
     {
         Drop(connection, transaction, schema.Name);
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        foreach (var sql in Statements(schema, mode))
+        {
+            command.CommandText = sql;
+            command.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>Whether the table has exactly the triggers Rhei.Data would create for it, text for text (SQLite keeps the text as given).</summary>
+    public static bool AreIntact(SqliteConnection connection, TableSchema schema, RheiSyncMode mode)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = $table COLLATE NOCASE AND substr(name, 1, 10) = '" + Prefix + "'";
+        command.Parameters.AddWithValue("$table", schema.Name);
+        var present = new HashSet<string>(StringComparer.Ordinal);
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                present.Add(reader.IsDBNull(0) ? string.Empty : reader.GetString(0));
+            }
+        }
+
+        return present.SetEquals(Statements(schema, mode));
+    }
+
+    private static string[] Statements(TableSchema schema, RheiSyncMode mode)
+    {
         var keys = schema.KeyOrdinals.Select(i => schema.QuotedColumns[i]).ToArray();
         var keyTargets = string.Join(", ", ReplicationTables.KeyColumns.Take(keys.Length));
         var temporal = mode == RheiSyncMode.Temporal;
@@ -43,8 +72,8 @@ internal static class CdcTriggers
 
         var keyChanged = string.Join(" OR ", keys.Select(k => "OLD." + k + " IS NOT NEW." + k));
         var log = ReplicationTables.CdcLog;
-        var statements = new[]
-        {
+        return
+        [
             $"CREATE TRIGGER {TriggerName(schema.Name, "ins")} AFTER INSERT ON {schema.QuotedName} BEGIN INSERT INTO {log} ({targets}) VALUES ({Values("I", "NEW", true)}); END",
 
             // A key change is a delete of the old row and an insert of the new one.
@@ -52,15 +81,7 @@ internal static class CdcTriggers
                 + $"INSERT INTO {log} ({targets}) SELECT {Values("D", "OLD", false)} WHERE {keyChanged}; "
                 + $"INSERT INTO {log} ({targets}) VALUES ({Values("U", "NEW", true)}); END",
             $"CREATE TRIGGER {TriggerName(schema.Name, "del")} AFTER DELETE ON {schema.QuotedName} BEGIN INSERT INTO {log} ({targets}) VALUES ({Values("D", "OLD", false)}); END",
-        };
-
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        foreach (var sql in statements)
-        {
-            command.CommandText = sql;
-            command.ExecuteNonQuery();
-        }
+        ];
     }
 
     /// <summary>Drops every rhei trigger on the table, whatever table name it was created for.</summary>

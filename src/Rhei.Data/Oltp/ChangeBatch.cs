@@ -12,6 +12,15 @@ internal sealed class ChangeBatch
 
     public int EventCount { get; set; }
 
+    /// <summary>The first sequence number read, 0 when nothing was.</summary>
+    public long FirstSequence { get; set; }
+
+    /// <summary>The log's high-water mark (highest sequence ever handed out) in the same snapshot.</summary>
+    public long HighWater { get; set; }
+
+    /// <summary>How far any engine has pruned the log, in the same snapshot.</summary>
+    public long PrunedThrough { get; set; }
+
     public Dictionary<string, TableChanges> Tables { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Tables whose events were seen but which this engine does not know (registered elsewhere, or dropped).</summary>

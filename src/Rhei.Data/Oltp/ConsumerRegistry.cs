@@ -34,4 +34,12 @@ internal static class ConsumerRegistry
         command.Parameters.AddWithValue("$since", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - (long)timeout.TotalMilliseconds);
         return command.ExecuteScalar() is long v ? v : null;
     }
+
+    /// <summary>The highest watermark any consumer recorded, 0 when none did.</summary>
+    public static long MaximumWatermark(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT coalesce(max(watermark), 0) FROM {ReplicationTables.Consumers}";
+        return command.ExecuteScalar() is long v ? v : 0;
+    }
 }

@@ -55,9 +55,60 @@ internal static class ReplicationTables
         return command.ExecuteScalar() is long v ? v : 0;
     }
 
-    public static long ReadMeta(SqliteConnection connection, string key)
+    /// <summary>
+    /// The random identity of this SQLite database, made on first start. The mirror stores it too, so a mirror
+    /// built from another database is recognised. Copies of the file share it: those are told apart by sequence.
+    /// </summary>
+    public static long EnsureDatabaseId(SqliteConnection connection)
     {
         using var command = connection.CreateCommand();
+        command.CommandText = $"INSERT INTO {Meta} (key, value) VALUES ('{DatabaseIdKey}', $id) ON CONFLICT (key) DO NOTHING";
+        command.Parameters.AddWithValue("$id", System.Security.Cryptography.RandomNumberGenerator.GetInt32(1, int.MaxValue) * (long)int.MaxValue + System.Security.Cryptography.RandomNumberGenerator.GetInt32(int.MaxValue));
+        command.ExecuteNonQuery();
+        return ReadMeta(connection, DatabaseIdKey);
+    }
+
+    public const string DatabaseIdKey = "database_id";
+
+    /// <summary>SQLite's schema cookie: it changes with every schema change, a trigger dropped by anyone included.</summary>
+    public static long SchemaVersion(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA schema_version";
+        return command.ExecuteScalar() is long v ? v : 0;
+    }
+
+    /// <summary>Events in the log with a sequence number in (<paramref name="fromExclusive"/>, <paramref name="toInclusive"/>].</summary>
+    public static long CountEvents(SqliteConnection connection, long fromExclusive, long toInclusive)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT count(*) FROM {CdcLog} WHERE seq > $from AND seq <= $to";
+        command.Parameters.AddWithValue("$from", fromExclusive);
+        command.Parameters.AddWithValue("$to", toInclusive);
+        return command.ExecuteScalar() is long v ? v : 0;
+    }
+
+    /// <summary>The highest sequence number present in the log (not the high-water mark), 0 when empty.</summary>
+    public static long MaxLoggedSequence(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT coalesce(max(seq), 0) FROM {CdcLog}";
+        return command.ExecuteScalar() is long v ? v : 0;
+    }
+
+    /// <summary>Sets the log's AUTOINCREMENT high-water mark (after it was pushed out of reach by someone else).</summary>
+    public static void ResetSequence(SqliteConnection connection, long value)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = $"UPDATE sqlite_sequence SET seq = $v WHERE name = '{CdcLog}'";
+        command.Parameters.AddWithValue("$v", value);
+        command.ExecuteNonQuery();
+    }
+
+    public static long ReadMeta(SqliteConnection connection, string key, SqliteTransaction? transaction = null)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = "SELECT value FROM " + Meta + " WHERE key = $key";
         command.Parameters.AddWithValue("$key", key);
         return command.ExecuteScalar() is long v ? v : 0;

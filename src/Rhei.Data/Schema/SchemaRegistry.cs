@@ -55,18 +55,32 @@ internal sealed class SchemaRegistry
     public TableSchema Get(string table)
         => Find(table) ?? throw new InvalidOperationException($"Table '{table}' is not registered for replication.");
 
-    /// <summary>Replaces the in-memory copy with what the SQLite file holds.</summary>
-    public void Load(SqliteConnection connection)
+    /// <summary>Replaces the in-memory copy with what the SQLite file holds; returns the rows that could not be read, which are left out.</summary>
+    public List<(string Table, string Problem)> Load(SqliteConnection connection)
     {
         var tables = new Dictionary<string, TableSchema>(StringComparer.OrdinalIgnoreCase);
+        var damaged = new List<(string Table, string Problem)>();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT schema_json FROM " + TableName;
+        command.CommandText = "SELECT tbl, schema_json FROM " + TableName;
         using (var reader = command.ExecuteReader())
         {
             while (reader.Read())
             {
-                var schema = new TableSchema(SchemaRegistryJson.DeserializeTable(reader.GetString(0)));
-                tables[schema.Name] = schema;
+                var table = reader.IsDBNull(0) ? string.Empty : Convert.ToString(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;
+                try
+                {
+                    var schema = new TableSchema(SchemaRegistryJson.DeserializeTable(reader.GetString(1)));
+                    if (!string.Equals(schema.Name, table, StringComparison.OrdinalIgnoreCase))
+                    {
+                        throw new FormatException($"the entry describes table '{schema.Name}'");
+                    }
+
+                    tables[schema.Name] = schema;
+                }
+                catch (Exception ex) when (ex is System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException or InvalidCastException)
+                {
+                    damaged.Add((table, ex.Message));
+                }
             }
         }
 
@@ -76,6 +90,8 @@ internal sealed class SchemaRegistry
             _tables = tables;
             Version = version;
         }
+
+        return damaged;
     }
 
     /// <summary>The registry version stored in the file; cheap, for change detection.</summary>

@@ -51,6 +51,11 @@ internal static class SchemaRegistryJson
         var reader = new Utf8JsonReader(utf8);
         using var document = JsonDocument.ParseValue(ref reader);
         var result = new List<RheiTableSchema>();
+        if (document.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            throw new FormatException($"The registry is a JSON {document.RootElement.ValueKind.ToString().ToLowerInvariant()}, not an object.");
+        }
+
         if (document.RootElement.TryGetProperty("tables", out var tables))
         {
             foreach (var property in tables.EnumerateObject())
@@ -66,11 +71,6 @@ internal static class SchemaRegistryJson
     public static void WriteFileAtomically(string path, IEnumerable<RheiTableSchema> tables)
     {
         var full = Path.GetFullPath(path);
-        var directory = Path.GetDirectoryName(full);
-        if (!string.IsNullOrEmpty(directory))
-        {
-            Directory.CreateDirectory(directory);
-        }
 
         var temporary = full + "." + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) + "." + Guid.NewGuid().ToString("N") + ".tmp";
         try

@@ -22,6 +22,12 @@ internal sealed partial class ReplicationEngine
         // The cycle drains the log up to where it stood when the cycle began. Draining "until empty" never
         // ends while writers commit faster than the mirror applies, and Strong reads waiting on the cycle
         // (EnsureFreshAsync holds the same lock) would wait forever: seen in the HTAP benchmark.
+        if (CheckSource(ct))
+        {
+            MarkFresh(started);
+            return new RheiSyncResult(0, 0, 0, 0, _options.PruneAfterSync ? 0 : null, Stopwatch.GetElapsedTime(started));
+        }
+
         var upTo = ReplicationTables.MaxSequence(sqlite);
         while (true)
         {
@@ -38,21 +44,18 @@ internal sealed partial class ReplicationEngine
             {
                 // Another process changed the registry: adopt it before applying anything, so no
                 // event of a newly registered table is skipped as unknown.
-                _registry.Load(sqlite);
+                LoadRegistry();
                 EnsureMirrors(ct);
                 continue;
             }
 
+            if (RebuildOnGap(batch, ct))
+            {
+                break;
+            }
+
             if (batch.EventCount == 0)
             {
-                if (ReplicationTables.MaxSequence(sqlite) > Watermark && ReplicationTables.ReadMeta(sqlite, CdcLogPruner.PrunedThroughKey) > Watermark)
-                {
-                    // Events this mirror never saw were pruned (it was silent past the consumer
-                    // timeout): only a full reload makes it whole again.
-                    _logger.LogWarning("Change events after sequence {Watermark} were pruned before this mirror applied them; reloading every table.", Watermark);
-                    SetWatermark(LoadTables(_registry.Tables, null, ct));
-                }
-
                 break;
             }
 
@@ -118,6 +121,7 @@ internal sealed partial class ReplicationEngine
             }
 
             current = null;
+            ApplyFaultInjector?.Invoke("apply");
             MirrorState.WriteWatermark(session, _consumerId, batch.ToInclusive);
             session.Execute("COMMIT");
             foreach (var changes in batch.Tables.Values.Where(c => c.QuarantineReason is not null))
@@ -128,7 +132,7 @@ internal sealed partial class ReplicationEngine
             _pendingQuarantine.Clear();
             return true;
         }
-        catch (DuckDbException ex) when (current is not null)
+        catch (DuckDbException ex) when (current is not null && !MirrorFaults.IsEnvironmental(ex))
         {
             session.Execute("ROLLBACK");
             _pendingQuarantine.Clear();
@@ -152,14 +156,19 @@ internal sealed partial class ReplicationEngine
         var floor = _tableStates.TryGetValue(table, out var existing) ? existing.Floor : 0;
         var state = new MirrorTableState(schema.Name, floor, existing?.SchemaJson ?? SchemaRegistryJson.SerializeTable(schema.Definition), reason, key);
         _logger.LogWarning("Table '{Table}' is quarantined: {Reason} Key {Key}. Its queries run on SQLite until it is repaired and synced again.", table, reason, key);
+        // The mirror's rows stop at the last batch that fitted: stale from here on. Dropping them makes sure no
+        // read can still get them (a plan made before the quarantine, a hint that skips routing): DuckDB fails
+        // on the missing table and the read falls back to SQLite, which has every row.
         if (inTransaction)
         {
+            MirrorDdl.Drop(Session, table);
             MirrorState.WriteTable(Session, state);
             _pendingQuarantine[table] = state;
             return;
         }
 
         Session.Execute("BEGIN TRANSACTION");
+        MirrorDdl.Drop(Session, table);
         MirrorState.WriteTable(Session, state);
         Session.Execute("COMMIT");
         _tableStates[table] = state;
@@ -176,6 +185,7 @@ internal sealed partial class ReplicationEngine
         var session = Session;
         using var transaction = sqlite.BeginTransaction(deferred: true);
         var position = ReplicationTables.MaxSequence(sqlite, transaction);
+        FaultInjector?.Invoke("after-snapshot");
         long before = 0;
         foreach (var schema in tables)
         {
@@ -183,8 +193,9 @@ internal sealed partial class ReplicationEngine
             session.Execute("BEGIN TRANSACTION");
             try
             {
-                if (!_tableStates.TryGetValue(schema.Name, out var existing) || existing.SchemaJson != json)
+                if (!_tableStates.TryGetValue(schema.Name, out var existing) || existing.SchemaJson != json || existing.QuarantineReason is not null)
                 {
+                    // A quarantined table has no mirror table (see Quarantine): make it again.
                     MirrorDdl.Create(session, schema, _options.SyncMode);
                 }
 
@@ -201,7 +212,7 @@ internal sealed partial class ReplicationEngine
             {
                 session.Execute("ROLLBACK");
                 session.Execute("BEGIN TRANSACTION");
-                MirrorDdl.Create(session, schema, _options.SyncMode);
+                MirrorDdl.Drop(session, schema.Name);
                 var state = new MirrorTableState(schema.Name, position, json, misfit.Reason, misfit.OffendingKey);
                 MirrorState.WriteTable(session, state);
                 session.Execute("COMMIT");
@@ -217,30 +228,6 @@ internal sealed partial class ReplicationEngine
 
         transaction.Commit();
         return position;
-    }
-
-    /// <summary>Resumes a durable mirror from its stored watermark; false when it must be rebuilt.</summary>
-    private bool TryResume()
-    {
-        if (_options.OlapPath is null || MirrorState.ReadWatermark(Session) is not { } stored)
-        {
-            return false;
-        }
-
-        if (ReplicationTables.ReadMeta(Sqlite, CdcLogPruner.PrunedThroughKey) > stored.Sequence)
-        {
-            _logger.LogWarning("The durable mirror stopped at sequence {Watermark}, but later events were pruned; rebuilding it.", stored.Sequence);
-            return false;
-        }
-
-        _consumerId = stored.ConsumerId;
-        SetWatermark(stored.Sequence);
-        foreach (var state in MirrorState.ReadTables(Session))
-        {
-            _tableStates[state.Table] = state;
-        }
-
-        return true;
     }
 
     /// <summary>Makes the mirror match the registry: drops mirrors of unregistered tables, (re)loads missing or reshaped ones.</summary>

@@ -267,7 +267,7 @@ internal sealed partial class ReplicationEngine
 
         _registry.Remove(table);
         _registry.SetVersion(SchemaRegistry.ReadVersion(Sqlite));
-        _registry.WriteJson(_options.SchemaRegistryPath);
+        WriteRegistryFile();
         Session.Execute("BEGIN TRANSACTION");
         MirrorDdl.Drop(Session, table);
         MirrorState.DeleteTable(Session, table);
@@ -280,7 +280,7 @@ internal sealed partial class ReplicationEngine
     {
         _registry.Set(schema);
         _registry.SetVersion(SchemaRegistry.ReadVersion(Sqlite));
-        _registry.WriteJson(_options.SchemaRegistryPath);
+        WriteRegistryFile();
     }
 
     private void ChangeColumns(TableSchema current, TableSchema next, IReadOnlyList<RheiColumn> added, IReadOnlyList<string> dropped, CancellationToken ct)
@@ -359,7 +359,7 @@ internal sealed partial class ReplicationEngine
             }
             else
             {
-                EnsureTriggers(schema);
+                _ = EnsureTriggers(schema);
             }
         }
 
@@ -393,16 +393,18 @@ internal sealed partial class ReplicationEngine
         ChangeColumns(current, next, added, dropped, ct);
     }
 
-    private void EnsureTriggers(TableSchema schema)
+    /// <summary>Recreates the table's triggers when they are missing or not Rhei.Data's; true when it had to.</summary>
+    private bool EnsureTriggers(TableSchema schema)
     {
-        if (CdcTriggers.List(Sqlite, null, schema.Name).Count == 3)
+        if (CdcTriggers.AreIntact(Sqlite, schema, _options.SyncMode))
         {
-            return;
+            return false;
         }
 
         using var transaction = Sqlite.BeginTransaction();
         CdcTriggers.Create(Sqlite, transaction, schema, _options.SyncMode);
         transaction.Commit();
+        return true;
     }
 
     /// <summary>Registers (and loads) every eligible SQLite table not registered yet.</summary>
@@ -444,39 +446,4 @@ internal sealed partial class ReplicationEngine
 
     private static bool IsEligible(RheiTableSchema schema)
         => schema.PrimaryKey.Count is > 0 and <= TableSchema.MaxKeyColumns && !SqlIdentifier.IsSystemTable(schema.Name);
-
-    /// <summary>A registry file (from rhei, or a copy) seeds an empty in-file registry, for tables that exist.</summary>
-    private void ImportRegistryFile()
-    {
-        var path = _options.SchemaRegistryPath;
-        if (path is null || !File.Exists(path) || _registry.Tables.Count > 0)
-        {
-            return;
-        }
-
-        List<RheiTableSchema> tables;
-        try
-        {
-            tables = SchemaRegistryJson.DeserializeRegistry(File.ReadAllBytes(path));
-        }
-        catch (System.Text.Json.JsonException ex)
-        {
-            _logger.LogWarning(ex, "The schema registry file is not valid JSON and is ignored.");
-            return;
-        }
-
-        using (var transaction = Sqlite.BeginTransaction())
-        {
-            foreach (var table in tables.Where(t => SqliteSchemaReader.Read(Sqlite, t.Name) is not null))
-            {
-                var schema = new TableSchema(table);
-                CdcTriggers.Create(Sqlite, transaction, schema, _options.SyncMode);
-                SchemaRegistry.Save(Sqlite, transaction, table);
-            }
-
-            transaction.Commit();
-        }
-
-        _registry.Load(Sqlite);
-    }
 }

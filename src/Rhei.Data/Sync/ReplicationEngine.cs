@@ -29,6 +29,8 @@ internal sealed partial class ReplicationEngine : IAsyncDisposable
     private SyncLoop? _loop;
     private string _consumerId = Guid.NewGuid().ToString("N");
     private long _watermark;
+    private long _databaseId;
+    private long _schemaVersion;
     private bool _disposed;
 
     public ReplicationEngine(RheiOptions options, DuckDbDatabase duckDb, ILoggerFactory? loggerFactory)
@@ -65,36 +67,32 @@ internal sealed partial class ReplicationEngine : IAsyncDisposable
             _probe = _connections.Open();
             _session = _duckDb.Connect();
             ReplicationTables.Create(_sqlite);
-            _registry.Load(_sqlite);
+            _databaseId = ReplicationTables.EnsureDatabaseId(_sqlite);
+            LoadRegistry();
             ImportRegistryFile();
             MirrorDdl.CreateSystemTables(_session);
-            var resumed = TryResume();
-            if (!resumed)
+
+            // Triggers first: a table whose triggers were dropped while Rhei was away missed those writes.
+            var retriggered = _registry.Tables.Where(EnsureTriggers).ToArray();
+            if (ResumeProblem() is { } problem)
             {
                 // An in-memory mirror (or a durable one that cannot resume) starts from SQLite.
-                foreach (var state in MirrorState.ReadTables(_session))
-                {
-                    MirrorDdl.Drop(_session, state.Table);
-                    MirrorState.DeleteTable(_session, state.Table);
-                }
-
-                _tableStates.Clear();
-                var position = LoadTables(_registry.Tables, null, ct);
-                SetWatermark(position);
+                RebuildAll(problem.Reason, problem.Warn, ct);
             }
             else
             {
                 EnsureMirrors(ct);
-            }
-
-            foreach (var table in _registry.Tables)
-            {
-                EnsureTriggers(table);
+                foreach (var table in retriggered)
+                {
+                    NoteRebuild($"the change-capture triggers of '{table.Name}' were dropped or altered outside Rhei.Data; the table was reloaded");
+                    LoadTables([table], null, ct);
+                }
             }
 
             AutoRegister(ct);
             ConsumerRegistry.Upsert(_sqlite, _consumerId, Watermark);
-            _registry.WriteJson(_options.SchemaRegistryPath);
+            _schemaVersion = ReplicationTables.SchemaVersion(_sqlite);
+            WriteRegistryFile();
         }
         finally
         {
@@ -118,7 +116,7 @@ internal sealed partial class ReplicationEngine : IAsyncDisposable
         await _lock.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            return RunCycle(ct);
+            return RunCycleGuarded(ct);
         }
         finally
         {
@@ -140,7 +138,7 @@ internal sealed partial class ReplicationEngine : IAsyncDisposable
         {
             if (target > Watermark)
             {
-                RunCycle(ct);
+                RunCycleGuarded(ct);
             }
         }
         finally
@@ -168,34 +166,59 @@ internal sealed partial class ReplicationEngine : IAsyncDisposable
                 }
             }
 
+            var fault = MirrorFault;
             var tables = new List<RheiTableSyncStatus>();
             foreach (var schema in _registry.Tables)
             {
                 var rows = 0L;
                 var state = _tableStates.GetValueOrDefault(schema.Name);
-                if (state is not null)
+                var quarantined = state?.QuarantineReason is not null;
+                if (state is not null && !quarantined && fault is null)
                 {
-                    var filter = _options.SyncMode == RheiSyncMode.Temporal ? $" WHERE {MirrorDdl.ValidTo} IS NULL" : string.Empty;
-                    using var reader = Session.Query($"SELECT count(*) FROM {schema.QuotedName}{filter}");
-                    rows = reader.Read() ? reader.GetInt64(0) : 0;
+                    rows = CountMirrorRows(schema, ref fault);
                 }
 
-                var quarantined = state?.QuarantineReason is not null;
                 tables.Add(new RheiTableSyncStatus(
                     schema.Name,
                     _options.SyncMode,
                     rows,
                     lags.GetValueOrDefault(schema.Name),
-                    quarantined ? RheiTableSyncState.Quarantined : RheiTableSyncState.Active,
-                    state?.QuarantineReason,
+                    quarantined ? RheiTableSyncState.Quarantined : fault is not null ? RheiTableSyncState.Unavailable : RheiTableSyncState.Active,
+                    quarantined ? state!.QuarantineReason : fault,
                     state?.OffendingKey));
             }
 
-            return new RheiSyncStatus(lags.Values.Sum(), watermark, _loop?.IsRunning ?? false, tables);
+            return new RheiSyncStatus(lags.Values.Sum(), watermark, _loop?.IsRunning ?? false, tables)
+            {
+                MirrorUnavailableReason = fault,
+                LastRebuildReason = LastRebuildReason,
+                LastRebuildAt = LastRebuildAt,
+            };
+        }
+        catch (SqliteException ex)
+        {
+            throw Public(ex, "read the sync status");
         }
         finally
         {
             _lock.Release();
+        }
+    }
+
+    /// <summary>Rows in a table's mirror; a mirror that cannot be read is a fault to report, not an error to throw.</summary>
+    private long CountMirrorRows(TableSchema schema, ref string? fault)
+    {
+        var filter = _options.SyncMode == RheiSyncMode.Temporal ? $" WHERE {MirrorDdl.ValidTo} IS NULL" : string.Empty;
+        try
+        {
+            using var reader = Session.Query($"SELECT count(*) FROM {schema.QuotedName}{filter}");
+            return reader.Read() ? reader.GetInt64(0) : 0;
+        }
+        catch (DuckDbException ex)
+        {
+            SetFault(ex);
+            fault = MirrorFault;
+            return 0;
         }
     }
 
@@ -225,6 +248,11 @@ internal sealed partial class ReplicationEngine : IAsyncDisposable
         }
 
         await StopSyncAsync().ConfigureAwait(false);
+        if (Interlocked.Exchange(ref _recovery, null) is { } recovery)
+        {
+            await recovery.StopAsync().ConfigureAwait(false);
+        }
+
         await _lock.WaitAsync().ConfigureAwait(false);
         try
         {
@@ -259,7 +287,7 @@ internal sealed partial class ReplicationEngine : IAsyncDisposable
         {
             if (!_disposed)
             {
-                RunCycle(ct);
+                RunCycleGuarded(ct);
             }
         }
         finally
@@ -273,7 +301,14 @@ internal sealed partial class ReplicationEngine : IAsyncDisposable
         lock (_probeGate)
         {
             ObjectDisposedException.ThrowIf(_disposed || _probe is null, this);
-            return ReplicationTables.MaxSequence(_probe);
+            try
+            {
+                return ReplicationTables.MaxSequence(_probe);
+            }
+            catch (SqliteException ex)
+            {
+                throw Public(ex, "read the change log's position for a Strong read");
+            }
         }
     }
 

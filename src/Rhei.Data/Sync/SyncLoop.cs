@@ -12,12 +12,18 @@ internal sealed class SyncLoop
     private readonly Func<CancellationToken, Task> _cycle;
     private readonly TimeSpan _interval;
     private readonly ILogger _logger;
+    private readonly bool _untilSuccess;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _task;
 
-    public SyncLoop(Func<CancellationToken, Task> cycle, TimeSpan interval, ILogger logger)
+    /// <param name="cycle">One cycle.</param>
+    /// <param name="interval">Pause between cycles, and the first backoff step.</param>
+    /// <param name="logger">Where failures are logged.</param>
+    /// <param name="untilSuccess">Stop after the first cycle that succeeds (a recovery loop), instead of running until stopped.</param>
+    public SyncLoop(Func<CancellationToken, Task> cycle, TimeSpan interval, ILogger logger, bool untilSuccess = false)
     {
         _cycle = cycle;
+        _untilSuccess = untilSuccess;
         _interval = interval <= TimeSpan.Zero ? TimeSpan.FromMilliseconds(1) : interval;
         _logger = logger;
         _task = Task.Run(RunAsync);
@@ -51,6 +57,11 @@ internal sealed class SyncLoop
             {
                 await Task.Delay(delay, token).ConfigureAwait(false);
                 await _cycle(token).ConfigureAwait(false);
+                if (_untilSuccess)
+                {
+                    return;
+                }
+
                 failures = 0;
                 delay = _interval;
             }

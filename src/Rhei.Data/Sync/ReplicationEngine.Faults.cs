@@ -1,0 +1,77 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Rhei.Data.Olap;
+
+namespace Rhei.Data.Sync;
+
+// When the mirror cannot take changes (its disk is full, its file is damaged, DuckDB fails), SQLite keeps
+// every change: the watermark only moves with a committed apply. Reads go to SQLite meanwhile (the
+// router sees the engine as unavailable), status says why, and cycles are retried with a bounded backoff
+// until one succeeds, which lifts the fault by itself.
+internal sealed partial class ReplicationEngine
+{
+    private static readonly TimeSpan s_firstRetry = TimeSpan.FromMilliseconds(100);
+
+    private string? _mirrorFault;
+    private SyncLoop? _recovery;
+
+    /// <summary>Why the mirror cannot take changes right now (reads go to SQLite), or null when it can.</summary>
+    public string? MirrorFault => Volatile.Read(ref _mirrorFault);
+
+    /// <summary>Test hook: called with "apply" inside the mirror transaction of a batch; throw a DuckDB error to simulate a failing disk.</summary>
+    internal Action<string>? ApplyFaultInjector { get; set; }
+
+    /// <summary>One cycle (the caller holds the lock) with engine errors turned into <see cref="RheiException"/> and recorded as a fault.</summary>
+    private RheiSyncResult RunCycleGuarded(CancellationToken ct)
+    {
+        try
+        {
+            var result = RunCycle(ct);
+            ClearFault();
+            return result;
+        }
+        catch (DuckDbException ex)
+        {
+            SetFault(ex);
+            throw Public(ex, "apply changes to the mirror");
+        }
+        catch (SqliteException ex)
+        {
+            throw Public(ex, "read the change log");
+        }
+    }
+
+    private void SetFault(DuckDbException ex)
+    {
+        var reason = $"DuckDB cannot apply changes to the mirror ({ex.Message}); reads run on SQLite and the sync retries with backoff until it succeeds";
+        if (Interlocked.Exchange(ref _mirrorFault, reason) is null)
+        {
+            _logger.LogError(ex, "The DuckDB mirror cannot take changes; reads run on SQLite until a sync cycle succeeds again.");
+        }
+
+        if (_loop is null && _recovery is null && !_disposed)
+        {
+            // Without a background loop nothing would try again: retry on our own until the mirror is back.
+            _recovery = new SyncLoop(BackgroundCycleAsync, s_firstRetry, _logger, untilSuccess: true);
+        }
+    }
+
+    private void ClearFault()
+    {
+        if (Interlocked.Exchange(ref _mirrorFault, null) is not null)
+        {
+            _logger.LogInformation("The DuckDB mirror takes changes again; reads use it again.");
+        }
+
+        _recovery = null;
+    }
+
+    /// <summary>An engine error as users see it: the public exception, naming the engine and what was being done, the original inside.</summary>
+    internal static RheiException Public(Exception ex, string operation) => ex switch
+    {
+        RheiException rhei => rhei,
+        DuckDbException duck => new RheiException($"DuckDB failed to {operation}: {duck.Message} (engine: DuckDB)", RheiException.DuckDbEngineName, duck.DuckDbErrorType ?? 0, duck),
+        SqliteException sqlite => new RheiException($"SQLite failed to {operation}: {sqlite.Message} (engine: SQLite)", RheiException.SqliteEngineName, sqlite.SqliteExtendedErrorCode, sqlite),
+        _ => RheiException.Provider($"Rhei.Data failed to {operation}: {ex.Message}", ex),
+    };
+}
