@@ -51,10 +51,15 @@ internal sealed class RheiEngine : IAsyncDisposable
             await engine.StartCoreAsync(cancellationToken).ConfigureAwait(false);
             return engine;
         }
-        catch
+        catch (Exception ex)
         {
             await engine.DisposeAsync().ConfigureAwait(false);
-            throw;
+            throw ex switch
+            {
+                DuckDbException duck => new RheiException($"DuckDB failed while the engine started: {duck.Message} (engine: DuckDB)", RheiException.DuckDbEngineName, duck.DuckDbErrorType ?? 0, duck),
+                SqliteException sqlite => new RheiException($"SQLite failed while the engine started: {sqlite.Message} (engine: SQLite)", RheiException.SqliteEngineName, sqlite.SqliteExtendedErrorCode, sqlite),
+                _ => ex is OperationCanceledException or RheiException or ArgumentException ? ex : RheiException.Provider($"The Rhei engine could not start: {ex.Message}", ex),
+            };
         }
     }
 
