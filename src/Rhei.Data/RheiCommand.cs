@@ -307,6 +307,7 @@ public sealed class RheiCommand : DbCommand
             {
                 // The router chose DuckDB but DuckDB could not run it: SQLite's answer is the right one.
                 RheiDiagnostics.OlapFallbacks.Add(1);
+                connection.Engine.Replication?.ReportReadFailure(ex.InnerException);
             }
         }
 

@@ -17,5 +17,10 @@ internal static class MirrorFaults
         => ex.DuckDbErrorType is Io or Fatal or Internal or OutOfMemory or Permission
             || ex.Message.Contains("No space left", StringComparison.OrdinalIgnoreCase)
             || ex.Message.Contains("invalidated", StringComparison.OrdinalIgnoreCase)
-            || ex.Message.Contains("Corrupt", StringComparison.OrdinalIgnoreCase);
+            || IsDamage(ex);
+
+    /// <summary>True when DuckDB read a block of the file whose checksum does not match: the file is damaged.</summary>
+    public static bool IsDamage(DuckDbException ex)
+        => ex.Message.Contains("Corrupt database file", StringComparison.OrdinalIgnoreCase)
+            || ex.Message.Contains("does not match stored checksum", StringComparison.OrdinalIgnoreCase);
 }

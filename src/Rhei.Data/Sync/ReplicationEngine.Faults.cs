@@ -13,6 +13,7 @@ internal sealed partial class ReplicationEngine
     private static readonly TimeSpan s_firstRetry = TimeSpan.FromMilliseconds(100);
 
     private string? _mirrorFault;
+    private string? _damage;
     private SyncLoop? _recovery;
 
     /// <summary>Why the mirror cannot take changes right now (reads go to SQLite), or null when it can.</summary>
@@ -26,12 +27,23 @@ internal sealed partial class ReplicationEngine
     {
         try
         {
+            if (Volatile.Read(ref _damage) is { } damage)
+            {
+                RebuildAll($"the mirror file is damaged ({damage})", warn: true, ct);
+                Volatile.Write(ref _damage, null);
+            }
+
             var result = RunCycle(ct);
             ClearFault();
             return result;
         }
         catch (DuckDbException ex)
         {
+            if (MirrorFaults.IsDamage(ex))
+            {
+                Volatile.Write(ref _damage, ex.Message);
+            }
+
             SetFault(ex);
             throw Public(ex, "apply changes to the mirror");
         }
@@ -41,9 +53,25 @@ internal sealed partial class ReplicationEngine
         }
     }
 
+    /// <summary>
+    /// Told by a read that DuckDB failed. A damaged block (a checksum that does not match: the file opened, but
+    /// part of it cannot be read) makes the mirror unavailable at once and has the next cycle rebuild it from
+    /// SQLite; any other read error is the statement's own and changes nothing here.
+    /// </summary>
+    public void ReportReadFailure(Exception? error)
+    {
+        if (error is DuckDbException ex && MirrorFaults.IsDamage(ex))
+        {
+            Volatile.Write(ref _damage, ex.Message);
+            SetFault(ex);
+        }
+    }
+
     private void SetFault(DuckDbException ex)
     {
-        var reason = $"DuckDB cannot apply changes to the mirror ({ex.Message}); reads run on SQLite and the sync retries with backoff until it succeeds";
+        var reason = MirrorFaults.IsDamage(ex)
+            ? $"the mirror file is damaged ({ex.Message}); reads run on SQLite while the next sync cycle rebuilds it from SQLite"
+            : $"DuckDB cannot apply changes to the mirror ({ex.Message}); reads run on SQLite and the sync retries with backoff until it succeeds";
         if (Interlocked.Exchange(ref _mirrorFault, reason) is null)
         {
             _logger.LogError(ex, "The DuckDB mirror cannot take changes; reads run on SQLite until a sync cycle succeeds again.");

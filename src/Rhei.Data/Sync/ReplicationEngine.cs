@@ -216,6 +216,11 @@ internal sealed partial class ReplicationEngine : IAsyncDisposable
         }
         catch (DuckDbException ex)
         {
+            if (MirrorFaults.IsDamage(ex))
+            {
+                Volatile.Write(ref _damage, ex.Message);
+            }
+
             SetFault(ex);
             fault = MirrorFault;
             return 0;
