@@ -53,6 +53,45 @@ public sealed class MirrorFaultTest
     }
 
     [Fact]
+    public async Task Mirror_locked_by_another_process_names_the_file_and_the_process_and_olap_none_still_opens()
+    {
+        await using var db = TestDatabase.Create();
+        var mirror = Path.Combine(db.Directory, "mirror.duckdb");
+        var cs = $"Data Source={db.Path};Olap Path={mirror};Sync Interval=0";
+        await using (var first = RheiDataSource.Create(cs))
+        {
+            using var connection = first.OpenConnection();
+            using var command = connection.CreateCommand();
+            command.CommandText = "CREATE TABLE t(id INTEGER PRIMARY KEY, v INTEGER); INSERT INTO t VALUES (1, 1);";
+            command.ExecuteNonQuery();
+        }
+
+        // Another process takes the POSIX record lock DuckDB takes (perl is in every Debian base system; the
+        // struct flock layout packed here is Linux x64/arm64).
+        const string Hold = "use Fcntl; sysopen(my $fh, $ARGV[0], O_RDWR) or die; my $l = pack('ssx4qqix4', F_WRLCK, 0, 0, 0, 0); fcntl($fh, F_SETLK, $l) or die; $| = 1; print qq(locked\n); sleep(60);";
+        using var holder = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("perl") { ArgumentList = { "-e", Hold, mirror }, RedirectStandardOutput = true })!;
+        try
+        {
+            Assert.Equal("locked", await holder.StandardOutput.ReadLineAsync());
+            await using var locked = RheiDataSource.Create(cs);
+            var error = Assert.Throws<RheiException>(() => locked.OpenConnection());
+            Assert.Contains(mirror, error.Message, StringComparison.Ordinal);
+            Assert.Contains($"PID {holder.Id}", error.Message, StringComparison.Ordinal);
+            Assert.Contains("Olap=None", error.Message, StringComparison.Ordinal);
+            Assert.Empty(Directory.GetFiles(db.Directory, "mirror.duckdb.damaged-*"));
+
+            await using var sqliteOnly = RheiDataSource.Create($"Data Source={db.Path};Olap=None");
+            using var connection = sqliteOnly.OpenConnection();
+            Assert.Equal(((1L, 1L), RheiRoute.Oltp), Read(connection, "SELECT count(*), sum(v) FROM t", RheiRoute.Auto));
+        }
+        finally
+        {
+            holder.Kill();
+            await holder.WaitForExitAsync();
+        }
+    }
+
+    [Fact]
     public async Task Mirror_with_a_bad_block_answers_from_sqlite_then_rebuilds_itself()
     {
         await using var db = TestDatabase.Create();
