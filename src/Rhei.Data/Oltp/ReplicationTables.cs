@@ -19,6 +19,12 @@ internal static class ReplicationTables
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
 
+        // CREATE ... IF NOT EXISTS is decided against the connection's cached schema and touches nothing when
+        // the table is in it, so a table dropped by another connection would never come back: reading the
+        // catalog first checks the schema cookie and reloads a stale schema.
+        command.CommandText = "SELECT count(*) FROM sqlite_schema";
+        command.ExecuteScalar();
+
         // AUTOINCREMENT: sequence numbers never go back, even after a prune empties the log
         // (a plain rowid would restart at 1 and the watermark would skip the new events).
         // The key columns have no type so they keep each key value exactly, blobs included.

@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Rhei.Data.Olap;
 using Rhei.Data.Oltp;
@@ -26,6 +27,10 @@ internal sealed partial class ReplicationEngine
             }
 
             Register(new TableSchema(schema), load: true, ct);
+        }
+        catch (Exception ex) when (ex is DuckDbException or SqliteException)
+        {
+            throw Public(ex, $"register table '{table}'");
         }
         finally
         {
@@ -65,6 +70,10 @@ internal sealed partial class ReplicationEngine
 
             Register(table, load: false, ct);
         }
+        catch (Exception ex) when (ex is DuckDbException or SqliteException)
+        {
+            throw Public(ex, $"register table '{schema.Name}'");
+        }
         finally
         {
             _lock.Release();
@@ -80,6 +89,10 @@ internal sealed partial class ReplicationEngine
             {
                 Unregister(schema.Name);
             }
+        }
+        catch (Exception ex) when (ex is DuckDbException or SqliteException)
+        {
+            throw Public(ex, $"unregister table '{table}'");
         }
         finally
         {
@@ -98,6 +111,10 @@ internal sealed partial class ReplicationEngine
             LoadTables([schema], progress, ct, n => rows += n);
             return rows;
         }
+        catch (Exception ex) when (ex is DuckDbException or SqliteException)
+        {
+            throw Public(ex, $"load table '{table}'");
+        }
         finally
         {
             _lock.Release();
@@ -112,6 +129,10 @@ internal sealed partial class ReplicationEngine
             long rows = 0;
             LoadTables(_registry.Tables, progress, ct, n => rows += n);
             return rows;
+        }
+        catch (Exception ex) when (ex is DuckDbException or SqliteException)
+        {
+            throw Public(ex, $"load the mirror");
         }
         finally
         {
@@ -141,6 +162,10 @@ internal sealed partial class ReplicationEngine
             var added = new RheiColumn(column, declaredType);
             var next = new TableSchema(new RheiTableSchema(schema.Name, schema.Columns.Append(added), schema.Definition.PrimaryKey));
             ChangeColumns(schema, next, [added], [], ct);
+        }
+        catch (Exception ex) when (ex is DuckDbException or SqliteException)
+        {
+            throw Public(ex, $"add column '{column}' to '{table}'");
         }
         finally
         {
@@ -188,6 +213,10 @@ internal sealed partial class ReplicationEngine
             CommitRegistry(next);
             AlterMirror(next, [], [schema.Columns[index].Name], ct);
         }
+        catch (Exception ex) when (ex is DuckDbException or SqliteException)
+        {
+            throw Public(ex, $"drop column '{column}' from '{table}'");
+        }
         finally
         {
             _lock.Release();
@@ -221,6 +250,10 @@ internal sealed partial class ReplicationEngine
             try
             {
                 await Task.Run(() => Reconcile(CancellationToken.None), CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is DuckDbException or SqliteException)
+            {
+                throw Public(ex, "bring the mirror in line with the schema change");
             }
             finally
             {

@@ -126,7 +126,17 @@ internal sealed partial class ReplicationEngine : IAsyncDisposable
 
     public async Task EnsureFreshAsync(CancellationToken ct)
     {
-        var target = ProbeMaxSequence();
+        long target;
+        try
+        {
+            target = ProbeMaxSequence();
+        }
+        catch (RheiException ex) when (ex.InnerException is SqliteException)
+        {
+            // The log itself may be gone (dropped outside Rhei.Data): the cycle's checks recreate it and rebuild.
+            target = long.MaxValue;
+        }
+
         if (target <= Watermark)
         {
             return;

@@ -154,6 +154,8 @@ public sealed class MirrorIntegrityTest
         await h.Engine.SyncAsync(s_ct);
         h.Exec("DROP TABLE _rhei_cdc_log");
         await h.Engine.SyncAsync(s_ct);
+        // Recreated. (Reading the catalog also refreshes the pooled connection that dropped the table: SQLite does not
+        // notice a stale schema when it fails to compile a trigger, so that connection's next write would fail.)
         Assert.Equal(1, h.SqliteScalar("SELECT count(*) FROM sqlite_schema WHERE name = '_rhei_cdc_log'"));
         h.Exec("INSERT INTO t VALUES (2, 2)");
         await h.Engine.SyncAsync(s_ct);
