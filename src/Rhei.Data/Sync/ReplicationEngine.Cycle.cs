@@ -156,19 +156,19 @@ internal sealed partial class ReplicationEngine
         var floor = _tableStates.TryGetValue(table, out var existing) ? existing.Floor : 0;
         var state = new MirrorTableState(schema.Name, floor, existing?.SchemaJson ?? SchemaRegistryJson.SerializeTable(schema.Definition), reason, key);
         _logger.LogWarning("Table '{Table}' is quarantined: {Reason} Key {Key}. Its queries run on SQLite until it is repaired and synced again.", table, reason, key);
-        // The mirror's rows stop at the last batch that fitted: stale from here on. Dropping them makes sure no
-        // read can still get them (a plan made before the quarantine, a hint that skips routing): DuckDB fails
-        // on the missing table and the read falls back to SQLite, which has every row.
+        // The mirror's rows stop at the last batch that fitted: stale from here on. Taking the table away makes
+        // sure no read can still get them (a plan made before the quarantine, a hint that skips routing): DuckDB
+        // fails on the missing table and the read falls back to SQLite, which has every row.
         if (inTransaction)
         {
-            MirrorDdl.Drop(Session, table);
+            MirrorDdl.Quarantine(Session, table, _options.SyncMode);
             MirrorState.WriteTable(Session, state);
             _pendingQuarantine[table] = state;
             return;
         }
 
         Session.Execute("BEGIN TRANSACTION");
-        MirrorDdl.Drop(Session, table);
+        MirrorDdl.Quarantine(Session, table, _options.SyncMode);
         MirrorState.WriteTable(Session, state);
         Session.Execute("COMMIT");
         _tableStates[table] = state;
@@ -193,9 +193,11 @@ internal sealed partial class ReplicationEngine
             session.Execute("BEGIN TRANSACTION");
             try
             {
-                if (!_tableStates.TryGetValue(schema.Name, out var existing) || existing.SchemaJson != json || existing.QuarantineReason is not null)
+                // A quarantined table's mirror is gone (destructive) or set aside (temporal history): see Quarantine.
+                var known = _tableStates.TryGetValue(schema.Name, out var existing);
+                var present = known && (existing!.QuarantineReason is null || MirrorDdl.Restore(session, schema.Name));
+                if (!present || existing!.SchemaJson != json)
                 {
-                    // A quarantined table has no mirror table (see Quarantine): make it again.
                     MirrorDdl.Create(session, schema, _options.SyncMode);
                 }
 
@@ -212,7 +214,7 @@ internal sealed partial class ReplicationEngine
             {
                 session.Execute("ROLLBACK");
                 session.Execute("BEGIN TRANSACTION");
-                MirrorDdl.Drop(session, schema.Name);
+                MirrorDdl.Quarantine(session, schema.Name, _options.SyncMode);
                 var state = new MirrorTableState(schema.Name, position, json, misfit.Reason, misfit.OffendingKey);
                 MirrorState.WriteTable(session, state);
                 session.Execute("COMMIT");
