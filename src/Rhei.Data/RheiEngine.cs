@@ -92,7 +92,7 @@ internal sealed class RheiEngine : IAsyncDisposable
         {
             await StartReplicationAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (DuckDbException ex) when (Options.OlapPath is not null && !MirrorFiles.IsLocked(ex))
+        catch (DuckDbException ex) when (Options.OlapPath is not null && !MirrorFiles.IsLocked(ex) && !MirrorFaults.IsShortage(ex))
         {
             // The file opened but its content cannot be read (a bad block, a torn write): the mirror is a
             // derived copy, so it is set aside and built again from SQLite.
@@ -138,7 +138,7 @@ internal sealed class RheiEngine : IAsyncDisposable
                 ex.DuckDbErrorType ?? 0,
                 ex);
         }
-        catch (DuckDbException ex) when (Options.OlapPath is not null)
+        catch (DuckDbException ex) when (Options.OlapPath is not null && !MirrorFaults.IsShortage(ex))
         {
             SetAside(ex);
             try
@@ -152,14 +152,27 @@ internal sealed class RheiEngine : IAsyncDisposable
         }
         catch (DuckDbException ex)
         {
-            throw new RheiException($"DuckDB cannot open an in-memory mirror: {ex.Message}", RheiException.DuckDbEngineName, ex.DuckDbErrorType ?? 0, ex);
+            throw new RheiException($"DuckDB cannot open the mirror '{Options.OlapPath ?? "in memory"}': {ex.Message}", RheiException.DuckDbEngineName, ex.DuckDbErrorType ?? 0, ex);
         }
     }
 
     private void SetAside(DuckDbException ex)
     {
         var path = Options.OlapPath!;
-        var aside = MirrorFiles.SetAside(path);
+        string aside;
+        try
+        {
+            aside = MirrorFiles.SetAside(path);
+        }
+        catch (Exception move) when (move is IOException or UnauthorizedAccessException)
+        {
+            throw new RheiException(
+                $"The DuckDB mirror '{path}' is damaged ({ex.Message}) and cannot be moved aside to be rebuilt: {move.Message}. Move or delete it, or open SQLite-only with 'Olap=None'.",
+                RheiException.DuckDbEngineName,
+                ex.DuckDbErrorType ?? 0,
+                ex);
+        }
+
         _logger.LogWarning(
             ex,
             "The DuckDB mirror '{Mirror}' is damaged ({Problem}); it was moved to '{Aside}' and the mirror is rebuilt from SQLite.",

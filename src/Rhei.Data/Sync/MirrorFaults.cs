@@ -19,6 +19,12 @@ internal static class MirrorFaults
             || ex.Message.Contains("invalidated", StringComparison.OrdinalIgnoreCase)
             || IsDamage(ex);
 
+    /// <summary>True when the failure is a shortage (disk space, memory, permission): the file is fine, setting it aside would not help.</summary>
+    public static bool IsShortage(DuckDbException ex)
+        => ex.DuckDbErrorType is OutOfMemory or Permission
+            || ex.Message.Contains("No space left", StringComparison.OrdinalIgnoreCase)
+            || ex.Message.Contains("Permission denied", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>True when DuckDB read a block of the file whose checksum does not match: the file is damaged.</summary>
     public static bool IsDamage(DuckDbException ex)
         => ex.Message.Contains("Corrupt database file", StringComparison.OrdinalIgnoreCase)
