@@ -183,8 +183,9 @@ internal sealed class RheiEngine : IAsyncDisposable
 
     private void ClaimMirrorFile()
     {
-        if (Options.OlapPath is null)
+        if (Options.OlapPath is null || Options.OlapPath.StartsWith(":memory:", StringComparison.OrdinalIgnoreCase))
         {
+            // An in-memory DuckDB is private to its engine: nothing to share, nothing to claim.
             return;
         }
 
