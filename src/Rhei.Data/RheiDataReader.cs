@@ -32,6 +32,7 @@ public sealed class RheiDataReader : DbDataReader
     private bool _peeked;
 
     private bool _closed;
+    private RheiCommand? _command;
 
     internal RheiDataReader(RheiConnection connection, DbDataReader sqlite, CommandBehavior behavior, IAsyncDisposable? schemaChange)
     {
@@ -102,6 +103,9 @@ public sealed class RheiDataReader : DbDataReader
     internal static RheiDataReader FromTable(RheiConnection connection, DataTable table, CommandBehavior behavior)
         => new(connection, table.CreateDataReader(), behavior, schemaChange: null);
 
+    /// <summary>The command that returned this reader: told when the reader closes, so it accepts new text again.</summary>
+    internal void AttachCommand(RheiCommand command) => _command = command;
+
     /// <summary>Runs the first DuckDB statement; called by the command so that errors surface at execution.</summary>
     internal void ExecuteFirst() => NextOlapResult();
 
@@ -127,9 +131,24 @@ public sealed class RheiDataReader : DbDataReader
 
     /// <inheritdoc />
     public override Task<bool> ReadAsync(CancellationToken cancellationToken)
+        => RunSynchronously(static r => r.Read(), cancellationToken);
+
+    // As DbDataReader's own async methods: a cancelled token gives a cancelled task, an error a faulted one.
+    private Task<bool> RunSynchronously(Func<RheiDataReader, bool> call, CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        return Read() ? TrueTask : FalseTask;
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<bool>(cancellationToken);
+        }
+
+        try
+        {
+            return call(this) ? TrueTask : FalseTask;
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException<bool>(ex);
+        }
     }
 
     /// <inheritdoc />
@@ -146,10 +165,7 @@ public sealed class RheiDataReader : DbDataReader
 
     /// <inheritdoc />
     public override Task<bool> NextResultAsync(CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        return NextResult() ? TrueTask : FalseTask;
-    }
+        => RunSynchronously(static r => r.NextResult(), cancellationToken);
 
     private static readonly Task<bool> TrueTask = Task.FromResult(true);
     private static readonly Task<bool> FalseTask = Task.FromResult(false);
@@ -200,6 +216,12 @@ public sealed class RheiDataReader : DbDataReader
             throw new InvalidOperationException($"Must add values for the following parameters: {reference.Name ?? "?" + (reference.Index + 1)}");
         }
 
+        if (!parameter.ValueIsSet)
+        {
+            throw new InvalidOperationException(
+                $"Must add values for the following parameters: {reference.Name ?? "?" + (reference.Index + 1)}. Its Value was never set; set DBNull.Value to bind NULL.");
+        }
+
         return parameter.ToOlapValue();
     }
 
@@ -242,12 +264,12 @@ public sealed class RheiDataReader : DbDataReader
             return _sqlite.GetDataTypeName(ordinal);
         }
 
-        var type = Olap().GetSqliteFieldType(ordinal);
+        var type = OlapFieldType(Olap(), ordinal);
         return type == typeof(long) ? "INTEGER" : type == typeof(double) ? "REAL" : type == typeof(byte[]) ? "BLOB" : "TEXT";
     }
 
     /// <inheritdoc />
-    public override Type GetFieldType(int ordinal) => _sqlite is not null ? _sqlite.GetFieldType(ordinal) : Olap().GetSqliteFieldType(ordinal);
+    public override Type GetFieldType(int ordinal) => _sqlite is not null ? _sqlite.GetFieldType(ordinal) : OlapFieldType(Olap(), ordinal);
 
     /// <inheritdoc />
     public override bool IsDBNull(int ordinal) => _sqlite is not null ? _sqlite.IsDBNull(ordinal) : Row().IsDBNull(ordinal);
@@ -255,18 +277,35 @@ public sealed class RheiDataReader : DbDataReader
     /// <inheritdoc />
     public override Task<bool> IsDBNullAsync(int ordinal, CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        return IsDBNull(ordinal) ? TrueTask : FalseTask;
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<bool>(cancellationToken);
+        }
+
+        try
+        {
+            return IsDBNull(ordinal) ? TrueTask : FalseTask;
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException<bool>(ex);
+        }
     }
 
     /// <inheritdoc />
-    public override object GetValue(int ordinal) => _sqlite is not null ? _sqlite.GetValue(ordinal) : Row().GetSqliteValue(ordinal);
+    public override object GetValue(int ordinal) => _sqlite is not null ? _sqlite.GetValue(ordinal) : OlapValue(ordinal);
 
     /// <inheritdoc />
     public override int GetValues(object[] values)
     {
         ArgumentNullException.ThrowIfNull(values);
-        var count = Math.Min(values.Length, FieldCount);
+        if (_sqlite is not null)
+        {
+            // Microsoft.Data.Sqlite checks there is a row, also for a statement without columns.
+            return _sqlite.GetValues(values);
+        }
+
+        var count = Math.Min(values.Length, Row().FieldCount);
         for (var i = 0; i < count; i++)
         {
             values[i] = GetValue(i);
@@ -284,7 +323,7 @@ public sealed class RheiDataReader : DbDataReader
         }
 
         var row = Row();
-        if (row.GetSqliteFieldType(ordinal) == typeof(long) && !row.IsDBNull(ordinal))
+        if (OlapFieldType(row, ordinal) == typeof(long) && !row.IsDBNull(ordinal))
         {
             return row.GetInt64(ordinal);
         }
@@ -301,7 +340,7 @@ public sealed class RheiDataReader : DbDataReader
         }
 
         var row = Row();
-        if (row.GetSqliteFieldType(ordinal) == typeof(double) && !row.IsDBNull(ordinal))
+        if (OlapFieldType(row, ordinal) == typeof(double) && !row.IsDBNull(ordinal))
         {
             return row.GetDouble(ordinal);
         }
@@ -318,7 +357,7 @@ public sealed class RheiDataReader : DbDataReader
         }
 
         var row = Row();
-        if (row.GetSqliteFieldType(ordinal) == typeof(string) && !row.IsDBNull(ordinal))
+        if (OlapFieldType(row, ordinal) == typeof(string) && !row.IsDBNull(ordinal))
         {
             return row.GetString(ordinal);
         }
@@ -373,6 +412,7 @@ public sealed class RheiDataReader : DbDataReader
             return bytes.Length;
         }
 
+        CheckBufferArguments(dataOffset, buffer.Length, bufferOffset, length);
         var count = (int)Math.Max(0, Math.Min(length, bytes.Length - dataOffset));
         if (count > 0)
         {
@@ -396,6 +436,7 @@ public sealed class RheiDataReader : DbDataReader
             return text.Length;
         }
 
+        CheckBufferArguments(dataOffset, buffer.Length, bufferOffset, length);
         var count = (int)Math.Max(0, Math.Min(length, text.Length - dataOffset));
         if (count > 0)
         {
@@ -503,6 +544,7 @@ public sealed class RheiDataReader : DbDataReader
         }
         finally
         {
+            _command?.OnReaderClosed(this);
             if (_schemaChange is { } schemaChange)
             {
                 _schemaChange = null;
@@ -546,7 +588,56 @@ public sealed class RheiDataReader : DbDataReader
         return _hasRow ? result : throw new InvalidOperationException("No data exists for the row/column. Call Read first, and read values only while it returns true.");
     }
 
-    private object OlapValue(int ordinal) => Row().GetSqliteValue(ordinal);
+    private object OlapValue(int ordinal)
+    {
+        var row = Row();
+        try
+        {
+            return row.GetSqliteValue(ordinal);
+        }
+        catch (NotSupportedException ex)
+        {
+            throw UnreadableOlapColumn(row, ordinal, ex);
+        }
+    }
+
+    private Type OlapFieldType(DuckDbResultReader result, int ordinal)
+    {
+        try
+        {
+            return result.GetSqliteFieldType(ordinal);
+        }
+        catch (NotSupportedException ex)
+        {
+            throw UnreadableOlapColumn(result, ordinal, ex);
+        }
+    }
+
+    // A DuckDB type with no SQLite storage class (LIST, STRUCT, MAP…) is the engine's answer, not a misuse of the reader.
+    private RheiException UnreadableOlapColumn(DuckDbResultReader result, int ordinal, NotSupportedException ex)
+    {
+        var wrapped = new RheiException($"{ex.Message} (engine: DuckDB)", RheiException.DuckDbEngineName, 0, ex);
+        wrapped.Data["Column"] = result.GetName(ordinal);
+        if (_statementIndex >= 0 && _statementIndex < _statements!.Count)
+        {
+            wrapped.Data["TranslatedSql"] = _statements[_statementIndex].Sql;
+        }
+
+        return wrapped;
+    }
+
+    // The checks SqliteDataReader makes, so both engines refuse the same bad arguments.
+    private static void CheckBufferArguments(long dataOffset, int bufferLength, int bufferOffset, int length)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(dataOffset);
+        ArgumentOutOfRangeException.ThrowIfNegative(bufferOffset);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(bufferOffset, bufferLength);
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        if (bufferOffset + length > bufferLength)
+        {
+            throw new ArgumentException($"bufferOffset ({bufferOffset}) plus length ({length}) is past the end of the buffer ({bufferLength}).", nameof(length));
+        }
+    }
 
     private T OlapCall<T>(Func<DuckDbResultReader, T> call)
     {
