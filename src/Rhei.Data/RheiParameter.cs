@@ -103,7 +103,7 @@ public sealed class RheiParameter : DbParameter
     /// </summary>
     internal object? SqliteValue => _valueIsSet ? _value ?? DBNull.Value : null;
 
-    /// <summary>A copy with everything that affects binding: name, value (or its absence), DbType, Size, precision and scale.</summary>
+    /// <summary>A copy with everything that affects binding: name, value (or its absence), DbType and Size.</summary>
     internal RheiParameter Clone()
     {
         var copy = new RheiParameter
@@ -114,8 +114,6 @@ public sealed class RheiParameter : DbParameter
             _valueIsSet = _valueIsSet,
             _dbType = _dbType,
             Size = Size,
-            Precision = Precision,
-            Scale = Scale,
             IsNullable = IsNullable,
             SourceColumnNullMapping = SourceColumnNullMapping,
             SourceVersion = SourceVersion,
