@@ -16,7 +16,7 @@ namespace Rhei.Data;
 /// SQLite and DuckDB calls run on the calling thread; the asynchronous methods check the token and
 /// complete synchronously, except where an analytical read waits for the mirror to catch up.
 /// </remarks>
-public sealed class RheiCommand : DbCommand
+public sealed partial class RheiCommand : DbCommand
 {
     private string _commandText = string.Empty;
     private RheiConnection? _connection;
@@ -26,7 +26,6 @@ public sealed class RheiCommand : DbCommand
     private SqliteCommand? _sqliteCommand;
     private volatile DuckDbSession? _runningOlapSession;
     private volatile SQLitePCL.sqlite3? _runningOltp;
-    private RheiDataReader? _openReader;
 
     /// <summary>Initializes a new command.</summary>
     public RheiCommand()
@@ -278,27 +277,6 @@ public sealed class RheiCommand : DbCommand
 
     private Task<RheiDataReader> ExecuteReaderCoreAsync(CommandBehavior behavior, bool async, CancellationToken cancellationToken)
         => ExecuteReaderCoreAsync(behavior, async, plan: null, cancellationToken);
-
-    private async Task<RheiDataReader> ExecuteReaderCoreAsync(CommandBehavior behavior, bool async, CommandPlan? plan, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        ThrowIfReaderOpen();
-        RheiDataReader reader;
-        try
-        {
-            reader = await ExecuteReaderUntrackedAsync(behavior, async, plan, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (RheiException.TryTranslate(ex, out var translated))
-        {
-            // Backstop: whatever engine call below failed, the user sees the public exception naming the engine.
-            throw translated;
-        }
-
-        // Like Microsoft.Data.Sqlite, a command with an open reader refuses new text, a new connection and a second execution.
-        reader.AttachCommand(this);
-        _openReader = reader;
-        return reader;
-    }
 
     private async Task<RheiDataReader> ExecuteReaderUntrackedAsync(CommandBehavior behavior, bool async, CommandPlan? plan, CancellationToken cancellationToken)
     {
@@ -615,32 +593,6 @@ public sealed class RheiCommand : DbCommand
     // Timer's longest due time is 0xFFFFFFFE milliseconds.
     private const int MaxTimerSeconds = 4_294_967;
 
-    internal static RheiException WrapDuckDb(DuckDbException ex, string translatedSql) => RheiException.FromDuckDb(ex, translatedSql);
-
-    /// <summary>Called by the reader this command returned when it closes.</summary>
-    internal void OnReaderClosed(RheiDataReader reader)
-    {
-        if (ReferenceEquals(_openReader, reader))
-        {
-            _openReader = null;
-        }
-    }
-
-    private void ThrowIfReaderOpen(string property)
-    {
-        if (_openReader is { IsClosed: false })
-        {
-            throw new InvalidOperationException($"An open reader is associated with this command. Close it before changing the {property} property.");
-        }
-    }
-
-    private void ThrowIfReaderOpen()
-    {
-        if (_openReader is { IsClosed: false })
-        {
-            throw new InvalidOperationException("An open reader is already associated with this command. Close it before opening a new one.");
-        }
-    }
 
     private RheiConnection RequireConnection(string operation)
         => _connection ?? throw new InvalidOperationException($"{operation} can only be called when the command has a connection. Set Connection first.");

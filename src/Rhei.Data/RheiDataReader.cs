@@ -13,7 +13,7 @@ namespace Rhei.Data;
 /// <see cref="string"/>, <see cref="byte"/>[] or <see cref="DBNull"/>, and the typed getters convert
 /// them as Microsoft.Data.Sqlite does.
 /// </summary>
-public sealed class RheiDataReader : DbDataReader
+public sealed partial class RheiDataReader : DbDataReader
 {
     private readonly RheiConnection _connection;
     private readonly CommandBehavior _behavior;
@@ -133,24 +133,6 @@ public sealed class RheiDataReader : DbDataReader
     public override Task<bool> ReadAsync(CancellationToken cancellationToken)
         => RunSynchronously(static r => r.Read(), cancellationToken);
 
-    // As DbDataReader's own async methods: a cancelled token gives a cancelled task, an error a faulted one.
-    private Task<bool> RunSynchronously(Func<RheiDataReader, bool> call, CancellationToken cancellationToken)
-    {
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return Task.FromCanceled<bool>(cancellationToken);
-        }
-
-        try
-        {
-            return call(this) ? TrueTask : FalseTask;
-        }
-        catch (Exception ex)
-        {
-            return Task.FromException<bool>(ex);
-        }
-    }
-
     /// <inheritdoc />
     public override bool NextResult()
     {
@@ -196,7 +178,7 @@ public sealed class RheiDataReader : DbDataReader
         catch (DuckDbException ex)
         {
             _session!.Forget(statement.Sql);
-            throw RheiCommand.WrapDuckDb(ex, statement.Sql);
+            throw RheiException.FromDuckDb(ex, statement.Sql);
         }
         catch (OperationCanceledException)
         {
@@ -588,57 +570,6 @@ public sealed class RheiDataReader : DbDataReader
         return _hasRow ? result : throw new InvalidOperationException("No data exists for the row/column. Call Read first, and read values only while it returns true.");
     }
 
-    private object OlapValue(int ordinal)
-    {
-        var row = Row();
-        try
-        {
-            return row.GetSqliteValue(ordinal);
-        }
-        catch (NotSupportedException ex)
-        {
-            throw UnreadableOlapColumn(row, ordinal, ex);
-        }
-    }
-
-    private Type OlapFieldType(DuckDbResultReader result, int ordinal)
-    {
-        try
-        {
-            return result.GetSqliteFieldType(ordinal);
-        }
-        catch (NotSupportedException ex)
-        {
-            throw UnreadableOlapColumn(result, ordinal, ex);
-        }
-    }
-
-    // A DuckDB type with no SQLite storage class (LIST, STRUCT, MAP…) is the engine's answer, not a misuse of the reader.
-    private RheiException UnreadableOlapColumn(DuckDbResultReader result, int ordinal, NotSupportedException ex)
-    {
-        var wrapped = new RheiException($"{ex.Message} (engine: DuckDB)", RheiException.DuckDbEngineName, 0, ex);
-        wrapped.Data["Column"] = result.GetName(ordinal);
-        if (_statementIndex >= 0 && _statementIndex < _statements!.Count)
-        {
-            wrapped.Data["TranslatedSql"] = _statements[_statementIndex].Sql;
-        }
-
-        return wrapped;
-    }
-
-    // The checks SqliteDataReader makes, so both engines refuse the same bad arguments.
-    private static void CheckBufferArguments(long dataOffset, int bufferLength, int bufferOffset, int length)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(dataOffset);
-        ArgumentOutOfRangeException.ThrowIfNegative(bufferOffset);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(bufferOffset, bufferLength);
-        ArgumentOutOfRangeException.ThrowIfNegative(length);
-        if (bufferOffset + length > bufferLength)
-        {
-            throw new ArgumentException($"bufferOffset ({bufferOffset}) plus length ({length}) is past the end of the buffer ({bufferLength}).", nameof(length));
-        }
-    }
-
     private T OlapCall<T>(Func<DuckDbResultReader, T> call)
     {
         try
@@ -647,7 +578,7 @@ public sealed class RheiDataReader : DbDataReader
         }
         catch (DuckDbException ex)
         {
-            throw RheiCommand.WrapDuckDb(ex, _statements![_statementIndex].Sql);
+            throw RheiException.FromDuckDb(ex, _statements![_statementIndex].Sql);
         }
     }
 
