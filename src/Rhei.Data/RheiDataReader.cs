@@ -283,8 +283,19 @@ public sealed partial class RheiDataReader : DbDataReader
         ArgumentNullException.ThrowIfNull(values);
         if (_sqlite is not null)
         {
-            // Microsoft.Data.Sqlite checks there is a row, also for a statement without columns.
-            return _sqlite.GetValues(values);
+            var fields = Math.Min(values.Length, _sqlite.FieldCount);
+            if (fields == 0)
+            {
+                // Nothing to copy, but still no values without a row (a DELETE has none): SQLite's reader says so here.
+                _ = _sqlite.IsDBNull(0);
+            }
+
+            for (var i = 0; i < fields; i++)
+            {
+                values[i] = _sqlite.GetValue(i);
+            }
+
+            return fields;
         }
 
         var count = Math.Min(values.Length, Row().FieldCount);

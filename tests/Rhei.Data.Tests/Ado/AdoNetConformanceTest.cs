@@ -77,6 +77,10 @@ public class AdoNetConformanceTest
         Assert.True(reader.Read());
         Assert.Equal(2, reader.GetValues(values));
         Assert.Equal([1L, 10L], values);
+        Assert.Equal(0, reader.GetValues([]));
+        var wide = new object[3];
+        Assert.Equal(2, reader.GetValues(wide));
+        Assert.Null(wide[2]);
         Assert.False(reader.Read());
         Assert.Throws<InvalidOperationException>(() => reader.GetValues(values));
     }
