@@ -566,7 +566,7 @@ public sealed partial class RheiCommand : DbCommand
         using var registration = cancellationToken.CanBeCanceled
             ? cancellationToken.UnsafeRegister(static s => ((DuckDbSession)s!).Interrupt(), session)
             : default;
-        // Microsoft.Data.Sqlite takes any timeout up to int.MaxValue seconds; a Timer waits at most ~49.7 days, so longer is that.
+        // Microsoft.Data.Sqlite takes any timeout up to int.MaxValue seconds; a Timer waits at most ~49.7 days, so a longer one waits that long.
         using var timer = timeout > 0
             ? new Timer(static s => ((DuckDbSession)s!).Interrupt(), session, TimeSpan.FromSeconds(Math.Min(timeout, MaxTimerSeconds)), Timeout.InfiniteTimeSpan)
             : null;
