@@ -1,12 +1,22 @@
 using System.Data;
 using System.Data.Common;
+using Rhei.Data.Sql;
 
 namespace Rhei.Data;
 
 /// <summary>
-/// Several commands run together in one transaction: all of them take effect or none does.
-/// When the connection already has a transaction, the batch runs inside it.
+/// Several commands run together. A batch that writes (any command with a write, DDL or transaction control) runs
+/// in one SQLite transaction: all of its commands take effect or none does, and all of them run on SQLite. A batch
+/// of reads opens no transaction: each command is routed as a <see cref="RheiCommand"/> would be, honouring
+/// <see cref="RheiBatchCommand.Route"/> and hints in its text.
 /// </summary>
+/// <remarks>
+/// When the connection already has a transaction, the batch runs inside it, on SQLite, as every command in a
+/// transaction does. <see cref="RheiBatchCommand.Route"/> = <see cref="RheiRoute.Olap"/> on a command of a batch that
+/// runs in a transaction cannot be honoured and is refused with <see cref="InvalidOperationException"/> before any
+/// command runs. A batch of reads is not one snapshot: each read sees what a separate command would.
+/// Parameters are bound with everything set on them (value, <c>DbType</c>, <c>Size</c>).
+/// </remarks>
 public sealed class RheiBatch : DbBatch
 {
     private readonly RheiDataSource? _dataSource;
@@ -128,6 +138,18 @@ public sealed class RheiBatch : DbBatch
     {
     }
 
+    private static void RefuseOlapRoutesInTransaction(IReadOnlyList<RheiBatchCommand> commands)
+    {
+        for (var i = 0; i < commands.Count; i++)
+        {
+            if (commands[i].Route == RheiRoute.Olap)
+            {
+                throw new InvalidOperationException(
+                    $"Batch command {i} asks for Route=Olap, but this batch runs in a SQLite transaction (it writes, or the connection has a transaction), where every command runs on SQLite. Run the analytical read as a command of its own or in a batch of reads only.");
+            }
+        }
+    }
+
     private async Task<int> RunAsync(
         Func<RheiCommand, CancellationToken, Task<(int Affected, DataTable? Table)>> run,
         CancellationToken cancellationToken,
@@ -140,13 +162,23 @@ public sealed class RheiBatch : DbBatch
             : throw new InvalidOperationException("ExecuteNonQuery can only be called when the batch has a connection. Set Connection first."));
         try
         {
+            var commands = ((IEnumerable<RheiBatchCommand>)BatchCommands).ToList();
             var transaction = Transaction ?? connection.Transaction;
-            var ownsTransaction = transaction is null;
-            transaction ??= connection.BeginTransaction();
+            var ownsTransaction = transaction is null && commands.Any(static c => SqlAnalyzer.Analyze(c.CommandText).HasSideEffects);
+            if (transaction is not null || ownsTransaction)
+            {
+                RefuseOlapRoutesInTransaction(commands);
+            }
+
+            if (ownsTransaction)
+            {
+                transaction = connection.BeginTransaction();
+            }
+
             try
             {
                 var total = 0;
-                foreach (var batchCommand in (IEnumerable<RheiBatchCommand>)BatchCommands)
+                foreach (var batchCommand in commands)
                 {
                     using var command = new RheiCommand(batchCommand.CommandText, connection, transaction)
                     {
@@ -155,7 +187,7 @@ public sealed class RheiBatch : DbBatch
                     };
                     foreach (var parameter in batchCommand.Parameters.Items)
                     {
-                        command.Parameters.Add(new RheiParameter(parameter.ParameterName, parameter.Value));
+                        command.Parameters.Add(parameter.Clone());
                     }
 
                     var item = await run(command, cancellationToken).ConfigureAwait(false);
@@ -165,7 +197,7 @@ public sealed class RheiBatch : DbBatch
 
                 if (ownsTransaction)
                 {
-                    transaction.Commit();
+                    transaction!.Commit();
                 }
 
                 return total;
@@ -174,7 +206,7 @@ public sealed class RheiBatch : DbBatch
             {
                 if (ownsTransaction)
                 {
-                    transaction.Dispose();
+                    transaction!.Dispose();
                 }
 
                 throw;

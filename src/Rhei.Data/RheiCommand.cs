@@ -16,7 +16,7 @@ namespace Rhei.Data;
 /// SQLite and DuckDB calls run on the calling thread; the asynchronous methods check the token and
 /// complete synchronously, except where an analytical read waits for the mirror to catch up.
 /// </remarks>
-public sealed class RheiCommand : DbCommand
+public sealed partial class RheiCommand : DbCommand
 {
     private string _commandText = string.Empty;
     private RheiConnection? _connection;
@@ -66,6 +66,7 @@ public sealed class RheiCommand : DbCommand
         get => _commandText;
         set
         {
+            ThrowIfReaderOpen(nameof(CommandText));
             value ??= string.Empty;
             if (!string.Equals(value, _commandText, StringComparison.Ordinal))
             {
@@ -109,6 +110,7 @@ public sealed class RheiCommand : DbCommand
         get => _connection;
         set
         {
+            ThrowIfReaderOpen(nameof(Connection));
             if (!ReferenceEquals(value, _connection))
             {
                 ResetPrepared();
@@ -226,6 +228,7 @@ public sealed class RheiCommand : DbCommand
     private async Task<int> ExecuteNonQueryCoreAsync(bool async, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        ThrowIfReaderOpen();
         CommandPlan? plan = null;
         if (_dataSource is null || _connection is not null)
         {
@@ -254,6 +257,7 @@ public sealed class RheiCommand : DbCommand
     private async Task<object?> ExecuteScalarCoreAsync(bool async, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        ThrowIfReaderOpen();
         CommandPlan? plan = null;
         if (_dataSource is null || _connection is not null)
         {
@@ -274,9 +278,8 @@ public sealed class RheiCommand : DbCommand
     private Task<RheiDataReader> ExecuteReaderCoreAsync(CommandBehavior behavior, bool async, CancellationToken cancellationToken)
         => ExecuteReaderCoreAsync(behavior, async, plan: null, cancellationToken);
 
-    private async Task<RheiDataReader> ExecuteReaderCoreAsync(CommandBehavior behavior, bool async, CommandPlan? plan, CancellationToken cancellationToken)
+    private async Task<RheiDataReader> ExecuteReaderUntrackedAsync(CommandBehavior behavior, bool async, CommandPlan? plan, CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
         if (_dataSource is not null && _connection is null)
         {
             return await ExecuteOnOwnConnectionAsync(behavior, async, cancellationToken).ConfigureAwait(false);
@@ -306,7 +309,7 @@ public sealed class RheiCommand : DbCommand
             catch (RheiException ex) when (ex.Engine == RheiException.DuckDbEngineName && plan.FallbackToOltp && !cancellationToken.IsCancellationRequested)
             {
                 // The router chose DuckDB but DuckDB could not run it: SQLite's answer is the right one.
-                RheiDiagnostics.OlapFallbacks.Add(1);
+                RheiDiagnostics.OlapFallbacks.Add(1, new KeyValuePair<string, object?>("rhei.data_source", connection.Options.RedactedConnectionString));
                 connection.Engine.Replication?.ReportReadFailure(ex.InnerException);
             }
         }
@@ -339,7 +342,16 @@ public sealed class RheiCommand : DbCommand
         var plan = _cachedPlan;
         if (plan is null || !ReferenceEquals(_cachedPlanText, _commandText) || _cachedPlanRoute != Route || _cachedPlanInTransaction != inTransaction)
         {
-            plan = CommandPlanner.Plan(this, connection);
+            try
+            {
+                plan = CommandPlanner.Plan(this, connection);
+            }
+            catch (Exception ex) when (RheiException.TryTranslate(ex, out var translated))
+            {
+                // Planning asks SQLite (query plans) and reads the mirror's state: their failures name the engine too.
+                throw translated;
+            }
+
             // Only decisions that replication state cannot change are kept: writes, point lookups, forced SQLite…
             // a read that went to DuckDB (or to SQLite because a table is not replicated) is decided afresh.
             var stable = plan.Target == RheiRoute.Oltp && plan.Control is null && s_stableOltpRules.Contains(plan.Rule);
@@ -494,7 +506,7 @@ public sealed class RheiCommand : DbCommand
                 {
                     var target = parameters[i];
                     var source = items[i];
-                    target.Value = source.Value ?? DBNull.Value;
+                    target.Value = source.SqliteValue;
                     target.ResetDbType();
                     if (source.DbTypeIsSet)
                     {
@@ -527,16 +539,27 @@ public sealed class RheiCommand : DbCommand
         RheiConnection connection, CommandPlan plan, CommandBehavior behavior, CancellationToken cancellationToken)
     {
         var engine = connection.Engine;
-        if (engine.Replication is { } replication && connection.Options.Freshness == RheiFreshness.Strong)
+        OlapSession olapSession;
+        try
         {
-            await replication.EnsureFreshAsync(cancellationToken).ConfigureAwait(false);
+            if (engine.Replication is { } replication && connection.Options.Freshness == RheiFreshness.Strong)
+            {
+                await replication.EnsureFreshAsync(cancellationToken).ConfigureAwait(false);
+            }
+            else if (engine.Replication is { } eventual && connection.Options.MaxStaleness is { } bound)
+            {
+                await eventual.EnsureFreshWithinAsync(bound, cancellationToken).ConfigureAwait(false);
+            }
+
+            olapSession = connection.GetOlapSession();
         }
-        else if (engine.Replication is { } eventual && connection.Options.MaxStaleness is { } bound)
+        catch (Exception ex) when (RheiException.TryTranslate(ex, out var translated))
         {
-            await eventual.EnsureFreshWithinAsync(bound, cancellationToken).ConfigureAwait(false);
+            // The freshness check reads SQLite's log and syncs the mirror; a failure there is an engine error like any other
+            // (and a DuckDB one lets an auto-routed read fall back to SQLite).
+            throw translated;
         }
 
-        var olapSession = connection.GetOlapSession();
         var session = olapSession.Session;
         var statements = plan.OlapStatements!;
         var timeout = CommandTimeout;
@@ -544,8 +567,9 @@ public sealed class RheiCommand : DbCommand
         using var registration = cancellationToken.CanBeCanceled
             ? cancellationToken.UnsafeRegister(static s => ((DuckDbSession)s!).Interrupt(), session)
             : default;
+        // Microsoft.Data.Sqlite takes any timeout up to int.MaxValue seconds; a Timer waits at most ~49.7 days, so a longer one waits that long.
         using var timer = timeout > 0
-            ? new Timer(static s => ((DuckDbSession)s!).Interrupt(), session, TimeSpan.FromSeconds(timeout), Timeout.InfiniteTimeSpan)
+            ? new Timer(static s => ((DuckDbSession)s!).Interrupt(), session, TimeSpan.FromSeconds(Math.Min(timeout, MaxTimerSeconds)), Timeout.InfiniteTimeSpan)
             : null;
         try
         {
@@ -567,12 +591,9 @@ public sealed class RheiCommand : DbCommand
         }
     }
 
-    internal static RheiException WrapDuckDb(DuckDbException ex, string translatedSql)
-    {
-        var wrapped = new RheiException($"{ex.Message} (engine: DuckDB)", RheiException.DuckDbEngineName, ex.DuckDbErrorType ?? 0, ex);
-        wrapped.Data["TranslatedSql"] = translatedSql;
-        return wrapped;
-    }
+    // Timer's longest due time is 0xFFFFFFFE milliseconds.
+    private const int MaxTimerSeconds = 4_294_967;
+
 
     private RheiConnection RequireConnection(string operation)
         => _connection ?? throw new InvalidOperationException($"{operation} can only be called when the command has a connection. Set Connection first.");

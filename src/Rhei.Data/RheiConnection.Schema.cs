@@ -27,6 +27,14 @@ public sealed partial class RheiConnection
     {
         ArgumentNullException.ThrowIfNull(collectionName);
         var sqlite = RequireOpen(nameof(GetSchema));
-        return RheiSchemaCollections.Get(sqlite, collectionName, restrictionValues, ServerVersion);
+        try
+        {
+            return RheiSchemaCollections.Get(sqlite, collectionName, restrictionValues, ServerVersion);
+        }
+        catch (Exception ex) when (RheiException.TryTranslate(ex, out var translated))
+        {
+            // The collections are read with SQL on SQLite; a failure there names SQLite like any command's.
+            throw translated;
+        }
     }
 }

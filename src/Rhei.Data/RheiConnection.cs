@@ -29,6 +29,7 @@ public sealed partial class RheiConnection : DbConnection
     private OlapSession? _olapSession;
     private ConnectionState _state = ConnectionState.Closed;
     private bool _schemaChangedInTransaction;
+    private bool _openedOnce;
     private bool _disposed;
 
     /// <summary>Initializes a new, closed connection with no connection string.</summary>
@@ -53,10 +54,16 @@ public sealed partial class RheiConnection : DbConnection
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// As in SqlClient, once the connection has been opened the string comes back without its <c>Password</c>
+    /// unless it says <c>Persist Security Info=True</c>; a connection from a <see cref="RheiDataSource"/> never shows it.
+    /// </remarks>
     [AllowNull]
     public override string ConnectionString
     {
-        get => _options?.RedactedConnectionString is { } redacted && _boundToDataSource ? redacted : _connectionString;
+        get => _options is { } options && (_boundToDataSource || (_openedOnce && !options.PersistSecurityInfo))
+            ? options.ConnectionStringWithoutPassword
+            : _connectionString;
         set
         {
             if (_boundToDataSource)
@@ -74,6 +81,7 @@ public sealed partial class RheiConnection : DbConnection
             _options = value.Length == 0 ? null : RheiOptions.FromConnectionString(value);
             _connectionString = value;
             _dataSource = null;
+            _openedOnce = false;
         }
     }
 
@@ -135,6 +143,13 @@ public sealed partial class RheiConnection : DbConnection
         }
 
         var options = _options ?? throw new InvalidOperationException("The ConnectionString property has not been initialized.");
+        if (options.Olap == RheiOlapEngine.DuckDb && options.IsPrivateInMemorySqlite)
+        {
+            throw new ArgumentException(
+                $"Olap=DuckDb needs a SQLite database every connection can see, but Data Source '{options.DataSource}' is an in-memory database private to one connection (':memory:', 'Mode=Memory' or 'mode=memory' without shared cache). Use a file (\"Data Source=app.db\"), a shared in-memory database (\"Data Source=name;Mode=Memory;Cache=Shared\" or \"Data Source=file:name?mode=memory&cache=shared\"), or Olap=None for a plain SQLite connection.",
+                "Data Source");
+        }
+
         if (!_boundToDataSource)
         {
             // Look the shared data source up each time: ClearPool may have retired the one used before.
@@ -167,10 +182,10 @@ public sealed partial class RheiConnection : DbConnection
 
             SqliteConnectionOpened?.Invoke(_sqlite);
         }
-        catch (SqliteException ex)
+        catch (Exception ex) when (RheiException.TryTranslate(ex, out var translated))
         {
             ResetAfterFailedOpen();
-            throw RheiException.FromSqlite(ex);
+            throw translated;
         }
         catch
         {
@@ -178,6 +193,7 @@ public sealed partial class RheiConnection : DbConnection
             throw;
         }
 
+        _openedOnce = true;
         _state = ConnectionState.Open;
         OnStateChange(new StateChangeEventArgs(ConnectionState.Closed, ConnectionState.Open));
     }

@@ -26,6 +26,8 @@ public sealed class RheiConnectionStringBuilder : DbConnectionStringBuilder
     private const string DefaultRouteKeyword = "Default Route";
     private const string BridgePathKeyword = "Bridge Path";
     private const string SchemaRegistryPathKeyword = "Schema Registry Path";
+    private const string PersistSecurityInfoKeyword = "Persist Security Info";
+    private const string SqliteDefaultTimeoutKeyword = "Default Timeout";
 
     private enum Keyword
     {
@@ -42,6 +44,7 @@ public sealed class RheiConnectionStringBuilder : DbConnectionStringBuilder
         DefaultRoute,
         BridgePath,
         SchemaRegistryPath,
+        PersistSecurityInfo,
     }
 
     private static readonly IReadOnlyDictionary<string, Keyword> s_keywords = new Dictionary<string, Keyword>(StringComparer.OrdinalIgnoreCase)
@@ -70,13 +73,15 @@ public sealed class RheiConnectionStringBuilder : DbConnectionStringBuilder
         ["BridgePath"] = Keyword.BridgePath,
         [SchemaRegistryPathKeyword] = Keyword.SchemaRegistryPath,
         ["SchemaRegistryPath"] = Keyword.SchemaRegistryPath,
+        [PersistSecurityInfoKeyword] = Keyword.PersistSecurityInfo,
+        ["PersistSecurityInfo"] = Keyword.PersistSecurityInfo,
     };
 
     private static readonly string[] s_canonicalNames =
     [
         DataSourceKeyword, OlapKeyword, OlapPathKeyword, ReplicateKeyword, SyncModeKeyword, SyncIntervalKeyword,
         SyncBatchSizeKeyword, PruneAfterSyncKeyword, FreshnessKeyword, MaxStalenessKeyword, DefaultRouteKeyword,
-        BridgePathKeyword, SchemaRegistryPathKeyword,
+        BridgePathKeyword, SchemaRegistryPathKeyword, PersistSecurityInfoKeyword,
     ];
 
     /// <summary>Initializes a new instance with every key at its default.</summary>
@@ -183,6 +188,24 @@ public sealed class RheiConnectionStringBuilder : DbConnectionStringBuilder
         set => this[SchemaRegistryPathKeyword] = value;
     }
 
+    /// <summary>
+    /// Whether <see cref="RheiConnection.ConnectionString"/> keeps the SQLite <c>Password</c> once the connection has
+    /// been opened. False by default, as in SqlClient: after <c>Open</c> the connection string comes back without it.
+    /// </summary>
+    public bool PersistSecurityInfo
+    {
+        get => ParseBool(PersistSecurityInfoKeyword, GetString(PersistSecurityInfoKeyword), false);
+        set => this[PersistSecurityInfoKeyword] = value ? "True" : "False";
+    }
+
+    /// <summary>The connection string with its password hidden; <see cref="DbConnectionStringBuilder.ConnectionString"/> keeps it.</summary>
+    /// <remarks>
+    /// <see cref="object.ToString"/> is what logs, debuggers and exception messages show, so it never carries the
+    /// password (the <c>Password</c> value is replaced by <c>***</c>). Use <see cref="DbConnectionStringBuilder.ConnectionString"/>
+    /// to get the string to open a connection with.
+    /// </remarks>
+    public override string ToString() => ToRedactedString();
+
     /// <inheritdoc />
     [AllowNull]
     public override object this[string keyword]
@@ -246,11 +269,29 @@ public sealed class RheiConnectionStringBuilder : DbConnectionStringBuilder
         foreach (DictionaryEntry entry in (IDictionary)this)
         {
             var key = (string)entry.Key;
-            copy[key] = key.Contains("Password", StringComparison.OrdinalIgnoreCase) ? "***" : entry.Value;
+            copy[key] = IsPasswordKey(key) ? "***" : entry.Value;
         }
 
         return copy.ConnectionString;
     }
+
+    /// <summary>The connection string with the password removed: what a connection shows once opened (Persist Security Info=False).</summary>
+    internal string ToStringWithoutPassword()
+    {
+        var copy = new DbConnectionStringBuilder();
+        foreach (DictionaryEntry entry in (IDictionary)this)
+        {
+            var key = (string)entry.Key;
+            if (!IsPasswordKey(key))
+            {
+                copy[key] = entry.Value;
+            }
+        }
+
+        return copy.ConnectionString;
+    }
+
+    private static bool IsPasswordKey(string key) => key.Contains("Password", StringComparison.OrdinalIgnoreCase) || key.Equals("Pwd", StringComparison.OrdinalIgnoreCase);
 
     private static string Canonical(string keyword)
     {
@@ -317,7 +358,12 @@ public sealed class RheiConnectionStringBuilder : DbConnectionStringBuilder
                 ParseInt(canonical, text, 1, 1);
                 break;
             case PruneAfterSyncKeyword:
+            case PersistSecurityInfoKeyword:
                 ParseBool(canonical, text, true);
+                break;
+            case SqliteDefaultTimeoutKeyword:
+                // Microsoft.Data.Sqlite takes any int; a negative timeout means nothing to either engine.
+                ParseInt(canonical, text, 0, 0);
                 break;
             case ReplicateKeyword:
                 ValidateReplicate(text);
@@ -367,6 +413,14 @@ public sealed class RheiConnectionStringBuilder : DbConnectionStringBuilder
         if (string.IsNullOrWhiteSpace(text))
         {
             return fallback;
+        }
+
+        // Enum.TryParse reads "Strong,Eventual" as flags and returns their bitwise OR: a key takes one value here.
+        if (text.Contains(',', StringComparison.Ordinal))
+        {
+            throw new ArgumentException(
+                $"Invalid value '{text}' for connection string keyword '{keyword}': it takes one value, not a list. Allowed values: {string.Join(", ", Enum.GetNames<T>())}.",
+                keyword);
         }
 
         if (Enum.TryParse<T>(text.Trim(), ignoreCase: true, out var value) && Enum.IsDefined(value) && !char.IsDigit(text.Trim()[0]))

@@ -13,7 +13,7 @@ namespace Rhei.Data;
 /// <see cref="string"/>, <see cref="byte"/>[] or <see cref="DBNull"/>, and the typed getters convert
 /// them as Microsoft.Data.Sqlite does.
 /// </summary>
-public sealed class RheiDataReader : DbDataReader
+public sealed partial class RheiDataReader : DbDataReader
 {
     private readonly RheiConnection _connection;
     private readonly CommandBehavior _behavior;
@@ -32,6 +32,7 @@ public sealed class RheiDataReader : DbDataReader
     private bool _peeked;
 
     private bool _closed;
+    private RheiCommand? _command;
 
     internal RheiDataReader(RheiConnection connection, DbDataReader sqlite, CommandBehavior behavior, IAsyncDisposable? schemaChange)
     {
@@ -102,6 +103,9 @@ public sealed class RheiDataReader : DbDataReader
     internal static RheiDataReader FromTable(RheiConnection connection, DataTable table, CommandBehavior behavior)
         => new(connection, table.CreateDataReader(), behavior, schemaChange: null);
 
+    /// <summary>The command that returned this reader: told when the reader closes, so it accepts new text again.</summary>
+    internal void AttachCommand(RheiCommand command) => _command = command;
+
     /// <summary>Runs the first DuckDB statement; called by the command so that errors surface at execution.</summary>
     internal void ExecuteFirst() => NextOlapResult();
 
@@ -127,10 +131,7 @@ public sealed class RheiDataReader : DbDataReader
 
     /// <inheritdoc />
     public override Task<bool> ReadAsync(CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        return Read() ? TrueTask : FalseTask;
-    }
+        => RunSynchronously(static r => r.Read(), cancellationToken);
 
     /// <inheritdoc />
     public override bool NextResult()
@@ -146,10 +147,7 @@ public sealed class RheiDataReader : DbDataReader
 
     /// <inheritdoc />
     public override Task<bool> NextResultAsync(CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        return NextResult() ? TrueTask : FalseTask;
-    }
+        => RunSynchronously(static r => r.NextResult(), cancellationToken);
 
     private static readonly Task<bool> TrueTask = Task.FromResult(true);
     private static readonly Task<bool> FalseTask = Task.FromResult(false);
@@ -180,7 +178,7 @@ public sealed class RheiDataReader : DbDataReader
         catch (DuckDbException ex)
         {
             _session!.Forget(statement.Sql);
-            throw RheiCommand.WrapDuckDb(ex, statement.Sql);
+            throw RheiException.FromDuckDb(ex, statement.Sql);
         }
         catch (OperationCanceledException)
         {
@@ -198,6 +196,12 @@ public sealed class RheiDataReader : DbDataReader
         if (parameter is null)
         {
             throw new InvalidOperationException($"Must add values for the following parameters: {reference.Name ?? "?" + (reference.Index + 1)}");
+        }
+
+        if (!parameter.ValueIsSet)
+        {
+            throw new InvalidOperationException(
+                $"Must add values for the following parameters: {reference.Name ?? "?" + (reference.Index + 1)}. Its Value was never set; set DBNull.Value to bind NULL.");
         }
 
         return parameter.ToOlapValue();
@@ -242,12 +246,12 @@ public sealed class RheiDataReader : DbDataReader
             return _sqlite.GetDataTypeName(ordinal);
         }
 
-        var type = Olap().GetSqliteFieldType(ordinal);
+        var type = OlapFieldType(Olap(), ordinal);
         return type == typeof(long) ? "INTEGER" : type == typeof(double) ? "REAL" : type == typeof(byte[]) ? "BLOB" : "TEXT";
     }
 
     /// <inheritdoc />
-    public override Type GetFieldType(int ordinal) => _sqlite is not null ? _sqlite.GetFieldType(ordinal) : Olap().GetSqliteFieldType(ordinal);
+    public override Type GetFieldType(int ordinal) => _sqlite is not null ? _sqlite.GetFieldType(ordinal) : OlapFieldType(Olap(), ordinal);
 
     /// <inheritdoc />
     public override bool IsDBNull(int ordinal) => _sqlite is not null ? _sqlite.IsDBNull(ordinal) : Row().IsDBNull(ordinal);
@@ -255,18 +259,46 @@ public sealed class RheiDataReader : DbDataReader
     /// <inheritdoc />
     public override Task<bool> IsDBNullAsync(int ordinal, CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        return IsDBNull(ordinal) ? TrueTask : FalseTask;
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<bool>(cancellationToken);
+        }
+
+        try
+        {
+            return IsDBNull(ordinal) ? TrueTask : FalseTask;
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException<bool>(ex);
+        }
     }
 
     /// <inheritdoc />
-    public override object GetValue(int ordinal) => _sqlite is not null ? _sqlite.GetValue(ordinal) : Row().GetSqliteValue(ordinal);
+    public override object GetValue(int ordinal) => _sqlite is not null ? _sqlite.GetValue(ordinal) : OlapValue(ordinal);
 
     /// <inheritdoc />
     public override int GetValues(object[] values)
     {
         ArgumentNullException.ThrowIfNull(values);
-        var count = Math.Min(values.Length, FieldCount);
+        if (_sqlite is not null)
+        {
+            var fields = Math.Min(values.Length, _sqlite.FieldCount);
+            if (fields == 0)
+            {
+                // Nothing to copy, but still no values without a row (a DELETE has none): SQLite's reader says so here.
+                _ = _sqlite.IsDBNull(0);
+            }
+
+            for (var i = 0; i < fields; i++)
+            {
+                values[i] = _sqlite.GetValue(i);
+            }
+
+            return fields;
+        }
+
+        var count = Math.Min(values.Length, Row().FieldCount);
         for (var i = 0; i < count; i++)
         {
             values[i] = GetValue(i);
@@ -284,7 +316,7 @@ public sealed class RheiDataReader : DbDataReader
         }
 
         var row = Row();
-        if (row.GetSqliteFieldType(ordinal) == typeof(long) && !row.IsDBNull(ordinal))
+        if (OlapFieldType(row, ordinal) == typeof(long) && !row.IsDBNull(ordinal))
         {
             return row.GetInt64(ordinal);
         }
@@ -301,7 +333,7 @@ public sealed class RheiDataReader : DbDataReader
         }
 
         var row = Row();
-        if (row.GetSqliteFieldType(ordinal) == typeof(double) && !row.IsDBNull(ordinal))
+        if (OlapFieldType(row, ordinal) == typeof(double) && !row.IsDBNull(ordinal))
         {
             return row.GetDouble(ordinal);
         }
@@ -318,7 +350,7 @@ public sealed class RheiDataReader : DbDataReader
         }
 
         var row = Row();
-        if (row.GetSqliteFieldType(ordinal) == typeof(string) && !row.IsDBNull(ordinal))
+        if (OlapFieldType(row, ordinal) == typeof(string) && !row.IsDBNull(ordinal))
         {
             return row.GetString(ordinal);
         }
@@ -373,6 +405,7 @@ public sealed class RheiDataReader : DbDataReader
             return bytes.Length;
         }
 
+        CheckBufferArguments(dataOffset, buffer.Length, bufferOffset, length);
         var count = (int)Math.Max(0, Math.Min(length, bytes.Length - dataOffset));
         if (count > 0)
         {
@@ -396,6 +429,7 @@ public sealed class RheiDataReader : DbDataReader
             return text.Length;
         }
 
+        CheckBufferArguments(dataOffset, buffer.Length, bufferOffset, length);
         var count = (int)Math.Max(0, Math.Min(length, text.Length - dataOffset));
         if (count > 0)
         {
@@ -503,6 +537,7 @@ public sealed class RheiDataReader : DbDataReader
         }
         finally
         {
+            _command?.OnReaderClosed(this);
             if (_schemaChange is { } schemaChange)
             {
                 _schemaChange = null;
@@ -546,8 +581,6 @@ public sealed class RheiDataReader : DbDataReader
         return _hasRow ? result : throw new InvalidOperationException("No data exists for the row/column. Call Read first, and read values only while it returns true.");
     }
 
-    private object OlapValue(int ordinal) => Row().GetSqliteValue(ordinal);
-
     private T OlapCall<T>(Func<DuckDbResultReader, T> call)
     {
         try
@@ -556,7 +589,7 @@ public sealed class RheiDataReader : DbDataReader
         }
         catch (DuckDbException ex)
         {
-            throw RheiCommand.WrapDuckDb(ex, _statements![_statementIndex].Sql);
+            throw RheiException.FromDuckDb(ex, _statements![_statementIndex].Sql);
         }
     }
 

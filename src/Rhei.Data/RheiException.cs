@@ -1,5 +1,7 @@
 using System.Data.Common;
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Data.Sqlite;
+using Rhei.Data.Olap;
 
 namespace Rhei.Data;
 
@@ -7,6 +9,14 @@ namespace Rhei.Data;
 /// An error reported by one of Rhei.Data's engines. <see cref="Engine"/> says which engine failed;
 /// the message carries that engine's own text.
 /// </summary>
+/// <remarks>
+/// Every engine failure a user can see comes as this type, SQLite's included: a <see cref="SqliteException"/>
+/// is wrapped (it is the <see cref="Exception.InnerException"/>, and <see cref="SqliteErrorCode"/> and
+/// <see cref="ErrorCode"/> carry its codes), so one <c>catch (RheiException)</c> or <c>catch (DbException)</c>
+/// handles both engines, and the message always says which one failed. Usage errors keep their ADO.NET types
+/// (<see cref="InvalidOperationException"/>, <see cref="ArgumentException"/>, <see cref="InvalidCastException"/>),
+/// and cancellation is an <see cref="OperationCanceledException"/>.
+/// </remarks>
 public sealed class RheiException : DbException
 {
     internal const string SqliteEngineName = "SQLite";
@@ -50,4 +60,30 @@ public sealed class RheiException : DbException
 
     internal static RheiException Provider(string message, Exception? inner = null)
         => new(message, ProviderEngineName, 0, inner);
+
+    internal static RheiException FromDuckDb(DuckDbException ex, string? translatedSql = null)
+    {
+        var wrapped = new RheiException($"{ex.Message} (engine: DuckDB)", DuckDbEngineName, ex.DuckDbErrorType ?? 0, ex);
+        if (translatedSql is not null)
+        {
+            wrapped.Data["TranslatedSql"] = translatedSql;
+        }
+
+        return wrapped;
+    }
+
+    /// <summary>
+    /// Turns an engine's own exception into the public one: <see cref="SqliteException"/> and the internal
+    /// DuckDB exception become a <see cref="RheiException"/> naming the engine; anything else is left alone.
+    /// </summary>
+    internal static bool TryTranslate(Exception ex, [NotNullWhen(true)] out RheiException? translated)
+    {
+        translated = ex switch
+        {
+            SqliteException sqlite => FromSqlite(sqlite),
+            DuckDbException duckDb => FromDuckDb(duckDb),
+            _ => null,
+        };
+        return translated is not null;
+    }
 }

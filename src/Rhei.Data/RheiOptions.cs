@@ -1,3 +1,5 @@
+using Microsoft.Data.Sqlite;
+
 namespace Rhei.Data;
 
 /// <summary>
@@ -12,8 +14,33 @@ internal sealed record RheiOptions
     /// <summary>The same, with any password hidden: safe for logs, metrics and exception messages.</summary>
     public required string RedactedConnectionString { get; init; }
 
+    /// <summary>The same, without the password: what a connection shows once opened (Persist Security Info=False).</summary>
+    public string ConnectionStringWithoutPassword
+    {
+        get => _connectionStringWithoutPassword ?? RedactedConnectionString;
+        init => _connectionStringWithoutPassword = value;
+    }
+
+    private readonly string? _connectionStringWithoutPassword;
+
+    /// <summary>Whether an opened connection keeps showing its password (<c>Persist Security Info</c>).</summary>
+    public bool PersistSecurityInfo { get; init; }
+
     /// <summary>What Microsoft.Data.Sqlite is opened with.</summary>
-    public required string SqliteConnectionString { get; init; }
+    public required string SqliteConnectionString
+    {
+        get => _sqliteConnectionString;
+        init
+        {
+            _sqliteConnectionString = value;
+            // Derived once from what SQLite really opens, so equal options stay equal.
+            var sqlite = new SqliteConnectionStringBuilder(value);
+            _memoryKind = SqliteMemoryDatabase.Classify(sqlite.DataSource, sqlite.Mode, sqlite.Cache);
+        }
+    }
+
+    private readonly string _sqliteConnectionString = string.Empty;
+    private readonly (bool InMemory, bool Private) _memoryKind;
 
     /// <summary>The SQLite file; ":memory:" or empty for an in-memory database.</summary>
     public required string DataSource { get; init; }
@@ -46,8 +73,17 @@ internal sealed record RheiOptions
     public string? SchemaRegistryPath { get; init; }
 
     /// <summary>Whether the SQLite database lives in memory (then WAL does not apply and the mirror cannot outlive it).</summary>
-    public bool IsInMemorySqlite
-        => DataSource.Length == 0 || DataSource == ":memory:" || DataSource.StartsWith("file::memory:", StringComparison.OrdinalIgnoreCase);
+    public bool IsInMemorySqlite => _memoryKind.InMemory;
+
+    /// <summary>
+    /// Whether the SQLite database is in memory and private to the connection that opens it: each of the engine's
+    /// connections would see another, empty database, so it cannot have a mirror.
+    /// </summary>
+    public bool IsPrivateInMemorySqlite => _memoryKind.Private;
+
+    /// <inheritdoc />
+    /// <remarks>A record prints every property; this one carries connection strings, so it prints only the redacted one.</remarks>
+    public override string ToString() => RedactedConnectionString;
 
     public static RheiOptions FromConnectionString(string connectionString)
         => From(new RheiConnectionStringBuilder(connectionString));
@@ -79,6 +115,8 @@ internal sealed record RheiOptions
         {
             NormalizedConnectionString = builder.ConnectionString,
             RedactedConnectionString = builder.ToRedactedString(),
+            ConnectionStringWithoutPassword = builder.ToStringWithoutPassword(),
+            PersistSecurityInfo = builder.PersistSecurityInfo,
             SqliteConnectionString = builder.ToSqliteConnectionString(),
             DataSource = builder.DataSource,
             Olap = builder.Olap,

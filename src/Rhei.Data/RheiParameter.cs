@@ -11,6 +11,7 @@ public sealed class RheiParameter : DbParameter
     private string _parameterName = string.Empty;
     private string _sourceColumn = string.Empty;
     private object? _value;
+    private bool _valueIsSet;
     private DbType? _dbType;
 
     /// <summary>Initializes a new instance.</summary>
@@ -73,10 +74,18 @@ public sealed class RheiParameter : DbParameter
     public override bool SourceColumnNullMapping { get; set; }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Setting null or <see cref="DBNull.Value"/> binds NULL. A parameter whose value was never set cannot be bound:
+    /// executing a command that uses it throws <see cref="InvalidOperationException"/>, as Microsoft.Data.Sqlite does.
+    /// </remarks>
     public override object? Value
     {
         get => _value;
-        set => _value = value;
+        set
+        {
+            _value = value;
+            _valueIsSet = true;
+        }
     }
 
     /// <inheritdoc />
@@ -85,13 +94,40 @@ public sealed class RheiParameter : DbParameter
     /// <summary>Whether <see cref="DbType"/> was set explicitly rather than inferred from the value.</summary>
     internal bool DbTypeIsSet => _dbType.HasValue;
 
+    /// <summary>Whether <see cref="Value"/> was ever set (null included); an unset value must not bind.</summary>
+    internal bool ValueIsSet => _valueIsSet;
+
+    /// <summary>
+    /// The value handed to Microsoft.Data.Sqlite: NULL for null, and null itself when never set, so that SQLite's
+    /// binder refuses it with its own <see cref="InvalidOperationException"/>.
+    /// </summary>
+    internal object? SqliteValue => _valueIsSet ? _value ?? DBNull.Value : null;
+
+    /// <summary>A copy with everything that affects binding: name, value (or its absence), DbType and Size.</summary>
+    internal RheiParameter Clone()
+    {
+        var copy = new RheiParameter
+        {
+            _parameterName = _parameterName,
+            _sourceColumn = _sourceColumn,
+            _value = _value,
+            _valueIsSet = _valueIsSet,
+            _dbType = _dbType,
+            Size = Size,
+            IsNullable = IsNullable,
+            SourceColumnNullMapping = SourceColumnNullMapping,
+            SourceVersion = SourceVersion,
+        };
+        return copy;
+    }
+
     /// <summary>The name without its prefix character.</summary>
     internal string BareName
         => _parameterName.Length > 0 && _parameterName[0] is '@' or ':' or '$' ? _parameterName[1..] : _parameterName;
 
     internal SqliteParameter ToSqliteParameter(string name)
     {
-        var parameter = new SqliteParameter(name, _value ?? DBNull.Value);
+        var parameter = new SqliteParameter(name, SqliteValue);
         if (_dbType is { } dbType)
         {
             parameter.DbType = dbType;

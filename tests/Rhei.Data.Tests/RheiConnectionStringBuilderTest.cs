@@ -97,4 +97,83 @@ public class RheiConnectionStringBuilderTest
         var ex = Assert.Throws<ArgumentException>(() => RheiOptions.FromConnectionString("Data Source=a.db;Bridge Path=/var/log"));
         Assert.Contains("'Bridge Path'", ex.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("Freshness=Strong,Eventual", "Freshness")]
+    [InlineData("Freshness=Strong, Eventual", "Freshness")]
+    [InlineData("Olap=DuckDb,None", "Olap")]
+    [InlineData("Sync Mode=Destructive,Temporal", "Sync Mode")]
+    [InlineData("Default Route=Oltp,Olap", "Default Route")]
+    public void Comma_list_for_a_key_that_takes_one_value_is_refused(string pair, string key)
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new RheiConnectionStringBuilder("Data Source=a.db;" + pair));
+        Assert.Contains($"'{key}'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("one value", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Replicate_still_takes_a_list()
+        => Assert.Equal("a,b", new RheiConnectionStringBuilder("Data Source=a.db;Replicate=a,b").Replicate);
+
+    [Theory]
+    [InlineData("Default Timeout=-1")]
+    [InlineData("Default Timeout=2147483648")]
+    [InlineData("Command Timeout=-5")]
+    public void Out_of_range_default_timeout_is_refused_naming_the_key(string pair)
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new RheiConnectionStringBuilder("Data Source=a.db;" + pair));
+        Assert.Contains("'Default Timeout'", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ToString_hides_the_password_and_ConnectionString_keeps_it()
+    {
+        var builder = new RheiConnectionStringBuilder("Data Source=a.db;Password=hunter2");
+        Assert.DoesNotContain("hunter2", builder.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Data Source=a.db", builder.ToString(), StringComparison.Ordinal);
+        Assert.Contains("hunter2", builder.ConnectionString, StringComparison.Ordinal);
+        Assert.Equal("hunter2", new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(builder.ToSqliteConnectionString()).Password);
+    }
+
+    [Fact]
+    public void Persist_security_info_is_false_by_default_and_not_passed_to_sqlite()
+    {
+        Assert.False(new RheiConnectionStringBuilder("Data Source=a.db").PersistSecurityInfo);
+        var builder = new RheiConnectionStringBuilder("Data Source=a.db;Persist Security Info=True");
+        Assert.True(builder.PersistSecurityInfo);
+        Assert.True(new RheiConnectionStringBuilder("Data Source=a.db;PersistSecurityInfo=yes").PersistSecurityInfo);
+        Assert.DoesNotContain("Persist", builder.ToSqliteConnectionString(), StringComparison.OrdinalIgnoreCase);
+        Assert.Throws<ArgumentException>(() => new RheiConnectionStringBuilder("Data Source=a.db;Persist Security Info=perhaps"));
+    }
+
+    [Fact]
+    public void Options_never_print_the_password()
+    {
+        var options = RheiOptions.FromConnectionString("Data Source=a.db;Password=hunter2");
+        Assert.DoesNotContain("hunter2", options.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", options.RedactedConnectionString, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", options.ConnectionStringWithoutPassword, StringComparison.Ordinal);
+        Assert.DoesNotContain("Password", options.ConnectionStringWithoutPassword, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Theory]
+    [InlineData("Data Source=:memory:", true, true)]
+    [InlineData("Data Source=:memory:;Cache=Shared", true, true)]
+    [InlineData("Data Source=x;Mode=Memory", true, true)]
+    [InlineData("Data Source=x;Mode=Memory;Cache=Private", true, true)]
+    [InlineData("Data Source=file:x?mode=memory", true, true)]
+    [InlineData("Data Source=file:x?mode=memory&cache=private;Cache=Shared", true, true)]
+    [InlineData("Data Source=file::memory:", true, true)]
+    [InlineData("Data Source=x;Mode=Memory;Cache=Shared", true, false)]
+    [InlineData("Data Source=file:x?mode=memory&cache=shared", true, false)]
+    [InlineData("Data Source=file:x?mode=memory;Cache=Shared", true, false)]
+    [InlineData("Data Source=file::memory:?cache=shared", true, false)]
+    [InlineData("Data Source=app.db", false, false)]
+    [InlineData("Data Source=file:app.db?cache=shared", false, false)]
+    public void In_memory_forms_are_classified_as_sqlite_treats_them(string connectionString, bool inMemory, bool isPrivate)
+    {
+        var options = RheiOptions.FromConnectionString(connectionString);
+        Assert.Equal(inMemory, options.IsInMemorySqlite);
+        Assert.Equal(isPrivate, options.IsPrivateInMemorySqlite);
+    }
 }
