@@ -17,7 +17,10 @@ internal sealed unsafe class DuckDbArrowStream : RheiArrowStream
     private readonly string _sql;
     private nint _options;
 
-    public DuckDbArrowStream(DuckDbArrowResult result, string sql)
+    /// <param name="result">The result, owned by the stream from now on.</param>
+    /// <param name="sql">The SQL DuckDB ran, for error messages.</param>
+    /// <param name="names">SQLite's names for the columns, used when there are as many; otherwise DuckDB's.</param>
+    public DuckDbArrowStream(DuckDbArrowResult result, string sql, IReadOnlyList<string>? names)
         : base(RheiRoute.Olap)
     {
         _result = result;
@@ -25,7 +28,7 @@ internal sealed unsafe class DuckDbArrowStream : RheiArrowStream
         try
         {
             _options = DuckDbArrowNative.ResultGetArrowOptions(result.Pointer);
-            Schema = ImportSchema();
+            Schema = ImportSchema(names);
         }
         catch
         {
@@ -97,28 +100,29 @@ internal sealed unsafe class DuckDbArrowStream : RheiArrowStream
         _result.Dispose();
     }
 
-    private ArrowSchema ImportSchema()
+    private ArrowSchema ImportSchema(IReadOnlyList<string>? names)
     {
         var count = _result.ColumnCount;
         var types = new nint[count];
-        var names = new byte*[count];
+        var duckNames = new byte*[count];
         var schema = CArrowSchema.Create();
         try
         {
             for (var i = 0; i < count; i++)
             {
                 types[i] = DuckDbArrowNative.ColumnLogicalType(_result.Pointer, (ulong)i);
-                names[i] = DuckDbArrowNative.ColumnName(_result.Pointer, (ulong)i);
+                duckNames[i] = DuckDbArrowNative.ColumnName(_result.Pointer, (ulong)i);
             }
 
             fixed (nint* typePointers = types)
-            fixed (byte** namePointers = names)
+            fixed (byte** namePointers = duckNames)
             {
                 ThrowIfError(DuckDbArrowNative.ToArrowSchema(_options, typePointers, namePointers, (ulong)count, schema), "describe the result in Arrow");
             }
 
             var imported = CArrowSchemaImporter.ImportSchema(schema);
             var fields = new List<Field>(count);
+            var useSqliteNames = names is not null && names.Count == imported.FieldsList.Count;
             foreach (var field in imported.FieldsList)
             {
                 if (ArrowResultTypes.FromArrowType(field.DataType) is not { } storageClass)
@@ -129,8 +133,9 @@ internal sealed unsafe class DuckDbArrowStream : RheiArrowStream
                         RheiException.ProviderEngineName);
                 }
 
-                // Rebuilt without DuckDB's field metadata so that both engines' schemas compare equal.
-                fields.Add(new Field(field.Name, ArrowResultTypes.ToArrowType(storageClass), nullable: true));
+                // Rebuilt without DuckDB's field metadata, and with SQLite's names, so that both engines' schemas compare equal.
+                var name = useSqliteNames ? names![fields.Count] : field.Name;
+                fields.Add(new Field(name, ArrowResultTypes.ToArrowType(storageClass), nullable: true));
             }
 
             return new ArrowSchema(fields, metadata: null);

@@ -29,7 +29,9 @@ internal static class RheiArrowExecution
                 RheiDiagnostics.RecordRoute(plan.Target, plan.Rule, connection.Options.RedactedConnectionString);
                 try
                 {
-                    return await ExecuteOlapAsync(command, connection, plan.OlapStatements[0], cancellationToken).ConfigureAwait(false);
+                    var statement = plan.OlapStatements[0];
+                    var names = SqliteColumnNames.Get(connection, statement, plan.OltpText ?? command.CommandText);
+                    return await ExecuteOlapAsync(command, connection, statement, names, cancellationToken).ConfigureAwait(false);
                 }
                 catch (RheiException ex) when (ex.Engine == RheiException.DuckDbEngineName && plan.FallbackToOltp && !cancellationToken.IsCancellationRequested)
                 {
@@ -44,7 +46,7 @@ internal static class RheiArrowExecution
     }
 
     private static async Task<IArrowArrayStream> ExecuteOlapAsync(
-        RheiCommand command, RheiConnection connection, OlapStatement statement, CancellationToken cancellationToken)
+        RheiCommand command, RheiConnection connection, OlapStatement statement, IReadOnlyList<string>? names, CancellationToken cancellationToken)
     {
         // As ExecuteReader: a strong read waits until the mirror holds every committed change, a bounded one until it is close enough.
         if (connection.Engine.Replication is { } replication && connection.Options.Freshness == RheiFreshness.Strong)
@@ -68,7 +70,7 @@ internal static class RheiArrowExecution
         try
         {
             // The whole result is materialised here, so the token and the timeout cover all of DuckDB's work.
-            return new DuckDbArrowStream(DuckDbArrowQuery.Execute(olapSession, statement, command.Parameters), statement.Sql);
+            return new DuckDbArrowStream(DuckDbArrowQuery.Execute(olapSession, statement, command.Parameters), statement.Sql, names);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && timeout > 0)
         {

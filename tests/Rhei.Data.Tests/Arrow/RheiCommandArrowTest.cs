@@ -317,6 +317,49 @@ public sealed class RheiCommandArrowTest
         }
     }
 
+    [Fact]
+    public async Task Unaliased_expression_columns_have_the_same_names_on_both_routes()
+    {
+        await using var db = TestDatabase.Create();
+        await using var connection = db.Open();
+        await SeedManyAsync(connection, 50);
+        const string sql = "SELECT count(*), sum(i), max(s), i % 2 FROM items GROUP BY i % 2 ORDER BY i % 2";
+
+        var sqlite = await ReadAsync(connection, sql, RheiRoute.Oltp);
+        var duck = await ReadAsync(connection, sql, RheiRoute.Olap);
+
+        Assert.Equal(RheiRoute.Olap, duck.Route);
+        AssertSchema(sqlite.Schema, ("count(*)", ArrowTypeId.Int64), ("sum(i)", ArrowTypeId.Int64), ("max(s)", ArrowTypeId.String), ("i % 2", ArrowTypeId.Int64));
+        AssertSameSchema(sqlite.Schema, duck.Schema);
+        Assert.Equal(sqlite.Rows, duck.Rows);
+    }
+
+    [Fact]
+    public async Task In_a_transaction_and_for_several_statements_SQLite_answers_the_first_result()
+    {
+        await using var db = TestDatabase.Create();
+        await using var connection = db.Open();
+        await SeedManyAsync(connection, 5);
+
+        await using (var transaction = await connection.BeginTransactionAsync())
+        await using (var command = new RheiCommand("SELECT count(*) AS n FROM items", connection, (RheiTransaction)transaction))
+        {
+            await using (var insert = new RheiCommand("INSERT INTO items (id) VALUES (6)", connection, (RheiTransaction)transaction))
+            {
+                await insert.ExecuteNonQueryAsync();
+            }
+
+            using var stream = command.ExecuteArrowReader();
+            var inside = await ReadAllAsync(stream);
+            Assert.Equal(RheiRoute.Oltp, inside.Route);
+            Assert.Equal([[6L]], inside.Rows);
+        }
+
+        var several = await ReadAsync(connection, "SELECT id FROM items WHERE id = 1; SELECT s FROM items WHERE id = 2", RheiRoute.Auto);
+        AssertSchema(several.Schema, ("id", ArrowTypeId.Int64));
+        Assert.Equal([[1L]], several.Rows);
+    }
+
     private static async Task<Result> ReadAsync(RheiConnection connection, string sql, RheiRoute route)
     {
         await using var command = new RheiCommand(sql, connection) { Route = route };
