@@ -129,7 +129,8 @@ internal sealed unsafe class DuckDbArrowStream : RheiArrowStream
                 {
                     throw new RheiException(
                         $"DuckDB exported column '{field.Name}' as Arrow type {field.DataType.Name}, not one of Int64, Double, Utf8 or Binary. "
-                        + "This is a bug in Rhei.Data; please report it with the query.",
+                        + "If the session changed DuckDB's Arrow settings (produce_arrow_string_view, arrow_large_buffer_size), RESET them; "
+                        + "otherwise this is a bug in Rhei.Data: please report it with the query.",
                         RheiException.ProviderEngineName);
                 }
 

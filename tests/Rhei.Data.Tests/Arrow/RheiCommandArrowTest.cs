@@ -260,6 +260,23 @@ public sealed class RheiCommandArrowTest
     }
 
     [Fact]
+    public async Task CommandTimeout_interrupts_a_DuckDB_query_with_a_timeout_error()
+    {
+        await using var db = TestDatabase.Create();
+        await using var connection = db.Open();
+        await using var command = new RheiCommand("SELECT count(*) AS n FROM range(100000000) a, range(100000000) b WHERE a.range + b.range = -1", connection)
+        {
+            Route = RheiRoute.Olap,
+            CommandTimeout = 1,
+        };
+
+        var error = await Assert.ThrowsAsync<RheiException>(() => command.ExecuteArrowReaderAsync());
+        Assert.Equal("DuckDB", error.Engine);
+        Assert.Contains("timed out after 1 seconds", error.Message, StringComparison.Ordinal);
+        Assert.IsType<TimeoutException>(error.InnerException);
+    }
+
+    [Fact]
     public async Task SQLite_column_types_come_from_the_declared_type_or_the_first_value()
     {
         await using var db = TestDatabase.Create();
