@@ -107,6 +107,32 @@ public sealed class RheiCommandArrowTest
     }
 
     [Fact]
+    public async Task Columns_typed_by_their_parameters_have_the_parameter_class_on_both_routes()
+    {
+        await using var db = TestDatabase.Create();
+        await using var connection = db.Open();
+        await SeedManyAsync(connection, 10);
+        const string sql = "SELECT id, @tag AS tag, @weight AS weight, @count AS n FROM items WHERE id <= 2 ORDER BY id";
+
+        var results = new List<Result>();
+        foreach (var route in new[] { RheiRoute.Oltp, RheiRoute.Olap })
+        {
+            await using var command = new RheiCommand(sql, connection) { Route = route };
+            command.Parameters.AddWithValue("@tag", "t");
+            command.Parameters.AddWithValue("@weight", 0.25);
+            command.Parameters.AddWithValue("@count", 7);
+            using var stream = command.ExecuteArrowReader();
+            results.Add(await ReadAllAsync(stream));
+        }
+
+        Assert.Equal([RheiRoute.Oltp, RheiRoute.Olap], results.Select(r => r.Route));
+        AssertSchema(results[0].Schema, ("id", ArrowTypeId.Int64), ("tag", ArrowTypeId.String), ("weight", ArrowTypeId.Double), ("n", ArrowTypeId.Int64));
+        AssertSameSchema(results[0].Schema, results[1].Schema);
+        Assert.Equal([[1L, "t", 0.25, 7L], [2L, "t", 0.25, 7L]], results[0].Rows);
+        Assert.Equal(results[0].Rows, results[1].Rows);
+    }
+
+    [Fact]
     public async Task ExecuteArrowReader_follows_hints_and_falls_back_to_SQLite_when_DuckDB_rejects_an_auto_routed_read()
     {
         await using var db = TestDatabase.Create();
