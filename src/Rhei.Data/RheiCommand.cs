@@ -1,7 +1,9 @@
 using System.Data;
 using System.Data.Common;
 using System.Diagnostics.CodeAnalysis;
+using Apache.Arrow.Ipc;
 using Microsoft.Data.Sqlite;
+using Rhei.Data.Arrow;
 using Rhei.Data.Diagnostics;
 using Rhei.Data.Olap;
 using Rhei.Data.Sql;
@@ -615,4 +617,16 @@ public sealed partial class RheiCommand : DbCommand
 
         base.Dispose(disposing);
     }
+
+    /// <summary>
+    /// Runs the command and reads its first result as Apache Arrow record batches: INTEGER, REAL, TEXT and BLOB
+    /// values become Int64, Double, Utf8 and Binary columns, with the same schema and values whichever engine answers.
+    /// Routing, freshness and fallback are those of <see cref="ExecuteReader()"/>. Dispose the stream to release the result.
+    /// </summary>
+    public IArrowArrayStream ExecuteArrowReader()
+        => RheiArrowExecution.ExecuteAsync(this, async: false, CancellationToken.None).GetAwaiter().GetResult();
+
+    /// <summary>Runs the command and reads its first result as Apache Arrow record batches; see <see cref="ExecuteArrowReader"/>.</summary>
+    public Task<IArrowArrayStream> ExecuteArrowReaderAsync(CancellationToken cancellationToken = default)
+        => RheiArrowExecution.ExecuteAsync(this, async: true, cancellationToken);
 }

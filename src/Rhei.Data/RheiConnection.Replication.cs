@@ -1,3 +1,4 @@
+using Rhei.Data.Arrow;
 using Rhei.Data.Sync;
 
 namespace Rhei.Data;
@@ -27,6 +28,28 @@ public sealed partial class RheiConnection
     /// </summary>
     public Task RegisterTableAsync(RheiTableSchema schema, CancellationToken cancellationToken = default)
         => Replication(nameof(RegisterTableAsync)).RegisterTableAsync(schema, cancellationToken);
+
+    /// <summary>
+    /// Replicates a table described by an Apache Arrow schema, as rhei's
+    /// <c>TableSchema { name, arrow_schema, primary_key }</c>: integers become INTEGER (BIGINT in the mirror),
+    /// Boolean BOOLEAN, floating point REAL (DOUBLE), strings TEXT (VARCHAR), binaries BLOB, and dates, times,
+    /// timestamps and decimals TEXT. Registering the same shape again succeeds (a table already replicated with the
+    /// same columns, mirror types and key); a different one fails with an error saying so.
+    /// </summary>
+    public Task RegisterTableAsync(string table, Apache.Arrow.Schema schema, IReadOnlyList<string> primaryKey, CancellationToken cancellationToken = default)
+    {
+        var replication = Replication(nameof(RegisterTableAsync));
+        var requested = ArrowTableSchema.ToRheiTableSchema(table, schema, primaryKey);
+        if (replication.Registry.Find(table) is { } existing)
+        {
+            return ArrowTableSchema.SameShape(existing, requested)
+                ? Task.CompletedTask
+                : Task.FromException(new InvalidOperationException(
+                    $"Table '{table}' is already registered with a different schema ({existing.Definition}); use AddColumn/DropColumn for schema evolution."));
+        }
+
+        return replication.RegisterTableAsync(requested, cancellationToken);
+    }
 
     /// <summary>Stops replicating a table: removes its change capture and its mirror.</summary>
     public Task UnregisterTableAsync(string table, CancellationToken cancellationToken = default)

@@ -22,7 +22,7 @@ internal sealed class DuckDbPreparedStatement : IDisposable
 
     public int ParameterCount => _parameterCount;
 
-    private DuckDbPreparedStatementHandle Handle
+    internal DuckDbPreparedStatementHandle Handle
     {
         get
         {
