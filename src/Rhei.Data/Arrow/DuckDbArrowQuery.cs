@@ -51,7 +51,7 @@ internal static class DuckDbArrowQuery
         catch (DuckDbException ex)
         {
             session.Forget(sql);
-            throw RheiCommand.WrapDuckDb(ex, sql);
+            throw RheiException.FromDuckDb(ex, sql);
         }
         catch (OperationCanceledException)
         {

@@ -53,7 +53,7 @@ internal sealed unsafe class DuckDbArrowStream : RheiArrowStream
             }
             catch (DuckDbException ex)
             {
-                throw RheiCommand.WrapDuckDb(ex, _sql);
+                throw RheiException.FromDuckDb(ex, _sql);
             }
 
             if (chunk == 0)
@@ -165,7 +165,7 @@ internal sealed unsafe class DuckDbArrowStream : RheiArrowStream
         try
         {
             var message = DuckDbArrowResult.Utf8(DuckDbArrowNative.ErrorDataMessage(error)) ?? "no message";
-            throw RheiCommand.WrapDuckDb(new DuckDbException($"DuckDB could not {operation}: {message}", DuckDbArrowNative.ErrorDataErrorType(error)), _sql);
+            throw RheiException.FromDuckDb(new DuckDbException($"DuckDB could not {operation}: {message}", DuckDbArrowNative.ErrorDataErrorType(error)), _sql);
         }
         finally
         {
