@@ -62,9 +62,14 @@ internal sealed unsafe class DuckDbAppender : IDisposable
     private bool _closed;
     private bool _disposed;
 
-    internal DuckDbAppender(DuckDbAppenderHandle handle)
+    // The appender may make rows visible at any internal flush, so its whole life counts as one write.
+    private DuckDbChangeTracker? _changes;
+
+    internal DuckDbAppender(DuckDbAppenderHandle handle, DuckDbChangeTracker changes)
     {
         _handle = handle;
+        changes.BeginWrite();
+        _changes = changes;
         _columnCount = checked((int)NativeMethods.Appender.ColumnCount(handle));
         _kinds = new ColumnKind[_columnCount];
         _typeNames = new string[_columnCount];
@@ -142,6 +147,7 @@ internal sealed unsafe class DuckDbAppender : IDisposable
 
             // The references are released above; the finalizer must not release them a second time.
             GC.SuppressFinalize(this);
+            EndWrite();
             throw;
         }
         finally
@@ -158,6 +164,7 @@ internal sealed unsafe class DuckDbAppender : IDisposable
     ~DuckDbAppender()
     {
         ReleaseReferences();
+        EndWrite();
     }
 
     private enum ColumnKind
@@ -426,11 +433,20 @@ internal sealed unsafe class DuckDbAppender : IDisposable
         EnsureOpen();
         HandOverChunk();
         _closed = true;
-        if (NativeMethods.Appender.CloseAppender(_handle) != DuckDbState.Success)
+        try
         {
-            DuckDbErrors.ThrowForAppender(_handle);
+            if (NativeMethods.Appender.CloseAppender(_handle) != DuckDbState.Success)
+            {
+                DuckDbErrors.ThrowForAppender(_handle);
+            }
+        }
+        finally
+        {
+            EndWrite();
         }
     }
+
+    private void EndWrite() => Interlocked.Exchange(ref _changes, null)?.EndWrite();
 
     public void Dispose()
     {
@@ -443,6 +459,7 @@ internal sealed unsafe class DuckDbAppender : IDisposable
         ReleaseReferences();
         _chunkHandle?.Dispose();
         _handle.Dispose();
+        EndWrite();
         GC.SuppressFinalize(this);
     }
 

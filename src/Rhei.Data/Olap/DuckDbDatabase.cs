@@ -9,6 +9,7 @@ internal sealed class DuckDbDatabase : IDisposable
     private const string InMemory = ":memory:";
 
     private readonly DuckDbDatabaseHandle _handle;
+    private readonly DuckDbChangeTracker _changes = new();
 
     private DuckDbDatabase(DuckDbDatabaseHandle handle) => _handle = handle;
 
@@ -66,7 +67,7 @@ internal sealed class DuckDbDatabase : IDisposable
             throw new DuckDbException("DuckDB could not open a connection to the database.");
         }
 
-        return new DuckDbSession(connection);
+        return new DuckDbSession(connection, _changes);
     }
 
     public void Dispose() => _handle.Dispose();

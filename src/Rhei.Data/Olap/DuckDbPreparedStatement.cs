@@ -13,11 +13,15 @@ internal sealed class DuckDbPreparedStatement : IDisposable
 
     private readonly DuckDbPreparedStatementHandle _handle;
     private readonly int _parameterCount;
+    private readonly DuckDbChangeTracker _changes;
+    private readonly bool _readsOnly;
 
-    internal DuckDbPreparedStatement(DuckDbPreparedStatementHandle handle)
+    internal DuckDbPreparedStatement(DuckDbPreparedStatementHandle handle, DuckDbChangeTracker changes)
     {
         _handle = handle;
+        _changes = changes;
         _parameterCount = checked((int)NativeMethods.Prepared.ParameterCount(handle));
+        _readsOnly = NativeMethods.Prepared.StatementType(handle) is DuckDbStatementType.Select or DuckDbStatementType.Explain;
     }
 
     public int ParameterCount => _parameterCount;
@@ -96,6 +100,11 @@ internal sealed class DuckDbPreparedStatement : IDisposable
     private DuckDbResultHandle ExecuteCore()
     {
         var result = new DuckDbResultHandle();
+        if (!_readsOnly)
+        {
+            _changes.BeginWrite();
+        }
+
         try
         {
             DuckDbErrors.ThrowIfFailed(NativeMethods.Prepared.ExecutePrepared(Handle, result), result);
@@ -105,6 +114,13 @@ internal sealed class DuckDbPreparedStatement : IDisposable
         {
             result.Dispose();
             throw;
+        }
+        finally
+        {
+            if (!_readsOnly)
+            {
+                _changes.EndWrite();
+            }
         }
     }
 

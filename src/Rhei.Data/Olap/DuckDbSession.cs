@@ -10,7 +10,14 @@ internal sealed class DuckDbSession : IDisposable
 {
     private readonly DuckDbConnectionHandle _handle;
 
-    internal DuckDbSession(DuckDbConnectionHandle handle) => _handle = handle;
+    internal DuckDbSession(DuckDbConnectionHandle handle, DuckDbChangeTracker changes)
+    {
+        _handle = handle;
+        Changes = changes;
+    }
+
+    /// <summary>The database-wide count of writes, which decides whether a cached statement may be reused.</summary>
+    internal DuckDbChangeTracker Changes { get; }
 
     internal DuckDbConnectionHandle Handle
     {
@@ -27,7 +34,15 @@ internal sealed class DuckDbSession : IDisposable
     {
         ArgumentNullException.ThrowIfNull(sql);
         using var result = new DuckDbResultHandle();
-        DuckDbErrors.ThrowIfFailed(NativeMethods.Query.Execute(Handle, sql, result), result);
+        Changes.BeginWrite();
+        try
+        {
+            DuckDbErrors.ThrowIfFailed(NativeMethods.Query.Execute(Handle, sql, result), result);
+        }
+        finally
+        {
+            Changes.EndWrite();
+        }
     }
 
     /// <summary>
@@ -112,7 +127,7 @@ internal sealed class DuckDbSession : IDisposable
             throw;
         }
 
-        return new DuckDbPreparedStatement(statement);
+        return new DuckDbPreparedStatement(statement, Changes);
     }
 
     /// <summary>Splits <paramref name="sql"/> into statements and prepares each; empty SQL gives an empty list.</summary>
@@ -164,7 +179,7 @@ internal sealed class DuckDbSession : IDisposable
             }
         }
 
-        return new DuckDbAppender(appender);
+        return new DuckDbAppender(appender, Changes);
     }
 
     /// <summary>
@@ -204,7 +219,7 @@ internal sealed class DuckDbSession : IDisposable
         }
     }
 
-    private static DuckDbPreparedStatement PrepareExtracted(DuckDbConnectionHandle connection, DuckDbExtractedStatementsHandle extracted, ulong index)
+    private DuckDbPreparedStatement PrepareExtracted(DuckDbConnectionHandle connection, DuckDbExtractedStatementsHandle extracted, ulong index)
     {
         DuckDbState state = NativeMethods.Extract.PrepareExtractedStatement(connection, extracted, index, out DuckDbPreparedStatementHandle statement);
         try
@@ -217,7 +232,7 @@ internal sealed class DuckDbSession : IDisposable
             throw;
         }
 
-        return new DuckDbPreparedStatement(statement);
+        return new DuckDbPreparedStatement(statement, Changes);
     }
 
     private static ArgumentException ArgumentCountMismatch(int supplied, string comparison)

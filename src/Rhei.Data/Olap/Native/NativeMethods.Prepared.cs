@@ -31,6 +31,10 @@ internal static partial class NativeMethods
         [return: MarshalUsing(typeof(DuckDbOwnedStringMarshaller))]
         internal static partial string? ParameterName(DuckDbPreparedStatementHandle statement, ulong index);
 
+        [LibraryImport(LibraryName, EntryPoint = "duckdb_prepared_statement_type")]
+        [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+        internal static partial DuckDbStatementType StatementType(DuckDbPreparedStatementHandle statement);
+
         [LibraryImport(LibraryName, EntryPoint = "duckdb_clear_bindings")]
         [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
         internal static partial DuckDbState ClearBindings(DuckDbPreparedStatementHandle statement);
