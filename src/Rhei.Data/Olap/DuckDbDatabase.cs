@@ -74,14 +74,18 @@ internal sealed class DuckDbDatabase : IDisposable
         }
         catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException or BadImageFormatException)
         {
-            throw new RheiException(
-                $"The DuckDB native library (libduckdb) could not be loaded for runtime '{RuntimeInformation.RuntimeIdentifier}' ({RuntimeInformation.OSDescription}, {RuntimeInformation.ProcessArchitecture}): {ex.Message} "
-                + "The DuckDB.NET.Bindings.Full package ships it for linux-x64, linux-arm64, osx, win-x64 and win-arm64. On another platform put a libduckdb built for it where the runtime looks for native libraries, or use Olap=None for SQLite only.",
-                RheiException.DuckDbEngineName,
-                0,
-                ex);
+            throw NativeLibraryMissing(ex);
         }
     }
+
+    /// <summary>The error for a platform without a usable libduckdb: names the runtime and the ways out.</summary>
+    internal static RheiException NativeLibraryMissing(Exception loadError)
+        => new(
+            $"The DuckDB native library (libduckdb) could not be loaded for runtime '{RuntimeInformation.RuntimeIdentifier}' ({RuntimeInformation.OSDescription}, {RuntimeInformation.ProcessArchitecture}): {loadError.Message} "
+            + "The DuckDB.NET.Bindings.Full package ships it for linux-x64, linux-arm64, osx, win-x64 and win-arm64. On another platform put a libduckdb built for it where the runtime looks for native libraries, or use Olap=None for SQLite only.",
+            RheiException.DuckDbEngineName,
+            0,
+            loadError);
 
     /// <summary>Opens a new connection. Each session belongs to one thread at a time.</summary>
     public DuckDbSession Connect()

@@ -102,6 +102,36 @@ public class DuckDbLockDownTest
         AssertStillLocked(connection, secret);
     }
 
+    [Fact]
+    public async Task Olap_External_Access_opts_in_to_DuckDB_file_functions()
+    {
+        await using var db = TestDatabase.Create("Sync Interval=0;Olap External Access=true");
+        string sql = Prepare(db, "SELECT content FROM read_text('{secret}')", out _, out _);
+        using var connection = db.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Route = RheiRoute.Olap;
+
+        Assert.Equal("top secret\n", command.ExecuteScalar());
+
+        using var set = connection.CreateCommand();
+        set.CommandText = "SET autoinstall_known_extensions = true";
+        set.Route = RheiRoute.Olap;
+        Assert.Throws<RheiException>(() => set.ExecuteNonQuery());
+    }
+
+    [Fact]
+    public void A_missing_native_library_gives_a_RheiException_naming_the_runtime()
+    {
+        var error = DuckDbDatabase.NativeLibraryMissing(new DllNotFoundException("Unable to load shared library 'duckdb'"));
+
+        Assert.IsType<RheiException>(error);
+        Assert.Equal(RheiException.DuckDbEngineName, error.Engine);
+        Assert.Contains(System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier, error.Message);
+        Assert.Contains("Olap=None", error.Message);
+        Assert.IsType<DllNotFoundException>(error.InnerException);
+    }
+
     [Theory]
     [InlineData("md:x")]
     [InlineData("md:x?motherduck_token=abc123")]
