@@ -15,6 +15,9 @@ internal sealed class DuckDbDatabase : IDisposable
 
     private DuckDbDatabase(DuckDBDatabase handle) => _handle = handle;
 
+    /// <summary>The count of writes across every session, which decides whether cached statements stay valid.</summary>
+    internal DuckDbChangeTracker Changes => _changes;
+
     /// <summary>The version of the loaded libduckdb ("v1.5.6"), or a note saying it could not be loaded.</summary>
     public static string LibraryVersion
     {

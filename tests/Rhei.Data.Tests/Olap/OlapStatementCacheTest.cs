@@ -192,6 +192,45 @@ public class OlapStatementCacheTest
     }
 
     [Fact]
+    public async Task Idle_sync_loop_and_freshness_checks_keep_cached_statements_valid()
+    {
+        await using var db = TestDatabase.Create("Sync Interval=10");
+        db.Execute("CREATE TABLE t(id INTEGER PRIMARY KEY, v INTEGER, s TEXT)");
+        Insert(db, 1, 100);
+
+        using var connection = db.Open();
+        const string sql = "SELECT count(*), sum(v) FROM t";
+        Assert.Equal(100L, Scalar(connection, sql));
+        DuckDbChangeTracker changes = connection.Engine.DuckDb!.Changes;
+        long settled = changes.StableVersion;
+        await Task.Delay(200);
+        Assert.Equal(settled, changes.StableVersion);
+
+        for (int i = 0; i < 5; i++)
+        {
+            Assert.Equal(100L, Scalar(connection, sql));
+        }
+
+        await Task.Delay(100);
+        Assert.Equal(settled, changes.StableVersion);
+
+        // A write moves the version, and the next read sees it.
+        Insert(db, 101, 101);
+        Assert.Equal(101L, Scalar(connection, sql));
+        Assert.NotEqual(settled, changes.StableVersion);
+    }
+
+    private static object? Scalar(RheiConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        Assert.Equal(RheiRoute.Olap, reader.Route);
+        Assert.True(reader.Read());
+        return reader.GetValue(0);
+    }
+
+    [Fact]
     public void Reads_do_not_invalidate_cached_statements()
     {
         using DuckDbDatabase database = DuckDbDatabase.Open(null);
