@@ -16,6 +16,7 @@ public sealed class RheiConnectionStringBuilder : DbConnectionStringBuilder
     private const string DataSourceKeyword = "Data Source";
     private const string OlapKeyword = "Olap";
     private const string OlapPathKeyword = "Olap Path";
+    private const string OlapExternalAccessKeyword = "Olap External Access";
     private const string ReplicateKeyword = "Replicate";
     private const string SyncModeKeyword = "Sync Mode";
     private const string SyncIntervalKeyword = "Sync Interval";
@@ -45,6 +46,7 @@ public sealed class RheiConnectionStringBuilder : DbConnectionStringBuilder
         BridgePath,
         SchemaRegistryPath,
         PersistSecurityInfo,
+        OlapExternalAccess,
     }
 
     private static readonly IReadOnlyDictionary<string, Keyword> s_keywords = new Dictionary<string, Keyword>(StringComparer.OrdinalIgnoreCase)
@@ -55,6 +57,8 @@ public sealed class RheiConnectionStringBuilder : DbConnectionStringBuilder
         [OlapKeyword] = Keyword.Olap,
         [OlapPathKeyword] = Keyword.OlapPath,
         ["OlapPath"] = Keyword.OlapPath,
+        [OlapExternalAccessKeyword] = Keyword.OlapExternalAccess,
+        ["OlapExternalAccess"] = Keyword.OlapExternalAccess,
         [ReplicateKeyword] = Keyword.Replicate,
         [SyncModeKeyword] = Keyword.SyncMode,
         ["SyncMode"] = Keyword.SyncMode,
@@ -81,7 +85,7 @@ public sealed class RheiConnectionStringBuilder : DbConnectionStringBuilder
     [
         DataSourceKeyword, OlapKeyword, OlapPathKeyword, ReplicateKeyword, SyncModeKeyword, SyncIntervalKeyword,
         SyncBatchSizeKeyword, PruneAfterSyncKeyword, FreshnessKeyword, MaxStalenessKeyword, DefaultRouteKeyword,
-        BridgePathKeyword, SchemaRegistryPathKeyword, PersistSecurityInfoKeyword,
+        BridgePathKeyword, SchemaRegistryPathKeyword, PersistSecurityInfoKeyword, OlapExternalAccessKeyword,
     ];
 
     /// <summary>Initializes a new instance with every key at its default.</summary>
@@ -116,6 +120,17 @@ public sealed class RheiConnectionStringBuilder : DbConnectionStringBuilder
     {
         get => GetString(OlapPathKeyword) ?? string.Empty;
         set => this[OlapPathKeyword] = value;
+    }
+
+    /// <summary>
+    /// Whether SQL run on DuckDB may use its file and network functions (<c>read_csv</c>, <c>COPY … TO</c>,
+    /// <c>ATTACH</c>). False by default: the mirror reaches only its own files. Extensions are never installed
+    /// or loaded on demand, and DuckDB's configuration stays locked either way.
+    /// </summary>
+    public bool OlapExternalAccess
+    {
+        get => ParseBool(OlapExternalAccessKeyword, GetString(OlapExternalAccessKeyword), false);
+        set => this[OlapExternalAccessKeyword] = value ? "True" : "False";
     }
 
     /// <summary><c>All</c> (every table with a primary key), <c>None</c>, or a comma-separated list of tables.</summary>
@@ -364,6 +379,9 @@ public sealed class RheiConnectionStringBuilder : DbConnectionStringBuilder
             case SqliteDefaultTimeoutKeyword:
                 // Microsoft.Data.Sqlite takes any int; a negative timeout means nothing to either engine.
                 ParseInt(canonical, text, 0, 0);
+                break;
+            case OlapExternalAccessKeyword:
+                ParseBool(canonical, text, false);
                 break;
             case ReplicateKeyword:
                 ValidateReplicate(text);

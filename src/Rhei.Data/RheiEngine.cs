@@ -128,7 +128,7 @@ internal sealed class RheiEngine : IAsyncDisposable
     {
         try
         {
-            return DuckDbDatabase.Open(Options.OlapPath);
+            return DuckDbDatabase.OpenMirror(Options.OlapPath, Options.OlapExternalAccess);
         }
         catch (DuckDbException ex) when (Options.OlapPath is { } path && MirrorFiles.IsLocked(ex))
         {
@@ -143,7 +143,7 @@ internal sealed class RheiEngine : IAsyncDisposable
             SetAside(ex);
             try
             {
-                return DuckDbDatabase.Open(Options.OlapPath);
+                return DuckDbDatabase.OpenMirror(Options.OlapPath, Options.OlapExternalAccess);
             }
             catch (DuckDbException again)
             {
@@ -210,18 +210,9 @@ internal sealed class RheiEngine : IAsyncDisposable
             return session;
         }
 
+        // SQLite's semantics (integer division, NULL order …) are the database's defaults, set at open:
+        // its configuration is locked, so a session cannot SET them.
         var native = database.Connect();
-        try
-        {
-            // SQLite's answers: integer division truncates, x/0 is NULL, NULLs sort first ascending.
-            native.Execute(Sql.SqlTranslator.SessionSettings);
-        }
-        catch
-        {
-            native.Dispose();
-            throw;
-        }
-
         return new OlapSession(native);
     }
 

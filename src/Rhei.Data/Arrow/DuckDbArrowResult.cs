@@ -31,7 +31,7 @@ internal sealed unsafe class DuckDbArrowResult : SafeHandleZeroOrMinusOneIsInval
         var result = new DuckDbArrowResult();
         try
         {
-            if (DuckDbArrowNative.ExecutePrepared(preparedStatement, result.handle) != (int)DuckDbState.Success)
+            if (DuckDbArrowNative.ExecutePrepared(preparedStatement, result.handle) != (int)DuckDB.NET.Native.DuckDBState.Success)
             {
                 var message = Utf8(DuckDbArrowNative.ResultError(result.handle)) ?? "DuckDB reported an error without a message.";
                 DuckDbErrors.Throw(message, DuckDbArrowNative.ResultErrorType(result.handle));

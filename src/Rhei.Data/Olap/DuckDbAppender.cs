@@ -2,7 +2,9 @@ using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Unicode;
+using DuckDB.NET.Native;
 using Rhei.Data.Olap.Native;
+using DuckDBNative = DuckDB.NET.Native.NativeMethods;
 
 namespace Rhei.Data.Olap;
 
@@ -31,7 +33,7 @@ namespace Rhei.Data.Olap;
 /// exception says so. Not thread-safe.
 /// </para>
 /// </remarks>
-internal sealed unsafe class DuckDbAppender : IDisposable
+internal sealed unsafe partial class DuckDbAppender : IDisposable
 {
     private const string ClearedSuffix = "The appender was cleared: the partial row and every row not yet flushed were discarded.";
 
@@ -46,7 +48,7 @@ internal sealed unsafe class DuckDbAppender : IDisposable
     private readonly string[] _typeNames;
 
     // Set only when every column has a chunk writer; the vectors belong to the chunk and are never destroyed.
-    private readonly DuckDbDataChunkHandle? _chunkHandle;
+    private readonly DuckDBDataChunk? _chunkHandle;
     private readonly nint _chunk;
     private readonly int _capacity;
     private readonly nint[] _vectors;
@@ -62,17 +64,22 @@ internal sealed unsafe class DuckDbAppender : IDisposable
     private bool _closed;
     private bool _disposed;
 
-    internal DuckDbAppender(DuckDbAppenderHandle handle)
+    // The appender may make rows visible at any internal flush, so its whole life counts as one write.
+    private DuckDbChangeTracker? _changes;
+
+    internal DuckDbAppender(DuckDbAppenderHandle handle, DuckDbChangeTracker changes)
     {
         _handle = handle;
-        _columnCount = checked((int)NativeMethods.Appender.ColumnCount(handle));
+        changes.BeginWrite();
+        _changes = changes;
+        _columnCount = checked((int)DuckDbNativeMethods.Appender.ColumnCount(handle));
         _kinds = new ColumnKind[_columnCount];
         _typeNames = new string[_columnCount];
         _vectors = new nint[_columnCount];
         _data = new byte*[_columnCount];
         _validity = new ulong*[_columnCount];
 
-        DuckDbLogicalTypeHandle[] types = new DuckDbLogicalTypeHandle[_columnCount];
+        DuckDBLogicalType[] types = new DuckDBLogicalType[_columnCount];
         bool addedAppender = false;
         bool addedChunk = false;
         try
@@ -80,8 +87,8 @@ internal sealed unsafe class DuckDbAppender : IDisposable
             bool chunkable = _columnCount > 0;
             for (int i = 0; i < _columnCount; i++)
             {
-                types[i] = NativeMethods.Appender.ColumnType(handle, (ulong)i);
-                DuckDbTypeId id = NativeMethods.LogicalType.GetTypeId(types[i]);
+                types[i] = DuckDbNativeMethods.Appender.ColumnType(handle, (ulong)i);
+                DuckDbTypeId id = (DuckDbTypeId)DuckDBNative.LogicalType.DuckDBGetTypeId(types[i]);
                 _kinds[i] = KindOf(id);
                 _typeNames[i] = TypeName(id);
                 chunkable &= _kinds[i] != ColumnKind.Other;
@@ -100,24 +107,20 @@ internal sealed unsafe class DuckDbAppender : IDisposable
                     raw[i] = types[i].DangerousGetHandle();
                 }
 
-                nint chunk;
-                fixed (nint* rawTypes = raw)
+                DuckDBDataChunk chunk = DuckDBNative.DataChunks.DuckDBCreateDataChunk(raw, (ulong)_columnCount);
+                if (chunk.IsInvalid)
                 {
-                    chunk = NativeMethods.DataChunk.CreateDataChunk(rawTypes, (ulong)_columnCount);
-                }
-
-                if (chunk == 0)
-                {
+                    chunk.Dispose();
                     throw new DuckDbException("DuckDB could not create a data chunk for the appender.");
                 }
 
-                _chunkHandle = new DuckDbDataChunkHandle(chunk, ownsHandle: true);
+                _chunkHandle = chunk;
                 _chunkHandle.DangerousAddRef(ref addedChunk);
-                _chunk = chunk;
-                _capacity = checked((int)Math.Min(NativeMethods.DataChunk.VectorSize(), 2048UL));
+                _chunk = chunk.DangerousGetHandle();
+                _capacity = checked((int)Math.Min(DuckDBNative.Helpers.DuckDBVectorSize(), 2048UL));
                 for (int i = 0; i < _columnCount; i++)
                 {
-                    _vectors[i] = NativeMethods.DataChunk.GetVectorRaw(chunk, (ulong)i);
+                    _vectors[i] = DuckDBNative.DataChunks.DuckDBDataChunkGetVector(chunk, i);
                 }
 
                 LoadVectorPointers();
@@ -142,11 +145,12 @@ internal sealed unsafe class DuckDbAppender : IDisposable
 
             // The references are released above; the finalizer must not release them a second time.
             GC.SuppressFinalize(this);
+            EndWrite();
             throw;
         }
         finally
         {
-            foreach (DuckDbLogicalTypeHandle? type in types)
+            foreach (DuckDBLogicalType? type in types)
             {
                 type?.Dispose();
             }
@@ -158,6 +162,7 @@ internal sealed unsafe class DuckDbAppender : IDisposable
     ~DuckDbAppender()
     {
         ReleaseReferences();
+        EndWrite();
     }
 
     private enum ColumnKind
@@ -178,7 +183,7 @@ internal sealed unsafe class DuckDbAppender : IDisposable
         EnsureOpen();
         if (_rowMode)
         {
-            CheckValue(NativeMethods.Appender.AppendNull(_appender));
+            CheckValue(DuckDbNativeMethods.Appender.AppendNull(_appender));
             return;
         }
 
@@ -186,8 +191,8 @@ internal sealed unsafe class DuckDbAppender : IDisposable
         ulong* validity = _validity[column];
         if (validity is null)
         {
-            NativeMethods.DataChunk.VectorEnsureValidityWritable(_vectors[column]);
-            validity = _validity[column] = NativeMethods.DataChunk.VectorGetValidity(_vectors[column]);
+            DuckDBNative.Vectors.DuckDBVectorEnsureValidityWritable(_vectors[column]);
+            validity = _validity[column] = DuckDBNative.Vectors.DuckDBVectorGetValidity(_vectors[column]);
         }
 
         validity[_row >> 6] &= ~(1UL << (_row & 63));
@@ -211,7 +216,7 @@ internal sealed unsafe class DuckDbAppender : IDisposable
         }
 
         EnterRowMode();
-        CheckValue(NativeMethods.Appender.AppendBool(_appender, v));
+        CheckValue(DuckDbNativeMethods.Appender.AppendBool(_appender, v));
     }
 
     public void Append(long v)
@@ -240,7 +245,7 @@ internal sealed unsafe class DuckDbAppender : IDisposable
         }
 
         EnterRowMode();
-        CheckValue(NativeMethods.Appender.AppendInt64(_appender, v));
+        CheckValue(DuckDbNativeMethods.Appender.AppendInt64(_appender, v));
     }
 
     public void Append(double v)
@@ -254,7 +259,7 @@ internal sealed unsafe class DuckDbAppender : IDisposable
         }
 
         EnterRowMode();
-        CheckValue(NativeMethods.Appender.AppendDouble(_appender, v));
+        CheckValue(DuckDbNativeMethods.Appender.AppendDouble(_appender, v));
     }
 
     public void Append(string v)
@@ -272,7 +277,7 @@ internal sealed unsafe class DuckDbAppender : IDisposable
         int length = EncodeToScratch(v);
         fixed (byte* utf8 = _scratch)
         {
-            CheckValue(NativeMethods.Appender.AppendVarcharLength(_appender, utf8, (ulong)length));
+            CheckValue(DuckDbNativeMethods.Appender.AppendVarcharLength(_appender, utf8, (ulong)length));
         }
     }
 
@@ -305,7 +310,7 @@ internal sealed unsafe class DuckDbAppender : IDisposable
         {
             // A non-null pointer for empty text, as for blobs.
             byte empty = 0;
-            CheckValue(NativeMethods.Appender.AppendVarcharLength(_appender, utf8.Length == 0 ? &empty : data, (ulong)utf8.Length));
+            CheckValue(DuckDbNativeMethods.Appender.AppendVarcharLength(_appender, utf8.Length == 0 ? &empty : data, (ulong)utf8.Length));
         }
     }
 
@@ -327,67 +332,13 @@ internal sealed unsafe class DuckDbAppender : IDisposable
         AppendBlobRow(blob);
     }
 
-    /// <summary>Appends a value of any supported CLR type (the same set as parameter binding).</summary>
-    public void AppendValue(object? v)
-    {
-        EnsureOpen();
-        switch (v)
-        {
-            case null or DBNull: AppendNull(); return;
-            case bool b: Append(b); return;
-            case string s: Append(s); return;
-            case long l: Append(l); return;
-            case double d: Append(d); return;
-            case byte[] bytes: Append(bytes); return;
-            case ReadOnlyMemory<byte> memory: Append(memory.Span); return;
-            case Memory<byte> memory: Append(memory.Span); return;
-            case char c: Append(c.ToString()); return;
-            case Enum e: AppendValue(DuckDbValueConversions.FromEnum(e)); return;
-
-            // Widening to long is what DuckDB's integer casts do too, whatever the target column.
-            case sbyte x: Append((long)x); return;
-            case short x: Append((long)x); return;
-            case int x: Append((long)x); return;
-            case byte x: Append((long)x); return;
-            case ushort x: Append((long)x); return;
-            case uint x: Append((long)x); return;
-        }
-
-        EnterRowMode();
-        if (v is BigInteger big)
-        {
-            AppendBigInteger(big);
-            return;
-        }
-
-        DuckDbState state = v switch
-        {
-            ulong x => NativeMethods.Appender.AppendUInt64(_appender, x),
-            Int128 x => NativeMethods.Appender.AppendHugeInt(_appender, new DuckDbHugeInt(x)),
-            UInt128 x => NativeMethods.Appender.AppendUHugeInt(_appender, new DuckDbUHugeInt(x)),
-            float x => NativeMethods.Appender.AppendFloat(_appender, x),
-            decimal x => AppendOwnedValue(NativeMethods.Helpers.CreateDecimal(DuckDbValueConversions.ToDecimal(x))),
-            DateTime x => NativeMethods.Appender.AppendTimestamp(_appender, DuckDbValueConversions.ToTimestampMicros(x)),
-            DateTimeOffset x => AppendOwnedValue(NativeMethods.Helpers.CreateTimestampTz(DuckDbValueConversions.ToTimestampMicros(x))),
-            DateOnly x => NativeMethods.Appender.AppendDate(_appender, DuckDbValueConversions.ToDays(x)),
-            TimeOnly x => NativeMethods.Appender.AppendTime(_appender, DuckDbValueConversions.ToTimeMicros(x)),
-            TimeSpan x => NativeMethods.Appender.AppendInterval(_appender, DuckDbValueConversions.ToInterval(x)),
-            DuckDbInterval x => NativeMethods.Appender.AppendInterval(_appender, DuckDbValueConversions.ToInterval(x)),
-            Guid x => AppendOwnedValue(NativeMethods.Helpers.CreateUuid(DuckDbValueConversions.ToUuid(x))),
-            _ => throw new NotSupportedException(
-                $"A value of type '{v.GetType()}' cannot be appended. Convert it to a string, number, byte array or date/time type first."),
-        };
-
-        CheckValue(state);
-    }
-
     /// <summary>Finishes the current row; fails if not every column has a value.</summary>
     public void EndRow()
     {
         EnsureOpen();
         if (_rowMode)
         {
-            Check(NativeMethods.Appender.EndRow(_appender), prefix: null);
+            Check(DuckDbNativeMethods.Appender.EndRow(_appender), prefix: null);
             _column = 0;
             return;
         }
@@ -410,7 +361,7 @@ internal sealed unsafe class DuckDbAppender : IDisposable
     {
         EnsureOpen();
         HandOverChunk();
-        if (NativeMethods.Appender.Flush(_handle) != DuckDbState.Success)
+        if (DuckDbNativeMethods.Appender.Flush(_handle) != DuckDBState.Success)
         {
             DuckDbErrors.ThrowForAppender(_handle);
         }
@@ -426,11 +377,20 @@ internal sealed unsafe class DuckDbAppender : IDisposable
         EnsureOpen();
         HandOverChunk();
         _closed = true;
-        if (NativeMethods.Appender.CloseAppender(_handle) != DuckDbState.Success)
+        try
         {
-            DuckDbErrors.ThrowForAppender(_handle);
+            if (DuckDbNativeMethods.Appender.CloseAppender(_handle) != DuckDBState.Success)
+            {
+                DuckDbErrors.ThrowForAppender(_handle);
+            }
+        }
+        finally
+        {
+            EndWrite();
         }
     }
+
+    private void EndWrite() => Interlocked.Exchange(ref _changes, null)?.EndWrite();
 
     public void Dispose()
     {
@@ -443,6 +403,7 @@ internal sealed unsafe class DuckDbAppender : IDisposable
         ReleaseReferences();
         _chunkHandle?.Dispose();
         _handle.Dispose();
+        EndWrite();
         GC.SuppressFinalize(this);
     }
 
@@ -523,7 +484,7 @@ internal sealed unsafe class DuckDbAppender : IDisposable
         }
 
         // Longer values live in the vector's string heap, which only DuckDB can allocate from.
-        NativeMethods.DataChunk.UnsafeVectorAssignStringElementLen(_vectors[column], (ulong)_row, bytes, (ulong)length);
+        DuckDBNative.Vectors.DuckDBUnsafeVectorAssignStringElementLength(_vectors[column], (ulong)_row, bytes, length);
     }
 
     private int EncodeToScratch(string value)
@@ -546,8 +507,8 @@ internal sealed unsafe class DuckDbAppender : IDisposable
             return;
         }
 
-        NativeMethods.DataChunk.SetSize(_chunk, (ulong)_row);
-        DuckDbState state = NativeMethods.Appender.AppendDataChunk(_appender, _chunk);
+        DuckDBNative.DataChunks.DuckDBDataChunkSetSize(_chunkHandle!, (ulong)_row);
+        DuckDBState state = DuckDbNativeMethods.Appender.AppendDataChunk(_appender, _chunk);
         ResetChunk();
         Check(state, prefix: null);
     }
@@ -569,98 +530,9 @@ internal sealed unsafe class DuckDbAppender : IDisposable
         AppendChunk();
     }
 
-    /// <summary>
-    /// Switches to DuckDB's per-value appends for a value the chunk cannot take as it is: complete rows go over as a
-    /// chunk first and the current row's earlier values are replayed, so order and casts stay DuckDB's.
-    /// </summary>
-    private void EnterRowMode()
-    {
-        if (_rowMode)
-        {
-            return;
-        }
-
-        int column = PeekColumn();
-        int partialRow = _row;
-
-        // The rows before the current one; the chunk's memory (the partial row included) is intact until reset.
-        if (_row > 0)
-        {
-            NativeMethods.DataChunk.SetSize(_chunk, (ulong)_row);
-            Check(NativeMethods.Appender.AppendDataChunk(_appender, _chunk), prefix: null);
-        }
-
-        _rowMode = true;
-        _column = 0;
-        try
-        {
-            for (int c = 0; c < column; c++)
-            {
-                ReplayCell(c, partialRow);
-            }
-        }
-        finally
-        {
-            ResetChunk();
-        }
-    }
-
-    private void ReplayCell(int column, int row)
-    {
-        ulong* validity = _validity[column];
-        if (validity is not null && (validity[row >> 6] & (1UL << (row & 63))) == 0)
-        {
-            CheckValue(NativeMethods.Appender.AppendNull(_appender));
-            return;
-        }
-
-        byte* data = _data[column];
-        DuckDbState state;
-        switch (_kinds[column])
-        {
-            case ColumnKind.Boolean:
-                state = NativeMethods.Appender.AppendBool(_appender, data[row] != 0);
-                break;
-            case ColumnKind.Integer:
-                state = NativeMethods.Appender.AppendInt32(_appender, ((int*)data)[row]);
-                break;
-            case ColumnKind.BigInt:
-                state = NativeMethods.Appender.AppendInt64(_appender, ((long*)data)[row]);
-                break;
-            case ColumnKind.Double:
-                state = NativeMethods.Appender.AppendDouble(_appender, ((double*)data)[row]);
-                break;
-            default:
-                byte* cell = data + ((long)row * StringSize);
-                uint length = *(uint*)cell;
-                byte* bytes = length <= InlineStringLength ? cell + 4 : *(byte**)(cell + 8);
-                state = _kinds[column] == ColumnKind.Varchar
-                    ? NativeMethods.Appender.AppendVarcharLength(_appender, bytes, length)
-                    : AppendBlobRaw(bytes, length);
-                break;
-        }
-
-        CheckValue(state);
-    }
-
-    private void AppendBlobRow(ReadOnlySpan<byte> blob)
-    {
-        fixed (byte* data = blob)
-        {
-            CheckValue(AppendBlobRaw(data, (ulong)blob.Length));
-        }
-    }
-
-    private DuckDbState AppendBlobRaw(byte* data, ulong length)
-    {
-        // A non-null pointer for an empty blob so DuckDB records an empty value, not a missing one.
-        byte empty = 0;
-        return NativeMethods.Appender.AppendBlob(_appender, length == 0 ? &empty : data, length);
-    }
-
     private void ResetChunk()
     {
-        NativeMethods.DataChunk.Reset(_chunk);
+        DuckDBNative.DataChunks.DuckDBDataChunkReset(_chunkHandle!);
         _row = 0;
         LoadVectorPointers();
     }
@@ -670,8 +542,8 @@ internal sealed unsafe class DuckDbAppender : IDisposable
     {
         for (int i = 0; i < _columnCount; i++)
         {
-            _data[i] = (byte*)NativeMethods.DataChunk.VectorGetData(_vectors[i]);
-            ulong* validity = NativeMethods.DataChunk.VectorGetValidity(_vectors[i]);
+            _data[i] = (byte*)DuckDBNative.Vectors.DuckDBVectorGetData(_vectors[i]);
+            ulong* validity = DuckDBNative.Vectors.DuckDBVectorGetValidity(_vectors[i]);
 
             // Reset normally drops the mask; should one survive, rows left NULL by the last chunk must not stay NULL.
             if (validity is not null)
@@ -683,35 +555,10 @@ internal sealed unsafe class DuckDbAppender : IDisposable
         }
     }
 
-    private void AppendBigInteger(BigInteger value)
-    {
-        if (DuckDbValueConversions.TryToInt128(value, out Int128 signed))
-        {
-            CheckValue(NativeMethods.Appender.AppendHugeInt(_appender, new DuckDbHugeInt(signed)));
-        }
-        else if (DuckDbValueConversions.TryToUInt128(value, out UInt128 unsigned))
-        {
-            CheckValue(NativeMethods.Appender.AppendUHugeInt(_appender, new DuckDbUHugeInt(unsigned)));
-        }
-        else
-        {
-            throw new OverflowException("The BigInteger does not fit in DuckDB's HUGEINT or UHUGEINT (128 bits).");
-        }
-    }
-
-    private DuckDbState AppendOwnedValue(DuckDbValueHandle value)
-    {
-        // duckdb_append_value copies the value, so ours is released straight away.
-        using (value)
-        {
-            return NativeMethods.Appender.AppendValue(_appender, value);
-        }
-    }
-
     /// <summary>For a per-value append: DuckDB's text gets the column it was meant for.</summary>
-    private void CheckValue(DuckDbState state)
+    private void CheckValue(DuckDBState state)
     {
-        if (state == DuckDbState.Success)
+        if (state == DuckDBState.Success)
         {
             _column++;
             return;
@@ -720,9 +567,9 @@ internal sealed unsafe class DuckDbAppender : IDisposable
         Check(state, _column < _columnCount ? $"Column {_column} ({_typeNames[_column]}): " : null);
     }
 
-    private void Check(DuckDbState state, string? prefix)
+    private void Check(DuckDBState state, string? prefix)
     {
-        if (state == DuckDbState.Success)
+        if (state == DuckDBState.Success)
         {
             return;
         }
@@ -747,7 +594,7 @@ internal sealed unsafe class DuckDbAppender : IDisposable
     /// <summary>Drops every pending row on both sides; with nothing pending, chunk appends are safe again.</summary>
     private void ClearAll()
     {
-        _ = NativeMethods.Appender.Clear(_handle);
+        _ = DuckDbNativeMethods.Appender.Clear(_handle);
         if (_chunkHandle is not null)
         {
             ResetChunk();
