@@ -13,9 +13,6 @@ public sealed class PackagedConsumer : IAsyncLifetime
     /// <summary>The shipped libraries: every packable project of the solution, and nothing else.</summary>
     public static readonly IReadOnlyList<string> ShippedPackageIds = ["Rhei.Data", "Rhei.Data.DependencyInjection", "Rhei.EntityFrameworkCore"];
 
-    /// <summary>The runtimes whose native DuckDB and SQLite the consumer's restore must bring.</summary>
-    public static readonly IReadOnlyList<string> RuntimeIdentifiers = ["linux-x64", "linux-arm64", "osx-arm64", "win-x64"];
-
     private const string ConsumerName = "RheiConsumer";
     private static readonly TimeSpan PackTimeout = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(10);
@@ -42,8 +39,14 @@ public sealed class PackagedConsumer : IAsyncLifetime
 
     public string ConsumerDirectory => Path.Combine(_root, ConsumerName);
 
-    /// <summary>The runtime <c>dotnet publish -r</c> targets: this machine's (linux-x64 on CI).</summary>
-    public static string PublishRuntime => RuntimeInformation.RuntimeIdentifier;
+    /// <summary>
+    /// The runtime <c>dotnet publish -r</c> targets: this machine's, as a portable RID (linux-x64 on CI).
+    /// Built from the OS and architecture because a distribution's own .NET build may report a
+    /// distribution-specific RID that packages do not ship for.
+    /// </summary>
+    public static string PublishRuntime { get; } =
+        (OperatingSystem.IsWindows() ? "win" : OperatingSystem.IsMacOS() ? "osx" : "linux") + "-"
+        + RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant();
 
     public string PublishDirectory => Path.Combine(_root, "publish");
 
@@ -153,7 +156,6 @@ public sealed class PackagedConsumer : IAsyncLifetime
                 <TargetFramework>net10.0</TargetFramework>
                 <Nullable>enable</Nullable>
                 <ImplicitUsings>enable</ImplicitUsings>
-                <RuntimeIdentifiers>{string.Join(';', RuntimeIdentifiers.Append(PublishRuntime).Distinct())}</RuntimeIdentifiers>
               </PropertyGroup>
               <ItemGroup>
             {references}

@@ -23,8 +23,11 @@ public sealed class ProjectAssets
         _root.GetProperty("libraries").EnumerateObject()
             .ToDictionary(l => l.Name, l => l.Value.GetProperty("type").GetString() ?? "", StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>The native files a runtime-specific target brings, as <c>Id/Version: path</c>.</summary>
-    public IReadOnlyList<string> NativeAssets(string target)
+    /// <summary>
+    /// The native files a portable (RID-less) target brings for runtime <paramref name="rid"/>, as
+    /// <c>Id/Version: path</c>: its <c>runtimeTargets</c>, which the build copies to <c>runtimes/&lt;rid&gt;/native</c>.
+    /// </summary>
+    public IReadOnlyList<string> NativeAssets(string target, string rid)
     {
         if (!_root.GetProperty("targets").TryGetProperty(target, out var libraries))
         {
@@ -34,9 +37,18 @@ public sealed class ProjectAssets
         var assets = new List<string>();
         foreach (var library in libraries.EnumerateObject())
         {
-            if (library.Value.TryGetProperty("native", out var native))
+            if (!library.Value.TryGetProperty("runtimeTargets", out var runtimeTargets))
             {
-                assets.AddRange(native.EnumerateObject().Select(file => $"{library.Name}: {file.Name}"));
+                continue;
+            }
+
+            foreach (var file in runtimeTargets.EnumerateObject())
+            {
+                if (file.Value.TryGetProperty("assetType", out var type) && type.GetString() == "native"
+                    && file.Value.TryGetProperty("rid", out var fileRid) && fileRid.GetString() == rid)
+                {
+                    assets.Add($"{library.Name}: {file.Name}");
+                }
             }
         }
 
