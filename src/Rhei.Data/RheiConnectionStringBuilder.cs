@@ -16,6 +16,7 @@ public sealed class RheiConnectionStringBuilder : DbConnectionStringBuilder
     private const string DataSourceKeyword = "Data Source";
     private const string OlapKeyword = "Olap";
     private const string OlapPathKeyword = "Olap Path";
+    private const string OlapExternalAccessKeyword = "Olap External Access";
     private const string ReplicateKeyword = "Replicate";
     private const string SyncModeKeyword = "Sync Mode";
     private const string SyncIntervalKeyword = "Sync Interval";
@@ -42,6 +43,7 @@ public sealed class RheiConnectionStringBuilder : DbConnectionStringBuilder
         DefaultRoute,
         BridgePath,
         SchemaRegistryPath,
+        OlapExternalAccess,
     }
 
     private static readonly IReadOnlyDictionary<string, Keyword> s_keywords = new Dictionary<string, Keyword>(StringComparer.OrdinalIgnoreCase)
@@ -52,6 +54,8 @@ public sealed class RheiConnectionStringBuilder : DbConnectionStringBuilder
         [OlapKeyword] = Keyword.Olap,
         [OlapPathKeyword] = Keyword.OlapPath,
         ["OlapPath"] = Keyword.OlapPath,
+        [OlapExternalAccessKeyword] = Keyword.OlapExternalAccess,
+        ["OlapExternalAccess"] = Keyword.OlapExternalAccess,
         [ReplicateKeyword] = Keyword.Replicate,
         [SyncModeKeyword] = Keyword.SyncMode,
         ["SyncMode"] = Keyword.SyncMode,
@@ -76,7 +80,7 @@ public sealed class RheiConnectionStringBuilder : DbConnectionStringBuilder
     [
         DataSourceKeyword, OlapKeyword, OlapPathKeyword, ReplicateKeyword, SyncModeKeyword, SyncIntervalKeyword,
         SyncBatchSizeKeyword, PruneAfterSyncKeyword, FreshnessKeyword, MaxStalenessKeyword, DefaultRouteKeyword,
-        BridgePathKeyword, SchemaRegistryPathKeyword,
+        BridgePathKeyword, SchemaRegistryPathKeyword, OlapExternalAccessKeyword,
     ];
 
     /// <summary>Initializes a new instance with every key at its default.</summary>
@@ -111,6 +115,17 @@ public sealed class RheiConnectionStringBuilder : DbConnectionStringBuilder
     {
         get => GetString(OlapPathKeyword) ?? string.Empty;
         set => this[OlapPathKeyword] = value;
+    }
+
+    /// <summary>
+    /// Whether SQL run on DuckDB may use its file and network functions (<c>read_csv</c>, <c>COPY … TO</c>,
+    /// <c>ATTACH</c>). False by default: the mirror reaches only its own files. Extensions are never installed
+    /// or loaded on demand, and DuckDB's configuration stays locked either way.
+    /// </summary>
+    public bool OlapExternalAccess
+    {
+        get => ParseBool(OlapExternalAccessKeyword, GetString(OlapExternalAccessKeyword), false);
+        set => this[OlapExternalAccessKeyword] = value ? "True" : "False";
     }
 
     /// <summary><c>All</c> (every table with a primary key), <c>None</c>, or a comma-separated list of tables.</summary>
@@ -318,6 +333,9 @@ public sealed class RheiConnectionStringBuilder : DbConnectionStringBuilder
                 break;
             case PruneAfterSyncKeyword:
                 ParseBool(canonical, text, true);
+                break;
+            case OlapExternalAccessKeyword:
+                ParseBool(canonical, text, false);
                 break;
             case ReplicateKeyword:
                 ValidateReplicate(text);

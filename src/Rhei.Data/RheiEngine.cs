@@ -76,7 +76,7 @@ internal sealed class RheiEngine : IAsyncDisposable
                 "Data Source");
         }
 
-        DuckDb = DuckDbDatabase.OpenMirror(Options.OlapPath);
+        DuckDb = DuckDbDatabase.OpenMirror(Options.OlapPath, Options.OlapExternalAccess);
         Replication = new ReplicationEngine(Options, DuckDb, LoggerFactory);
         await Replication.StartAsync(cancellationToken).ConfigureAwait(false);
         _logger.LogInformation("Rhei engine started for {DataSource} (mirror: {Mirror})", Options.RedactedConnectionString, Options.OlapPath ?? "in memory");

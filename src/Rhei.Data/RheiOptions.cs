@@ -23,6 +23,9 @@ internal sealed record RheiOptions
     /// <summary>DuckDB file of a durable mirror, or null for in memory.</summary>
     public string? OlapPath { get; init; }
 
+    /// <summary>Whether DuckDB's file and network functions are open to SQL (default false: locked down).</summary>
+    public bool OlapExternalAccess { get; init; }
+
     /// <summary>Null replicates every table with a primary key; otherwise exactly these tables (empty = none).</summary>
     public IReadOnlySet<string>? ReplicatedTables { get; init; }
 
@@ -83,6 +86,7 @@ internal sealed record RheiOptions
             DataSource = builder.DataSource,
             Olap = builder.Olap,
             OlapPath = string.IsNullOrWhiteSpace(builder.OlapPath) ? null : builder.OlapPath,
+            OlapExternalAccess = builder.OlapExternalAccess,
             ReplicatedTables = tables,
             SyncMode = builder.SyncMode,
             SyncInterval = TimeSpan.FromMilliseconds(builder.SyncInterval),

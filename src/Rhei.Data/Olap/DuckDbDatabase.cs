@@ -74,14 +74,18 @@ internal sealed class DuckDbDatabase : IDisposable
         }
         catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException or BadImageFormatException)
         {
-            throw new RheiException(
-                $"The DuckDB native library (libduckdb) could not be loaded for runtime '{RuntimeInformation.RuntimeIdentifier}' ({RuntimeInformation.OSDescription}, {RuntimeInformation.ProcessArchitecture}): {ex.Message} "
-                + "The DuckDB.NET.Bindings.Full package ships it for linux-x64, linux-arm64, osx, win-x64 and win-arm64. On another platform put a libduckdb built for it where the runtime looks for native libraries, or use Olap=None for SQLite only.",
-                RheiException.DuckDbEngineName,
-                0,
-                ex);
+            throw NativeLibraryMissing(ex);
         }
     }
+
+    /// <summary>The error for a platform without a usable libduckdb: names the runtime and the ways out.</summary>
+    internal static RheiException NativeLibraryMissing(Exception loadError)
+        => new(
+            $"The DuckDB native library (libduckdb) could not be loaded for runtime '{RuntimeInformation.RuntimeIdentifier}' ({RuntimeInformation.OSDescription}, {RuntimeInformation.ProcessArchitecture}): {loadError.Message} "
+            + "The DuckDB.NET.Bindings.Full package ships it for linux-x64, linux-arm64, osx, win-x64 and win-arm64. On another platform put a libduckdb built for it where the runtime looks for native libraries, or use Olap=None for SQLite only.",
+            RheiException.DuckDbEngineName,
+            0,
+            loadError);
 
     /// <summary>Opens a new connection. Each session belongs to one thread at a time.</summary>
     public DuckDbSession Connect()
@@ -106,14 +110,14 @@ internal sealed class DuckDbDatabase : IDisposable
             throw new DuckDbException("DuckDB could not allocate a configuration object.");
         }
 
+        DuckDBDatabase handle;
         using (configHandle)
         {
             if (lockDown)
             {
-                foreach (KeyValuePair<string, string> option in LockDownOptions(target, externalAccess))
-                {
-                    SetOption(configHandle, option.Key, option.Value);
-                }
+                // Before open: an attached path or the first query could otherwise fetch an extension.
+                SetOption(configHandle, "autoinstall_known_extensions", "false");
+                SetOption(configHandle, "autoload_known_extensions", "false");
             }
 
             if (config is not null)
@@ -124,46 +128,70 @@ internal sealed class DuckDbDatabase : IDisposable
                 }
             }
 
-            if (lockDown)
-            {
-                // Last, so that nothing above is refused by it.
-                SetOption(configHandle, "lock_configuration", "true");
-            }
-
-            DuckDBState state = DuckDBNative.Startup.DuckDBOpen(target, out DuckDBDatabase handle, configHandle, out string? error);
+            DuckDBState state = DuckDBNative.Startup.DuckDBOpen(target, out handle, configHandle, out string? error);
             if (state != DuckDBState.Success)
             {
                 handle.Dispose();
                 throw new DuckDbException(!string.IsNullOrEmpty(error) ? error : $"DuckDB could not open the database '{target}'.");
             }
+        }
 
-            return new DuckDbDatabase(handle);
+        var database = new DuckDbDatabase(handle);
+        if (!lockDown)
+        {
+            return database;
+        }
+
+        try
+        {
+            database.LockDown(target, externalAccess);
+            return database;
+        }
+        catch
+        {
+            database.Dispose();
+            throw;
         }
     }
 
     /// <summary>
-    /// The options that keep user SQL inside the mirror. Without external access DuckDB still opens, writes and
-    /// spills to the paths listed here, and only those.
+    /// Applied right after open, through SQL: the list-valued options take no value through
+    /// <c>duckdb_set_config</c>, they must precede <c>enable_external_access = false</c>, and that must precede
+    /// the lock. Without external access DuckDB still opens, writes and spills to the paths allowed here, and
+    /// only those.
     /// </summary>
-    internal static IEnumerable<KeyValuePair<string, string>> LockDownOptions(string target, bool externalAccess)
+    private void LockDown(string target, bool externalAccess)
     {
-        yield return new("autoinstall_known_extensions", "false");
-        yield return new("autoload_known_extensions", "false");
-        if (externalAccess)
+        using DuckDbSession session = Connect();
+        var statements = new List<string>(4);
+        if (!externalAccess)
         {
-            yield break;
+            if (target != InMemory)
+            {
+                string file = Path.GetFullPath(target);
+                statements.Add("SET allowed_paths = " + ListLiteral(target, target + ".wal", file, file + ".wal"));
+            }
+
+            // DuckDB's own temporary directory (spilling, large sorts): "<file>.tmp" for a file, ".tmp" in memory.
+            string? temp;
+            using (DuckDbResultReader result = session.Query("SELECT current_setting('temp_directory')"))
+            {
+                temp = result.Read() && !result.IsDBNull(0) ? result.GetString(0) : null;
+            }
+
+            if (!string.IsNullOrEmpty(temp))
+            {
+                statements.Add("SET allowed_directories = " + ListLiteral(Path.GetFullPath(temp) + Path.DirectorySeparatorChar));
+            }
+
+            statements.Add("SET enable_external_access = false");
         }
 
-        if (target != InMemory)
+        statements.Add("SET lock_configuration = true");
+        foreach (string statement in statements)
         {
-            string file = Path.GetFullPath(target);
-
-            // DuckDB's own temporary directory for a file database is "<file>.tmp" (spilling, large sorts).
-            yield return new("allowed_paths", ListLiteral(file, file + ".wal"));
-            yield return new("allowed_directories", ListLiteral(file + ".tmp" + Path.DirectorySeparatorChar));
+            session.Execute(statement);
         }
-
-        yield return new("enable_external_access", "false");
     }
 
     private static string ListLiteral(params string[] items)
