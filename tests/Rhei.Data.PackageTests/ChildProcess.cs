@@ -68,7 +68,15 @@ internal static class ChildProcess
             catch (OperationCanceledException)
             {
                 timedOut = true;
-                process.Kill(entireProcessTree: true);
+                try
+                {
+                    process.Kill(entireProcessTree: true);
+                }
+                catch (InvalidOperationException)
+                {
+                    // It exited between the deadline and the kill.
+                }
+
                 await process.WaitForExitAsync();
             }
         }

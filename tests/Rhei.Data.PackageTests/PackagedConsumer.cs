@@ -69,26 +69,21 @@ public sealed class PackagedConsumer : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    public Task DisposeAsync()
+    public async Task DisposeAsync()
     {
-        // Every child process has exited (or was killed) by now; a file still held somewhere only costs disk.
+        // Every child process has exited (or was killed) by now. A file still held open somewhere (a virus
+        // scanner, an indexer) only costs disk in the temporary folder, so after a few tries it is left.
         for (var attempt = 0; attempt < 3 && Directory.Exists(_root); attempt++)
         {
             try
             {
                 Directory.Delete(_root, recursive: true);
             }
-            catch (IOException) when (attempt < 2)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                Thread.Sleep(500);
-            }
-            catch (UnauthorizedAccessException) when (attempt < 2)
-            {
-                Thread.Sleep(500);
+                await Task.Delay(500);
             }
         }
-
-        return Task.CompletedTask;
     }
 
     private async Task<IReadOnlyList<PackedPackage>> PackAsync()
