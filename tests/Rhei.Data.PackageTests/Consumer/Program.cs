@@ -1,0 +1,120 @@
+// An application that knows Rhei.Data only through its NuGet packages, as a developer's would. The package
+// test copies this file into a fresh project outside the repository, restores Rhei.Data,
+// Rhei.EntityFrameworkCore and Rhei.Data.DependencyInjection by version from a folder, runs it, and checks
+// every line it prints. Each line is "key: value" so the test can compare them one by one.
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Rhei.Data;
+
+if (args.Length != 1)
+{
+    Console.Error.WriteLine("usage: RheiConsumer <data directory>");
+    return 2;
+}
+
+const int Rows = 10_000;
+const long PointId = 4_242;
+string[] regions = ["east", "north", "south", "west"];
+var connectionString = $"Data Source={Path.Combine(args[0], "consumer.db")};Olap=DuckDb";
+
+await using var connection = new RheiConnection(connectionString);
+await connection.OpenAsync();
+
+using (var create = connection.CreateCommand())
+{
+    create.CommandText = "CREATE TABLE orders (id INTEGER PRIMARY KEY, region TEXT NOT NULL, amount REAL NOT NULL)";
+    await create.ExecuteNonQueryAsync();
+}
+
+// Amounts are multiples of 0.25, so every sum is exact in a double whichever engine adds them up.
+await using (var transaction = await connection.BeginTransactionAsync())
+using (var insert = connection.CreateCommand())
+{
+    insert.Transaction = (RheiTransaction)transaction;
+    insert.CommandText = "INSERT INTO orders (id, region, amount) VALUES ($id, $region, $amount)";
+    var id = insert.Parameters.AddWithValue("$id", 0L);
+    var region = insert.Parameters.AddWithValue("$region", "");
+    var amount = insert.Parameters.AddWithValue("$amount", 0.0);
+    for (var i = 1; i <= Rows; i++)
+    {
+        id.Value = (long)i;
+        region.Value = regions[i % regions.Length];
+        amount.Value = (i % 100) * 0.25;
+        await insert.ExecuteNonQueryAsync();
+    }
+
+    await transaction.CommitAsync();
+}
+
+Console.WriteLine($"written: {Rows}");
+
+await connection.SyncAsync();
+var status = await connection.GetSyncStatusAsync();
+Console.WriteLine($"mirrored: {status.Tables.Single(t => t.Table == "orders").Rows}");
+
+using (var analytics = connection.CreateCommand())
+{
+    analytics.CommandText = "SELECT region, COUNT(*), SUM(amount) FROM orders GROUP BY region ORDER BY region";
+    Console.WriteLine($"analytics route: {analytics.ExplainRoute().Target}");
+    await using var reader = await analytics.ExecuteReaderAsync();
+    Console.WriteLine($"analytics answered by: {reader.Route}");
+    while (await reader.ReadAsync())
+    {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"analytics row: {reader.GetString(0)} {reader.GetInt64(1)} {reader.GetDouble(2):R}"));
+    }
+}
+
+using (var point = connection.CreateCommand())
+{
+    point.CommandText = "SELECT region, amount FROM orders WHERE id = $id";
+    point.Parameters.AddWithValue("$id", PointId);
+    Console.WriteLine($"point route: {point.ExplainRoute().Target}");
+    await using var reader = await point.ExecuteReaderAsync();
+    Console.WriteLine($"point answered by: {reader.Route}");
+    while (await reader.ReadAsync())
+    {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"point row: {PointId} {reader.GetString(0)} {reader.GetDouble(1):R}"));
+    }
+}
+
+// ---- Arrow read --------------------------------------------------------------------------------------
+// RheiCommand.ExecuteArrowReader (issue 10, item 2) is not part of Rhei.Data yet. When it is, this section
+// reads the analytics query above as Arrow record batches and prints "arrow rows: <n>" (and the route),
+// and PackageConsumerTest checks that line.
+// -------------------------------------------------------------------------------------------------------
+
+// EF Core from its package, on the same connection: the count comes back through UseRhei.
+var options = new DbContextOptionsBuilder<ConsumerContext>().UseRhei(connection).Options;
+await using (var context = new ConsumerContext(options))
+{
+    Console.WriteLine($"ef count: {await context.Orders.CountAsync()}");
+}
+
+// Dependency injection from its package: registration checks the connection string; resolution is lazy.
+var services = new ServiceCollection().AddRheiDataSource(connectionString);
+Console.WriteLine($"di registers: {string.Join(",", services.Select(s => s.ServiceType.Name))}");
+
+Console.WriteLine("done");
+return 0;
+
+/// <summary>The orders table as EF Core sees it.</summary>
+internal sealed class ConsumerContext(DbContextOptions<ConsumerContext> options) : DbContext(options)
+{
+    public DbSet<Order> Orders => Set<Order>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+        => modelBuilder.Entity<Order>().ToTable("orders");
+}
+
+/// <summary>One row of the orders table.</summary>
+internal sealed class Order
+{
+    public long Id { get; set; }
+
+    public string Region { get; set; } = "";
+
+    public double Amount { get; set; }
+}
