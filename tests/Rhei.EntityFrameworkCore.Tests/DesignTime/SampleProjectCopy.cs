@@ -60,9 +60,18 @@ internal sealed class SampleProjectCopy : IDisposable
     {
         var source = Path.Combine(RepositoryRoot, "samples", SampleName);
         System.IO.Directory.CreateDirectory(ProjectDirectory);
-        foreach (var file in System.IO.Directory.EnumerateFiles(source, "*.cs"))
+        foreach (var file in System.IO.Directory.EnumerateFiles(source, "*.cs", SearchOption.AllDirectories))
         {
-            File.Copy(file, Path.Combine(ProjectDirectory, Path.GetFileName(file)));
+            var relative = Path.GetRelativePath(source, file);
+            // Build output of the sample in place (bin/, obj/) is not part of it.
+            if (relative.Split(Path.DirectorySeparatorChar)[0] is "bin" or "obj")
+            {
+                continue;
+            }
+
+            var target = Path.Combine(ProjectDirectory, relative);
+            System.IO.Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
         }
 
         var project = XDocument.Load(Path.Combine(source, SampleName + ".csproj"));
