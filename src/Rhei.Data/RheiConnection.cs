@@ -3,7 +3,6 @@ using System.Data.Common;
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.Data.Sqlite;
 using Rhei.Data.Olap;
-using Rhei.Data.Olap.Native;
 
 namespace Rhei.Data;
 
@@ -363,16 +362,5 @@ public sealed partial class RheiConnection : DbConnection
         }
     }
 
-    private static string DuckDbVersion()
-    {
-        try
-        {
-            DuckDbLibrary.EnsureLoaded();
-            return Olap.Native.NativeMethods.Startup.LibraryVersion() ?? "unknown";
-        }
-        catch (DllNotFoundException)
-        {
-            return "not loaded";
-        }
-    }
+    private static string DuckDbVersion() => Olap.DuckDbDatabase.LibraryVersion;
 }

@@ -76,7 +76,7 @@ internal sealed class RheiEngine : IAsyncDisposable
                 "Data Source");
         }
 
-        DuckDb = DuckDbDatabase.Open(Options.OlapPath);
+        DuckDb = DuckDbDatabase.OpenMirror(Options.OlapPath);
         Replication = new ReplicationEngine(Options, DuckDb, LoggerFactory);
         await Replication.StartAsync(cancellationToken).ConfigureAwait(false);
         _logger.LogInformation("Rhei engine started for {DataSource} (mirror: {Mirror})", Options.RedactedConnectionString, Options.OlapPath ?? "in memory");
@@ -92,18 +92,9 @@ internal sealed class RheiEngine : IAsyncDisposable
             return session;
         }
 
+        // SQLite's semantics (integer division, NULL order …) are the database's defaults, set at open:
+        // its configuration is locked, so a session cannot SET them.
         var native = database.Connect();
-        try
-        {
-            // SQLite's answers: integer division truncates, x/0 is NULL, NULLs sort first ascending.
-            native.Execute(Sql.SqlTranslator.SessionSettings);
-        }
-        catch
-        {
-            native.Dispose();
-            throw;
-        }
-
         return new OlapSession(native);
     }
 

@@ -2,7 +2,9 @@ using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Unicode;
+using DuckDB.NET.Native;
 using Rhei.Data.Olap.Native;
+using DuckDBNative = DuckDB.NET.Native.NativeMethods;
 
 namespace Rhei.Data.Olap;
 
@@ -46,7 +48,7 @@ internal sealed unsafe class DuckDbAppender : IDisposable
     private readonly string[] _typeNames;
 
     // Set only when every column has a chunk writer; the vectors belong to the chunk and are never destroyed.
-    private readonly DuckDbDataChunkHandle? _chunkHandle;
+    private readonly DuckDBDataChunk? _chunkHandle;
     private readonly nint _chunk;
     private readonly int _capacity;
     private readonly nint[] _vectors;
@@ -62,17 +64,22 @@ internal sealed unsafe class DuckDbAppender : IDisposable
     private bool _closed;
     private bool _disposed;
 
-    internal DuckDbAppender(DuckDbAppenderHandle handle)
+    // The appender may make rows visible at any internal flush, so its whole life counts as one write.
+    private DuckDbChangeTracker? _changes;
+
+    internal DuckDbAppender(DuckDbAppenderHandle handle, DuckDbChangeTracker changes)
     {
         _handle = handle;
-        _columnCount = checked((int)NativeMethods.Appender.ColumnCount(handle));
+        changes.BeginWrite();
+        _changes = changes;
+        _columnCount = checked((int)DuckDbNativeMethods.Appender.ColumnCount(handle));
         _kinds = new ColumnKind[_columnCount];
         _typeNames = new string[_columnCount];
         _vectors = new nint[_columnCount];
         _data = new byte*[_columnCount];
         _validity = new ulong*[_columnCount];
 
-        DuckDbLogicalTypeHandle[] types = new DuckDbLogicalTypeHandle[_columnCount];
+        DuckDBLogicalType[] types = new DuckDBLogicalType[_columnCount];
         bool addedAppender = false;
         bool addedChunk = false;
         try
@@ -80,8 +87,8 @@ internal sealed unsafe class DuckDbAppender : IDisposable
             bool chunkable = _columnCount > 0;
             for (int i = 0; i < _columnCount; i++)
             {
-                types[i] = NativeMethods.Appender.ColumnType(handle, (ulong)i);
-                DuckDbTypeId id = NativeMethods.LogicalType.GetTypeId(types[i]);
+                types[i] = DuckDbNativeMethods.Appender.ColumnType(handle, (ulong)i);
+                DuckDbTypeId id = (DuckDbTypeId)DuckDBNative.LogicalType.DuckDBGetTypeId(types[i]);
                 _kinds[i] = KindOf(id);
                 _typeNames[i] = TypeName(id);
                 chunkable &= _kinds[i] != ColumnKind.Other;
@@ -100,24 +107,20 @@ internal sealed unsafe class DuckDbAppender : IDisposable
                     raw[i] = types[i].DangerousGetHandle();
                 }
 
-                nint chunk;
-                fixed (nint* rawTypes = raw)
+                DuckDBDataChunk chunk = DuckDBNative.DataChunks.DuckDBCreateDataChunk(raw, (ulong)_columnCount);
+                if (chunk.IsInvalid)
                 {
-                    chunk = NativeMethods.DataChunk.CreateDataChunk(rawTypes, (ulong)_columnCount);
-                }
-
-                if (chunk == 0)
-                {
+                    chunk.Dispose();
                     throw new DuckDbException("DuckDB could not create a data chunk for the appender.");
                 }
 
-                _chunkHandle = new DuckDbDataChunkHandle(chunk, ownsHandle: true);
+                _chunkHandle = chunk;
                 _chunkHandle.DangerousAddRef(ref addedChunk);
-                _chunk = chunk;
-                _capacity = checked((int)Math.Min(NativeMethods.DataChunk.VectorSize(), 2048UL));
+                _chunk = chunk.DangerousGetHandle();
+                _capacity = checked((int)Math.Min(DuckDBNative.Helpers.DuckDBVectorSize(), 2048UL));
                 for (int i = 0; i < _columnCount; i++)
                 {
-                    _vectors[i] = NativeMethods.DataChunk.GetVectorRaw(chunk, (ulong)i);
+                    _vectors[i] = DuckDBNative.DataChunks.DuckDBDataChunkGetVector(chunk, i);
                 }
 
                 LoadVectorPointers();
@@ -142,11 +145,12 @@ internal sealed unsafe class DuckDbAppender : IDisposable
 
             // The references are released above; the finalizer must not release them a second time.
             GC.SuppressFinalize(this);
+            EndWrite();
             throw;
         }
         finally
         {
-            foreach (DuckDbLogicalTypeHandle? type in types)
+            foreach (DuckDBLogicalType? type in types)
             {
                 type?.Dispose();
             }
@@ -158,6 +162,7 @@ internal sealed unsafe class DuckDbAppender : IDisposable
     ~DuckDbAppender()
     {
         ReleaseReferences();
+        EndWrite();
     }
 
     private enum ColumnKind
@@ -178,7 +183,7 @@ internal sealed unsafe class DuckDbAppender : IDisposable
         EnsureOpen();
         if (_rowMode)
         {
-            CheckValue(NativeMethods.Appender.AppendNull(_appender));
+            CheckValue(DuckDbNativeMethods.Appender.AppendNull(_appender));
             return;
         }
 
@@ -186,8 +191,8 @@ internal sealed unsafe class DuckDbAppender : IDisposable
         ulong* validity = _validity[column];
         if (validity is null)
         {
-            NativeMethods.DataChunk.VectorEnsureValidityWritable(_vectors[column]);
-            validity = _validity[column] = NativeMethods.DataChunk.VectorGetValidity(_vectors[column]);
+            DuckDBNative.Vectors.DuckDBVectorEnsureValidityWritable(_vectors[column]);
+            validity = _validity[column] = DuckDBNative.Vectors.DuckDBVectorGetValidity(_vectors[column]);
         }
 
         validity[_row >> 6] &= ~(1UL << (_row & 63));
@@ -211,7 +216,7 @@ internal sealed unsafe class DuckDbAppender : IDisposable
         }
 
         EnterRowMode();
-        CheckValue(NativeMethods.Appender.AppendBool(_appender, v));
+        CheckValue(DuckDbNativeMethods.Appender.AppendBool(_appender, v));
     }
 
     public void Append(long v)
@@ -240,7 +245,7 @@ internal sealed unsafe class DuckDbAppender : IDisposable
         }
 
         EnterRowMode();
-        CheckValue(NativeMethods.Appender.AppendInt64(_appender, v));
+        CheckValue(DuckDbNativeMethods.Appender.AppendInt64(_appender, v));
     }
 
     public void Append(double v)
@@ -254,7 +259,7 @@ internal sealed unsafe class DuckDbAppender : IDisposable
         }
 
         EnterRowMode();
-        CheckValue(NativeMethods.Appender.AppendDouble(_appender, v));
+        CheckValue(DuckDbNativeMethods.Appender.AppendDouble(_appender, v));
     }
 
     public void Append(string v)
@@ -272,7 +277,7 @@ internal sealed unsafe class DuckDbAppender : IDisposable
         int length = EncodeToScratch(v);
         fixed (byte* utf8 = _scratch)
         {
-            CheckValue(NativeMethods.Appender.AppendVarcharLength(_appender, utf8, (ulong)length));
+            CheckValue(DuckDbNativeMethods.Appender.AppendVarcharLength(_appender, utf8, (ulong)length));
         }
     }
 
@@ -305,7 +310,7 @@ internal sealed unsafe class DuckDbAppender : IDisposable
         {
             // A non-null pointer for empty text, as for blobs.
             byte empty = 0;
-            CheckValue(NativeMethods.Appender.AppendVarcharLength(_appender, utf8.Length == 0 ? &empty : data, (ulong)utf8.Length));
+            CheckValue(DuckDbNativeMethods.Appender.AppendVarcharLength(_appender, utf8.Length == 0 ? &empty : data, (ulong)utf8.Length));
         }
     }
 
@@ -360,20 +365,20 @@ internal sealed unsafe class DuckDbAppender : IDisposable
             return;
         }
 
-        DuckDbState state = v switch
+        DuckDBState state = v switch
         {
-            ulong x => NativeMethods.Appender.AppendUInt64(_appender, x),
-            Int128 x => NativeMethods.Appender.AppendHugeInt(_appender, new DuckDbHugeInt(x)),
-            UInt128 x => NativeMethods.Appender.AppendUHugeInt(_appender, new DuckDbUHugeInt(x)),
-            float x => NativeMethods.Appender.AppendFloat(_appender, x),
-            decimal x => AppendOwnedValue(NativeMethods.Helpers.CreateDecimal(DuckDbValueConversions.ToDecimal(x))),
-            DateTime x => NativeMethods.Appender.AppendTimestamp(_appender, DuckDbValueConversions.ToTimestampMicros(x)),
-            DateTimeOffset x => AppendOwnedValue(NativeMethods.Helpers.CreateTimestampTz(DuckDbValueConversions.ToTimestampMicros(x))),
-            DateOnly x => NativeMethods.Appender.AppendDate(_appender, DuckDbValueConversions.ToDays(x)),
-            TimeOnly x => NativeMethods.Appender.AppendTime(_appender, DuckDbValueConversions.ToTimeMicros(x)),
-            TimeSpan x => NativeMethods.Appender.AppendInterval(_appender, DuckDbValueConversions.ToInterval(x)),
-            DuckDbInterval x => NativeMethods.Appender.AppendInterval(_appender, DuckDbValueConversions.ToInterval(x)),
-            Guid x => AppendOwnedValue(NativeMethods.Helpers.CreateUuid(DuckDbValueConversions.ToUuid(x))),
+            ulong x => DuckDbNativeMethods.Appender.AppendUInt64(_appender, x),
+            Int128 x => DuckDbNativeMethods.Appender.AppendHugeInt(_appender, DuckDbValueConversions.ToHugeInt(x)),
+            UInt128 x => DuckDbNativeMethods.Appender.AppendUHugeInt(_appender, DuckDbValueConversions.ToUHugeInt(x)),
+            float x => DuckDbNativeMethods.Appender.AppendFloat(_appender, x),
+            decimal x => AppendOwnedValue(DuckDBNative.Value.DuckDBCreateDecimal(DuckDbValueConversions.ToDecimal(x))),
+            DateTime x => DuckDbNativeMethods.Appender.AppendTimestamp(_appender, DuckDbValueConversions.ToTimestampMicros(x)),
+            DateTimeOffset x => AppendOwnedValue(DuckDBNative.Value.DuckDBCreateTimestampTz(new DuckDBTimestampStruct { Micros = DuckDbValueConversions.ToTimestampMicros(x) })),
+            DateOnly x => DuckDbNativeMethods.Appender.AppendDate(_appender, DuckDbValueConversions.ToDays(x)),
+            TimeOnly x => DuckDbNativeMethods.Appender.AppendTime(_appender, DuckDbValueConversions.ToTimeMicros(x)),
+            TimeSpan x => DuckDbNativeMethods.Appender.AppendInterval(_appender, DuckDbValueConversions.ToInterval(x)),
+            DuckDbInterval x => DuckDbNativeMethods.Appender.AppendInterval(_appender, DuckDbValueConversions.ToInterval(x)),
+            Guid x => AppendOwnedValue(DuckDBNative.Value.DuckDBCreateUuid(DuckDbValueConversions.ToUuid(x))),
             _ => throw new NotSupportedException(
                 $"A value of type '{v.GetType()}' cannot be appended. Convert it to a string, number, byte array or date/time type first."),
         };
@@ -387,7 +392,7 @@ internal sealed unsafe class DuckDbAppender : IDisposable
         EnsureOpen();
         if (_rowMode)
         {
-            Check(NativeMethods.Appender.EndRow(_appender), prefix: null);
+            Check(DuckDbNativeMethods.Appender.EndRow(_appender), prefix: null);
             _column = 0;
             return;
         }
@@ -410,7 +415,7 @@ internal sealed unsafe class DuckDbAppender : IDisposable
     {
         EnsureOpen();
         HandOverChunk();
-        if (NativeMethods.Appender.Flush(_handle) != DuckDbState.Success)
+        if (DuckDbNativeMethods.Appender.Flush(_handle) != DuckDBState.Success)
         {
             DuckDbErrors.ThrowForAppender(_handle);
         }
@@ -426,11 +431,20 @@ internal sealed unsafe class DuckDbAppender : IDisposable
         EnsureOpen();
         HandOverChunk();
         _closed = true;
-        if (NativeMethods.Appender.CloseAppender(_handle) != DuckDbState.Success)
+        try
         {
-            DuckDbErrors.ThrowForAppender(_handle);
+            if (DuckDbNativeMethods.Appender.CloseAppender(_handle) != DuckDBState.Success)
+            {
+                DuckDbErrors.ThrowForAppender(_handle);
+            }
+        }
+        finally
+        {
+            EndWrite();
         }
     }
+
+    private void EndWrite() => Interlocked.Exchange(ref _changes, null)?.EndWrite();
 
     public void Dispose()
     {
@@ -443,6 +457,7 @@ internal sealed unsafe class DuckDbAppender : IDisposable
         ReleaseReferences();
         _chunkHandle?.Dispose();
         _handle.Dispose();
+        EndWrite();
         GC.SuppressFinalize(this);
     }
 
@@ -523,7 +538,7 @@ internal sealed unsafe class DuckDbAppender : IDisposable
         }
 
         // Longer values live in the vector's string heap, which only DuckDB can allocate from.
-        NativeMethods.DataChunk.UnsafeVectorAssignStringElementLen(_vectors[column], (ulong)_row, bytes, (ulong)length);
+        DuckDBNative.Vectors.DuckDBUnsafeVectorAssignStringElementLength(_vectors[column], (ulong)_row, bytes, length);
     }
 
     private int EncodeToScratch(string value)
@@ -546,8 +561,8 @@ internal sealed unsafe class DuckDbAppender : IDisposable
             return;
         }
 
-        NativeMethods.DataChunk.SetSize(_chunk, (ulong)_row);
-        DuckDbState state = NativeMethods.Appender.AppendDataChunk(_appender, _chunk);
+        DuckDBNative.DataChunks.DuckDBDataChunkSetSize(_chunkHandle!, (ulong)_row);
+        DuckDBState state = DuckDbNativeMethods.Appender.AppendDataChunk(_appender, _chunk);
         ResetChunk();
         Check(state, prefix: null);
     }
@@ -586,8 +601,8 @@ internal sealed unsafe class DuckDbAppender : IDisposable
         // The rows before the current one; the chunk's memory (the partial row included) is intact until reset.
         if (_row > 0)
         {
-            NativeMethods.DataChunk.SetSize(_chunk, (ulong)_row);
-            Check(NativeMethods.Appender.AppendDataChunk(_appender, _chunk), prefix: null);
+            DuckDBNative.DataChunks.DuckDBDataChunkSetSize(_chunkHandle!, (ulong)_row);
+            Check(DuckDbNativeMethods.Appender.AppendDataChunk(_appender, _chunk), prefix: null);
         }
 
         _rowMode = true;
@@ -610,32 +625,32 @@ internal sealed unsafe class DuckDbAppender : IDisposable
         ulong* validity = _validity[column];
         if (validity is not null && (validity[row >> 6] & (1UL << (row & 63))) == 0)
         {
-            CheckValue(NativeMethods.Appender.AppendNull(_appender));
+            CheckValue(DuckDbNativeMethods.Appender.AppendNull(_appender));
             return;
         }
 
         byte* data = _data[column];
-        DuckDbState state;
+        DuckDBState state;
         switch (_kinds[column])
         {
             case ColumnKind.Boolean:
-                state = NativeMethods.Appender.AppendBool(_appender, data[row] != 0);
+                state = DuckDbNativeMethods.Appender.AppendBool(_appender, data[row] != 0);
                 break;
             case ColumnKind.Integer:
-                state = NativeMethods.Appender.AppendInt32(_appender, ((int*)data)[row]);
+                state = DuckDbNativeMethods.Appender.AppendInt32(_appender, ((int*)data)[row]);
                 break;
             case ColumnKind.BigInt:
-                state = NativeMethods.Appender.AppendInt64(_appender, ((long*)data)[row]);
+                state = DuckDbNativeMethods.Appender.AppendInt64(_appender, ((long*)data)[row]);
                 break;
             case ColumnKind.Double:
-                state = NativeMethods.Appender.AppendDouble(_appender, ((double*)data)[row]);
+                state = DuckDbNativeMethods.Appender.AppendDouble(_appender, ((double*)data)[row]);
                 break;
             default:
                 byte* cell = data + ((long)row * StringSize);
                 uint length = *(uint*)cell;
                 byte* bytes = length <= InlineStringLength ? cell + 4 : *(byte**)(cell + 8);
                 state = _kinds[column] == ColumnKind.Varchar
-                    ? NativeMethods.Appender.AppendVarcharLength(_appender, bytes, length)
+                    ? DuckDbNativeMethods.Appender.AppendVarcharLength(_appender, bytes, length)
                     : AppendBlobRaw(bytes, length);
                 break;
         }
@@ -651,16 +666,16 @@ internal sealed unsafe class DuckDbAppender : IDisposable
         }
     }
 
-    private DuckDbState AppendBlobRaw(byte* data, ulong length)
+    private DuckDBState AppendBlobRaw(byte* data, ulong length)
     {
         // A non-null pointer for an empty blob so DuckDB records an empty value, not a missing one.
         byte empty = 0;
-        return NativeMethods.Appender.AppendBlob(_appender, length == 0 ? &empty : data, length);
+        return DuckDbNativeMethods.Appender.AppendBlob(_appender, length == 0 ? &empty : data, length);
     }
 
     private void ResetChunk()
     {
-        NativeMethods.DataChunk.Reset(_chunk);
+        DuckDBNative.DataChunks.DuckDBDataChunkReset(_chunkHandle!);
         _row = 0;
         LoadVectorPointers();
     }
@@ -670,8 +685,8 @@ internal sealed unsafe class DuckDbAppender : IDisposable
     {
         for (int i = 0; i < _columnCount; i++)
         {
-            _data[i] = (byte*)NativeMethods.DataChunk.VectorGetData(_vectors[i]);
-            ulong* validity = NativeMethods.DataChunk.VectorGetValidity(_vectors[i]);
+            _data[i] = (byte*)DuckDBNative.Vectors.DuckDBVectorGetData(_vectors[i]);
+            ulong* validity = DuckDBNative.Vectors.DuckDBVectorGetValidity(_vectors[i]);
 
             // Reset normally drops the mask; should one survive, rows left NULL by the last chunk must not stay NULL.
             if (validity is not null)
@@ -687,11 +702,11 @@ internal sealed unsafe class DuckDbAppender : IDisposable
     {
         if (DuckDbValueConversions.TryToInt128(value, out Int128 signed))
         {
-            CheckValue(NativeMethods.Appender.AppendHugeInt(_appender, new DuckDbHugeInt(signed)));
+            CheckValue(DuckDbNativeMethods.Appender.AppendHugeInt(_appender, DuckDbValueConversions.ToHugeInt(signed)));
         }
         else if (DuckDbValueConversions.TryToUInt128(value, out UInt128 unsigned))
         {
-            CheckValue(NativeMethods.Appender.AppendUHugeInt(_appender, new DuckDbUHugeInt(unsigned)));
+            CheckValue(DuckDbNativeMethods.Appender.AppendUHugeInt(_appender, DuckDbValueConversions.ToUHugeInt(unsigned)));
         }
         else
         {
@@ -699,19 +714,19 @@ internal sealed unsafe class DuckDbAppender : IDisposable
         }
     }
 
-    private DuckDbState AppendOwnedValue(DuckDbValueHandle value)
+    private DuckDBState AppendOwnedValue(DuckDBValue value)
     {
         // duckdb_append_value copies the value, so ours is released straight away.
         using (value)
         {
-            return NativeMethods.Appender.AppendValue(_appender, value);
+            return DuckDbNativeMethods.Appender.AppendValue(_appender, value);
         }
     }
 
     /// <summary>For a per-value append: DuckDB's text gets the column it was meant for.</summary>
-    private void CheckValue(DuckDbState state)
+    private void CheckValue(DuckDBState state)
     {
-        if (state == DuckDbState.Success)
+        if (state == DuckDBState.Success)
         {
             _column++;
             return;
@@ -720,9 +735,9 @@ internal sealed unsafe class DuckDbAppender : IDisposable
         Check(state, _column < _columnCount ? $"Column {_column} ({_typeNames[_column]}): " : null);
     }
 
-    private void Check(DuckDbState state, string? prefix)
+    private void Check(DuckDBState state, string? prefix)
     {
-        if (state == DuckDbState.Success)
+        if (state == DuckDBState.Success)
         {
             return;
         }
@@ -747,7 +762,7 @@ internal sealed unsafe class DuckDbAppender : IDisposable
     /// <summary>Drops every pending row on both sides; with nothing pending, chunk appends are safe again.</summary>
     private void ClearAll()
     {
-        _ = NativeMethods.Appender.Clear(_handle);
+        _ = DuckDbNativeMethods.Appender.Clear(_handle);
         if (_chunkHandle is not null)
         {
             ResetChunk();

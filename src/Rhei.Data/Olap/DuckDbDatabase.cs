@@ -1,58 +1,85 @@
 using System.Runtime.InteropServices;
-using Rhei.Data.Olap.Native;
+using DuckDB.NET.Native;
+using DuckDBNative = DuckDB.NET.Native.NativeMethods;
 
 namespace Rhei.Data.Olap;
 
 /// <summary>One DuckDB database instance (<c>duckdb_database</c>). Keep one per file per process.</summary>
+/// <remarks>Rhei's mirror is opened with <see cref="OpenMirror"/>, locked down (docs/architecture.md, "DuckDB is locked down").</remarks>
 internal sealed class DuckDbDatabase : IDisposable
 {
     private const string InMemory = ":memory:";
 
-    private readonly DuckDbDatabaseHandle _handle;
+    private readonly DuckDBDatabase _handle;
+    private readonly DuckDbChangeTracker _changes = new();
 
-    private DuckDbDatabase(DuckDbDatabaseHandle handle) => _handle = handle;
+    private DuckDbDatabase(DuckDBDatabase handle) => _handle = handle;
 
-    /// <summary>Opens or creates a database; <paramref name="path"/> null or ":memory:" means in memory.</summary>
+    /// <summary>The version of the loaded libduckdb ("v1.5.6"), or a note saying it could not be loaded.</summary>
+    public static string LibraryVersion
+    {
+        get
+        {
+            try
+            {
+                return DuckDBNative.Startup.DuckDBLibraryVersion() ?? "unknown";
+            }
+            catch (DllNotFoundException)
+            {
+                return "not loaded";
+            }
+        }
+    }
+
+    /// <summary>
+    /// SQLite's answers as DuckDB defaults for every session: integer division truncates, x/0 is NULL, NULLs sort
+    /// first ascending. The configuration form of <see cref="Sql.SqlTranslator.SessionSettings"/>, applied at open
+    /// because a locked configuration refuses <c>SET</c>.
+    /// </summary>
+    internal static readonly IReadOnlyDictionary<string, string> SqliteSemantics = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["integer_division"] = "true",
+        ["ieee_floating_point_ops"] = "false",
+        ["default_null_order"] = "nulls_first_on_asc_last_on_desc",
+    };
+
+    /// <summary>Opens or creates a database without restrictions; <paramref name="path"/> null or ":memory:" means in memory.</summary>
     /// <param name="path">The database file.</param>
     /// <param name="config">DuckDB configuration options (threads, memory_limit, access_mode, ...), applied at open.</param>
     public static DuckDbDatabase Open(string? path, IReadOnlyDictionary<string, string>? config = null)
-    {
-        DuckDbLibrary.EnsureLoaded();
+        => OpenChecked(path, config, lockDown: false, externalAccess: true);
 
-        if (NativeMethods.Startup.CreateConfig(out DuckDbConfigHandle configHandle) != DuckDbState.Success)
+    /// <summary>
+    /// Opens Rhei's mirror: <see cref="SqliteSemantics"/> for every session, and locked down — no extension is
+    /// installed or loaded on demand, SQL reaches no file or network location except the mirror's own files
+    /// (unless <paramref name="externalAccess"/>), and the configuration is locked so that SQL cannot
+    /// <c>SET</c> any of it back.
+    /// </summary>
+    /// <param name="path">A local file, or null for in memory. Remote locations (<c>md:</c>, <c>s3://</c>, <c>http://</c> …) are refused before DuckDB sees them.</param>
+    /// <param name="externalAccess">True to leave DuckDB's file functions (<c>read_csv</c>, <c>COPY … TO</c>, <c>ATTACH</c>) on.</param>
+    public static DuckDbDatabase OpenMirror(string? path, bool externalAccess = false)
+        => OpenChecked(path, SqliteSemantics, lockDown: true, externalAccess);
+
+    private static DuckDbDatabase OpenChecked(string? path, IReadOnlyDictionary<string, string>? config, bool lockDown, bool externalAccess)
+    {
+        string target = string.IsNullOrEmpty(path) ? InMemory : path;
+        if (lockDown)
         {
-            configHandle.Dispose();
-            throw new DuckDbException("DuckDB could not allocate a configuration object.");
+            ThrowIfRemote(target);
         }
 
-        using (configHandle)
+        try
         {
-            if (config is not null)
-            {
-                foreach (KeyValuePair<string, string> option in config)
-                {
-                    if (NativeMethods.Startup.SetConfig(configHandle, option.Key, option.Value) != DuckDbState.Success)
-                    {
-                        throw new DuckDbException(
-                            $"DuckDB rejected the value given for configuration option '{option.Key}'. Check the option's documented values.");
-                    }
-                }
-            }
-
-            DuckDbState state = NativeMethods.Startup.OpenExt(path ?? InMemory, out DuckDbDatabaseHandle handle, configHandle, out nint error);
-            if (state != DuckDbState.Success)
-            {
-                handle.Dispose();
-                string message = error != 0 ? Marshal.PtrToStringUTF8(error) ?? string.Empty : string.Empty;
-                if (error != 0)
-                {
-                    NativeMethods.Helpers.Free(error);
-                }
-
-                throw new DuckDbException(message.Length > 0 ? message : $"DuckDB could not open the database '{path ?? InMemory}'.");
-            }
-
-            return new DuckDbDatabase(handle);
+            return OpenCore(target, config, lockDown, externalAccess);
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException or BadImageFormatException)
+        {
+            throw new RheiException(
+                $"The DuckDB native library (libduckdb) could not be loaded for runtime '{RuntimeInformation.RuntimeIdentifier}' ({RuntimeInformation.OSDescription}, {RuntimeInformation.ProcessArchitecture}): {ex.Message} "
+                + "The DuckDB.NET.Bindings.Full package ships it for linux-x64, linux-arm64, osx, win-x64 and win-arm64. On another platform put a libduckdb built for it where the runtime looks for native libraries, or use Olap=None for SQLite only.",
+                RheiException.DuckDbEngineName,
+                0,
+                ex);
         }
     }
 
@@ -60,14 +87,134 @@ internal sealed class DuckDbDatabase : IDisposable
     public DuckDbSession Connect()
     {
         ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
-        if (NativeMethods.Startup.Connect(_handle, out DuckDbConnectionHandle connection) != DuckDbState.Success)
+        if (DuckDBNative.Startup.DuckDBConnect(_handle, out DuckDBNativeConnection connection) != DuckDBState.Success)
         {
             connection.Dispose();
             throw new DuckDbException("DuckDB could not open a connection to the database.");
         }
 
-        return new DuckDbSession(connection);
+        return new DuckDbSession(connection, _changes);
     }
 
     public void Dispose() => _handle.Dispose();
+
+    private static DuckDbDatabase OpenCore(string target, IReadOnlyDictionary<string, string>? config, bool lockDown, bool externalAccess)
+    {
+        if (DuckDBNative.Configuration.DuckDBCreateConfig(out DuckDBConfig configHandle) != DuckDBState.Success)
+        {
+            configHandle.Dispose();
+            throw new DuckDbException("DuckDB could not allocate a configuration object.");
+        }
+
+        DuckDBDatabase handle;
+        using (configHandle)
+        {
+            if (lockDown)
+            {
+                // Before open: an attached path or the first query could otherwise fetch an extension.
+                SetOption(configHandle, "autoinstall_known_extensions", "false");
+                SetOption(configHandle, "autoload_known_extensions", "false");
+            }
+
+            if (config is not null)
+            {
+                foreach (KeyValuePair<string, string> option in config)
+                {
+                    SetOption(configHandle, option.Key, option.Value);
+                }
+            }
+
+            DuckDBState state = DuckDBNative.Startup.DuckDBOpen(target, out handle, configHandle, out string? error);
+            if (state != DuckDBState.Success)
+            {
+                handle.Dispose();
+                throw new DuckDbException(!string.IsNullOrEmpty(error) ? error : $"DuckDB could not open the database '{target}'.");
+            }
+        }
+
+        var database = new DuckDbDatabase(handle);
+        if (!lockDown)
+        {
+            return database;
+        }
+
+        try
+        {
+            database.LockDown(target, externalAccess);
+            return database;
+        }
+        catch
+        {
+            database.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Applied right after open, through SQL: the list-valued options take no value through
+    /// <c>duckdb_set_config</c>, they must precede <c>enable_external_access = false</c>, and that must precede
+    /// the lock. Without external access DuckDB still opens, writes and spills to the paths allowed here, and
+    /// only those.
+    /// </summary>
+    private void LockDown(string target, bool externalAccess)
+    {
+        using DuckDbSession session = Connect();
+        var statements = new List<string>(4);
+        if (!externalAccess)
+        {
+            if (target != InMemory)
+            {
+                string file = Path.GetFullPath(target);
+                statements.Add("SET allowed_paths = " + ListLiteral(target, target + ".wal", file, file + ".wal"));
+            }
+
+            // DuckDB's own temporary directory (spilling, large sorts): "<file>.tmp" for a file, ".tmp" in memory.
+            string? temp;
+            using (DuckDbResultReader result = session.Query("SELECT current_setting('temp_directory')"))
+            {
+                temp = result.Read() && !result.IsDBNull(0) ? result.GetString(0) : null;
+            }
+
+            if (!string.IsNullOrEmpty(temp))
+            {
+                statements.Add("SET allowed_directories = " + ListLiteral(Path.GetFullPath(temp) + Path.DirectorySeparatorChar));
+            }
+
+            statements.Add("SET enable_external_access = false");
+        }
+
+        statements.Add("SET lock_configuration = true");
+        foreach (string statement in statements)
+        {
+            session.Execute(statement);
+        }
+    }
+
+    private static string ListLiteral(params string[] items)
+        => "[" + string.Join(", ", items.Select(item => "'" + item.Replace("'", "''", StringComparison.Ordinal) + "'")) + "]";
+
+    private static void SetOption(DuckDBConfig config, string name, string value)
+    {
+        if (DuckDBNative.Configuration.DuckDBSetConfig(config, name, value) != DuckDBState.Success)
+        {
+            throw new DuckDbException($"DuckDB rejected the value given for configuration option '{name}'. Check the option's documented values.");
+        }
+    }
+
+    private static void ThrowIfRemote(string target)
+    {
+        // A URL or a MotherDuck name would make DuckDB fetch an extension and reach the network at open.
+        bool remote = target.Contains("://", StringComparison.Ordinal)
+            || target.StartsWith("md:", StringComparison.OrdinalIgnoreCase)
+            || target.StartsWith("motherduck:", StringComparison.OrdinalIgnoreCase);
+        if (remote)
+        {
+            // Only the part before any query string: a MotherDuck or presigned URL can carry a token there.
+            int query = target.IndexOf('?', StringComparison.Ordinal);
+            string shown = query < 0 ? target : target[..query] + "?…";
+            throw new RheiException(
+                $"Olap Path '{shown}' is not a local file. The DuckDB mirror is a derived copy kept beside the application: give a local file path, or leave Olap Path out for an in-memory mirror.",
+                RheiException.DuckDbEngineName);
+        }
+    }
 }

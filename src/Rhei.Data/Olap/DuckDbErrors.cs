@@ -1,5 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
+using DuckDB.NET.Native;
 using Rhei.Data.Olap.Native;
+using DuckDBNative = DuckDB.NET.Native.NativeMethods;
 
 namespace Rhei.Data.Olap;
 
@@ -9,9 +11,9 @@ namespace Rhei.Data.Olap;
 /// </summary>
 internal static class DuckDbErrors
 {
-    public static void ThrowIfFailed(DuckDbState state, DuckDbResultHandle result)
+    public static void ThrowIfFailed(DuckDBState state, DuckDbResultHandle result)
     {
-        if (state != DuckDbState.Success)
+        if (state != DuckDBState.Success)
         {
             ThrowForResult(result);
         }
@@ -20,15 +22,18 @@ internal static class DuckDbErrors
     [DoesNotReturn]
     public static void ThrowForResult(DuckDbResultHandle result)
     {
-        string message = NativeMethods.Query.ResultError(result) ?? "DuckDB reported an error without a message.";
-        Throw(message, NativeMethods.Query.ResultErrorType(result));
+        string message = DuckDBNative.Query.DuckDBResultError(ref result.Result) ?? "DuckDB reported an error without a message.";
+        Throw(message, (int)DuckDBNative.Query.DuckDBResultErrorType(ref result.Result));
     }
 
-    public static void ThrowIfFailed(DuckDbState state, DuckDbPreparedStatementHandle statement)
+    /// <summary>The error stored on a result, or <see langword="null"/>; a NULL chunk is either the end or this.</summary>
+    public static string? ResultError(DuckDbResultHandle result) => DuckDBNative.Query.DuckDBResultError(ref result.Result);
+
+    public static void ThrowIfFailed(DuckDBState state, DuckDBPreparedStatement statement)
     {
-        if (state != DuckDbState.Success)
+        if (state != DuckDBState.Success)
         {
-            Throw(NativeMethods.Prepared.PrepareError(statement) ?? "DuckDB could not prepare or bind the statement.", errorType: null);
+            Throw(DuckDBNative.PreparedStatements.DuckDBPrepareError(statement) ?? "DuckDB could not prepare or bind the statement.", errorType: null);
         }
     }
 
@@ -41,12 +46,12 @@ internal static class DuckDbErrors
     {
         string message;
         int? errorType = null;
-        using (DuckDbErrorDataHandle error = NativeMethods.Appender.AppenderErrorData(appender))
+        using (DuckDBErrorData error = DuckDbNativeMethods.Appender.AppenderErrorData(appender))
         {
-            if (!error.IsInvalid && NativeMethods.Errors.ErrorDataHasError(error))
+            if (!error.IsInvalid && DuckDBNative.ErrorData.DuckDBErrorDataHasError(error))
             {
-                message = NativeMethods.Errors.ErrorDataMessage(error) ?? "The DuckDB appender failed without a message.";
-                errorType = NativeMethods.Errors.ErrorDataErrorType(error);
+                message = DuckDBNative.ErrorData.DuckDBErrorDataMessage(error) ?? "The DuckDB appender failed without a message.";
+                errorType = (int)DuckDBNative.ErrorData.DuckDBErrorDataErrorType(error);
             }
             else
             {

@@ -1,7 +1,11 @@
 using System.Buffers;
 using System.Numerics;
 using System.Text;
+using DuckDB.NET.Native;
 using Rhei.Data.Olap.Native;
+using DuckDBNative = DuckDB.NET.Native.NativeMethods;
+using RheiPrepared = Rhei.Data.Olap.Native.DuckDbNativeMethods.Prepared;
+using PackagePrepared = DuckDB.NET.Native.NativeMethods.PreparedStatements;
 
 namespace Rhei.Data.Olap;
 
@@ -11,18 +15,22 @@ internal sealed class DuckDbPreparedStatement : IDisposable
     // Strings up to this many UTF-8 bytes are encoded on the stack.
     private const int StackBufferSize = 512;
 
-    private readonly DuckDbPreparedStatementHandle _handle;
+    private readonly DuckDBPreparedStatement _handle;
     private readonly int _parameterCount;
+    private readonly DuckDbChangeTracker _changes;
+    private readonly bool _readsOnly;
 
-    internal DuckDbPreparedStatement(DuckDbPreparedStatementHandle handle)
+    internal DuckDbPreparedStatement(DuckDBPreparedStatement handle, DuckDbChangeTracker changes)
     {
         _handle = handle;
-        _parameterCount = checked((int)NativeMethods.Prepared.ParameterCount(handle));
+        _changes = changes;
+        _parameterCount = checked((int)PackagePrepared.DuckDBParams(handle));
+        _readsOnly = RheiPrepared.StatementType(handle) is DuckDBStatementType.Select or DuckDBStatementType.Explain;
     }
 
     public int ParameterCount => _parameterCount;
 
-    private DuckDbPreparedStatementHandle Handle
+    private DuckDBPreparedStatement Handle
     {
         get
         {
@@ -35,44 +43,44 @@ internal sealed class DuckDbPreparedStatement : IDisposable
     public string GetParameterName(int oneBasedIndex)
     {
         CheckIndex(oneBasedIndex);
-        return NativeMethods.Prepared.ParameterName(Handle, (ulong)oneBasedIndex) ?? oneBasedIndex.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return RheiPrepared.ParameterName(Handle, (ulong)oneBasedIndex) ?? oneBasedIndex.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
     public void Bind(int oneBasedIndex, object? value)
     {
-        DuckDbPreparedStatementHandle handle = Handle;
+        DuckDBPreparedStatement handle = Handle;
         CheckIndex(oneBasedIndex);
-        ulong index = (ulong)oneBasedIndex;
-        DuckDbState state = value switch
+        long index = oneBasedIndex;
+        DuckDBState state = value switch
         {
-            null or DBNull => NativeMethods.Prepared.BindNull(handle, index),
-            bool v => NativeMethods.Prepared.BindBoolean(handle, index, v),
-            sbyte v => NativeMethods.Prepared.BindInt8(handle, index, v),
-            short v => NativeMethods.Prepared.BindInt16(handle, index, v),
-            int v => NativeMethods.Prepared.BindInt32(handle, index, v),
-            long v => NativeMethods.Prepared.BindInt64(handle, index, v),
-            byte v => NativeMethods.Prepared.BindUInt8(handle, index, v),
-            ushort v => NativeMethods.Prepared.BindUInt16(handle, index, v),
-            uint v => NativeMethods.Prepared.BindUInt32(handle, index, v),
-            ulong v => NativeMethods.Prepared.BindUInt64(handle, index, v),
-            Int128 v => NativeMethods.Prepared.BindHugeInt(handle, index, new DuckDbHugeInt(v)),
-            UInt128 v => NativeMethods.Prepared.BindUHugeInt(handle, index, new DuckDbUHugeInt(v)),
+            null or DBNull => PackagePrepared.DuckDBBindNull(handle, index),
+            bool v => PackagePrepared.DuckDBBindBoolean(handle, index, v),
+            sbyte v => PackagePrepared.DuckDBBindInt8(handle, index, v),
+            short v => PackagePrepared.DuckDBBindInt16(handle, index, v),
+            int v => PackagePrepared.DuckDBBindInt32(handle, index, v),
+            long v => PackagePrepared.DuckDBBindInt64(handle, index, v),
+            byte v => PackagePrepared.DuckDBBindUInt8(handle, index, v),
+            ushort v => PackagePrepared.DuckDBBindUInt16(handle, index, v),
+            uint v => PackagePrepared.DuckDBBindUInt32(handle, index, v),
+            ulong v => PackagePrepared.DuckDBBindUInt64(handle, index, v),
+            Int128 v => PackagePrepared.DuckDBBindHugeInt(handle, index, DuckDbValueConversions.ToHugeInt(v)),
+            UInt128 v => RheiPrepared.BindUHugeInt(handle, (ulong)index, DuckDbValueConversions.ToUHugeInt(v)),
             BigInteger v => BindBigInteger(handle, index, v),
-            float v => NativeMethods.Prepared.BindFloat(handle, index, v),
-            double v => NativeMethods.Prepared.BindDouble(handle, index, v),
-            decimal v => NativeMethods.Prepared.BindDecimal(handle, index, DuckDbValueConversions.ToDecimal(v)),
+            float v => PackagePrepared.DuckDBBindFloat(handle, index, v),
+            double v => PackagePrepared.DuckDBBindDouble(handle, index, v),
+            decimal v => RheiPrepared.BindDecimal(handle, (ulong)index, DuckDbValueConversions.ToDecimal(v)),
             string v => BindString(handle, index, v),
             char v => BindString(handle, index, v.ToString()),
             byte[] v => BindBlob(handle, index, v),
             ReadOnlyMemory<byte> v => BindBlob(handle, index, v.Span),
             Memory<byte> v => BindBlob(handle, index, v.Span),
-            DateTime v => NativeMethods.Prepared.BindTimestamp(handle, index, DuckDbValueConversions.ToTimestampMicros(v)),
-            DateTimeOffset v => NativeMethods.Prepared.BindTimestampTz(handle, index, DuckDbValueConversions.ToTimestampMicros(v)),
-            DateOnly v => NativeMethods.Prepared.BindDate(handle, index, DuckDbValueConversions.ToDays(v)),
-            TimeOnly v => NativeMethods.Prepared.BindTime(handle, index, DuckDbValueConversions.ToTimeMicros(v)),
-            TimeSpan v => NativeMethods.Prepared.BindInterval(handle, index, DuckDbValueConversions.ToInterval(v)),
-            DuckDbInterval v => NativeMethods.Prepared.BindInterval(handle, index, DuckDbValueConversions.ToInterval(v)),
-            Guid v => BindOwnedValue(handle, index, NativeMethods.Helpers.CreateUuid(DuckDbValueConversions.ToUuid(v))),
+            DateTime v => PackagePrepared.DuckDBBindTimestamp(handle, index, new DuckDBTimestampStruct { Micros = DuckDbValueConversions.ToTimestampMicros(v) }),
+            DateTimeOffset v => RheiPrepared.BindTimestampTz(handle, (ulong)index, DuckDbValueConversions.ToTimestampMicros(v)),
+            DateOnly v => PackagePrepared.DuckDBBindDate(handle, index, new DuckDBDate { Days = DuckDbValueConversions.ToDays(v) }),
+            TimeOnly v => PackagePrepared.DuckDBBindTime(handle, index, new DuckDBTime { Micros = DuckDbValueConversions.ToTimeMicros(v) }),
+            TimeSpan v => RheiPrepared.BindInterval(handle, (ulong)index, DuckDbValueConversions.ToInterval(v)),
+            DuckDbInterval v => RheiPrepared.BindInterval(handle, (ulong)index, DuckDbValueConversions.ToInterval(v)),
+            Guid v => BindOwnedValue(handle, index, DuckDBNative.Value.DuckDBCreateUuid(DuckDbValueConversions.ToUuid(v))),
             Enum v => BindEnum(oneBasedIndex, v),
             _ => throw new NotSupportedException(
                 $"A value of type '{value.GetType()}' cannot be bound to parameter {oneBasedIndex}. Convert it to a string, number, byte array or date/time type first."),
@@ -81,14 +89,14 @@ internal sealed class DuckDbPreparedStatement : IDisposable
         DuckDbErrors.ThrowIfFailed(state, handle);
     }
 
-    public void ClearBindings() => DuckDbErrors.ThrowIfFailed(NativeMethods.Prepared.ClearBindings(Handle), Handle);
+    public void ClearBindings() => DuckDbErrors.ThrowIfFailed(RheiPrepared.ClearBindings(Handle), Handle);
 
     public DuckDbResultReader Execute() => new(ExecuteCore());
 
     public long ExecuteNonQuery()
     {
         using DuckDbResultHandle result = ExecuteCore();
-        return (long)NativeMethods.Query.RowsChanged(result);
+        return DuckDBNative.Query.DuckDBRowsChanged(ref result.Result);
     }
 
     public void Dispose() => _handle.Dispose();
@@ -96,15 +104,27 @@ internal sealed class DuckDbPreparedStatement : IDisposable
     private DuckDbResultHandle ExecuteCore()
     {
         var result = new DuckDbResultHandle();
+        if (!_readsOnly)
+        {
+            _changes.BeginWrite();
+        }
+
         try
         {
-            DuckDbErrors.ThrowIfFailed(NativeMethods.Prepared.ExecutePrepared(Handle, result), result);
+            DuckDbErrors.ThrowIfFailed(PackagePrepared.DuckDBExecutePrepared(Handle, out result.Result), result);
             return result;
         }
         catch
         {
             result.Dispose();
             throw;
+        }
+        finally
+        {
+            if (!_readsOnly)
+            {
+                _changes.EndWrite();
+            }
         }
     }
 
@@ -117,37 +137,37 @@ internal sealed class DuckDbPreparedStatement : IDisposable
         }
     }
 
-    private DuckDbState BindEnum(int oneBasedIndex, Enum value)
+    private DuckDBState BindEnum(int oneBasedIndex, Enum value)
     {
         Bind(oneBasedIndex, DuckDbValueConversions.FromEnum(value));
-        return DuckDbState.Success;
+        return DuckDBState.Success;
     }
 
-    private static DuckDbState BindBigInteger(DuckDbPreparedStatementHandle handle, ulong index, BigInteger value)
+    private static DuckDBState BindBigInteger(DuckDBPreparedStatement handle, long index, BigInteger value)
     {
         if (DuckDbValueConversions.TryToInt128(value, out Int128 signed))
         {
-            return NativeMethods.Prepared.BindHugeInt(handle, index, new DuckDbHugeInt(signed));
+            return PackagePrepared.DuckDBBindHugeInt(handle, index, DuckDbValueConversions.ToHugeInt(signed));
         }
 
         if (DuckDbValueConversions.TryToUInt128(value, out UInt128 unsigned))
         {
-            return NativeMethods.Prepared.BindUHugeInt(handle, index, new DuckDbUHugeInt(unsigned));
+            return RheiPrepared.BindUHugeInt(handle, (ulong)index, DuckDbValueConversions.ToUHugeInt(unsigned));
         }
 
         throw new OverflowException($"The BigInteger bound to parameter {index} does not fit in DuckDB's HUGEINT or UHUGEINT (128 bits).");
     }
 
-    private static DuckDbState BindOwnedValue(DuckDbPreparedStatementHandle handle, ulong index, DuckDbValueHandle value)
+    private static DuckDBState BindOwnedValue(DuckDBPreparedStatement handle, long index, DuckDBValue value)
     {
         // duckdb_bind_value copies the value, so ours is released straight away.
         using (value)
         {
-            return NativeMethods.Prepared.BindValue(handle, index, value);
+            return PackagePrepared.DuckDBBindValue(handle, index, value);
         }
     }
 
-    private static unsafe DuckDbState BindString(DuckDbPreparedStatementHandle handle, ulong index, string value)
+    private static unsafe DuckDBState BindString(DuckDBPreparedStatement handle, long index, string value)
     {
         int maxBytes = Encoding.UTF8.GetMaxByteCount(value.Length);
         byte[]? rented = null;
@@ -157,7 +177,7 @@ internal sealed class DuckDbPreparedStatement : IDisposable
             int length = Encoding.UTF8.GetBytes(value, buffer);
             fixed (byte* utf8 = buffer)
             {
-                return NativeMethods.Prepared.BindVarcharLength(handle, index, utf8, (ulong)length);
+                return RheiPrepared.BindVarcharLength(handle, (ulong)index, utf8, (ulong)length);
             }
         }
         finally
@@ -169,13 +189,13 @@ internal sealed class DuckDbPreparedStatement : IDisposable
         }
     }
 
-    private static unsafe DuckDbState BindBlob(DuckDbPreparedStatementHandle handle, ulong index, ReadOnlySpan<byte> value)
+    private static unsafe DuckDBState BindBlob(DuckDBPreparedStatement handle, long index, ReadOnlySpan<byte> value)
     {
         // A non-null pointer even for an empty blob, so DuckDB sees an empty value rather than a missing one.
         byte dummy = 0;
         fixed (byte* data = value)
         {
-            return NativeMethods.Prepared.BindBlob(handle, index, value.IsEmpty ? &dummy : data, (ulong)value.Length);
+            return RheiPrepared.BindBlob(handle, (ulong)index, value.IsEmpty ? &dummy : data, (ulong)value.Length);
         }
     }
 }

@@ -1,4 +1,6 @@
+using DuckDB.NET.Native;
 using Rhei.Data.Olap.Native;
+using DuckDBNative = DuckDB.NET.Native.NativeMethods;
 
 namespace Rhei.Data.Olap;
 
@@ -12,7 +14,7 @@ internal sealed class DuckDbResultReader : IDisposable
     private readonly DuckDbResultHandle _result;
     private readonly DuckDbVectorReader[] _columns;
     private readonly long _rowsChanged;
-    private DuckDbDataChunkHandle? _chunk;
+    private DuckDBDataChunk? _chunk;
     private int _chunkSize;
     private int _row = -1;
     private bool _exhausted;
@@ -22,13 +24,13 @@ internal sealed class DuckDbResultReader : IDisposable
         _result = result;
         try
         {
-            _rowsChanged = (long)NativeMethods.Query.RowsChanged(result);
-            int count = checked((int)NativeMethods.Query.ColumnCount(result));
+            _rowsChanged = DuckDBNative.Query.DuckDBRowsChanged(ref result.Result);
+            int count = checked((int)DuckDBNative.Query.DuckDBColumnCount(ref result.Result));
             _columns = new DuckDbVectorReader[count];
             for (int i = 0; i < count; i++)
             {
-                string name = NativeMethods.Query.ColumnName(result, (ulong)i) ?? string.Empty;
-                using DuckDbLogicalTypeHandle type = NativeMethods.Query.ColumnLogicalType(result, (ulong)i);
+                string name = DuckDBNative.Query.DuckDBColumnName(ref result.Result, i) ?? string.Empty;
+                using DuckDBLogicalType type = DuckDBNative.Query.DuckDBColumnLogicalType(ref result.Result, i);
                 _columns[i] = new DuckDbVectorReader(name, type);
             }
         }
@@ -83,7 +85,7 @@ internal sealed class DuckDbResultReader : IDisposable
                 _row = -1;
 
                 // NULL means either the end or a failure stored on the result.
-                if (NativeMethods.Query.ResultError(_result) is not null)
+                if (DuckDbErrors.ResultError(_result) is not null)
                 {
                     DuckDbErrors.ThrowForResult(_result);
                 }
@@ -91,7 +93,7 @@ internal sealed class DuckDbResultReader : IDisposable
                 break;
             }
 
-            _chunkSize = checked((int)NativeMethods.DataChunk.GetSize(_chunk));
+            _chunkSize = checked((int)DuckDBNative.DataChunks.DuckDBDataChunkGetSize(_chunk));
             if (_chunkSize == 0)
             {
                 continue;
@@ -99,7 +101,7 @@ internal sealed class DuckDbResultReader : IDisposable
 
             for (int i = 0; i < _columns.Length; i++)
             {
-                _columns[i].SetVector(NativeMethods.DataChunk.GetVector(_chunk, (ulong)i));
+                _columns[i].SetVector(DuckDBNative.DataChunks.DuckDBDataChunkGetVector(_chunk, i));
             }
 
             _row = 0;

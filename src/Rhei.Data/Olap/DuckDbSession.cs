@@ -1,4 +1,6 @@
+using DuckDB.NET.Native;
 using Rhei.Data.Olap.Native;
+using DuckDBNative = DuckDB.NET.Native.NativeMethods;
 
 namespace Rhei.Data.Olap;
 
@@ -8,11 +10,18 @@ namespace Rhei.Data.Olap;
 /// </summary>
 internal sealed class DuckDbSession : IDisposable
 {
-    private readonly DuckDbConnectionHandle _handle;
+    private readonly DuckDBNativeConnection _handle;
 
-    internal DuckDbSession(DuckDbConnectionHandle handle) => _handle = handle;
+    internal DuckDbSession(DuckDBNativeConnection handle, DuckDbChangeTracker changes)
+    {
+        _handle = handle;
+        Changes = changes;
+    }
 
-    internal DuckDbConnectionHandle Handle
+    /// <summary>The database-wide count of writes, which decides whether a cached statement may be reused.</summary>
+    internal DuckDbChangeTracker Changes { get; }
+
+    internal DuckDBNativeConnection Handle
     {
         get
         {
@@ -27,7 +36,15 @@ internal sealed class DuckDbSession : IDisposable
     {
         ArgumentNullException.ThrowIfNull(sql);
         using var result = new DuckDbResultHandle();
-        DuckDbErrors.ThrowIfFailed(NativeMethods.Query.Execute(Handle, sql, result), result);
+        Changes.BeginWrite();
+        try
+        {
+            DuckDbErrors.ThrowIfFailed(DuckDBNative.Query.DuckDBQuery(Handle, sql, out result.Result), result);
+        }
+        finally
+        {
+            Changes.EndWrite();
+        }
     }
 
     /// <summary>
@@ -42,16 +59,16 @@ internal sealed class DuckDbSession : IDisposable
     public long ExecuteNonQuery(string sql, IReadOnlyList<object?>? args = null)
     {
         ArgumentNullException.ThrowIfNull(sql);
-        DuckDbConnectionHandle connection = Handle;
+        DuckDBNativeConnection connection = Handle;
         int supplied = args?.Count ?? 0;
-        ulong count = NativeMethods.Extract.ExtractStatements(connection, sql, out DuckDbExtractedStatementsHandle extracted);
+        int count = DuckDBNative.ExtractStatements.DuckDBExtractStatements(connection, sql, out DuckDBExtractedStatements extracted);
         using (extracted)
         {
             ThrowIfExtractFailed(count, extracted);
 
             long rowsChanged = 0;
             int next = 0;
-            for (ulong i = 0; i < count; i++)
+            for (int i = 0; i < count; i++)
             {
                 using DuckDbPreparedStatement statement = PrepareExtracted(connection, extracted, i);
                 if (next + statement.ParameterCount > supplied)
@@ -101,7 +118,7 @@ internal sealed class DuckDbSession : IDisposable
     public DuckDbPreparedStatement Prepare(string sql)
     {
         ArgumentNullException.ThrowIfNull(sql);
-        DuckDbState state = NativeMethods.Prepared.Prepare(Handle, sql, out DuckDbPreparedStatementHandle statement);
+        DuckDBState state = DuckDBNative.PreparedStatements.DuckDBPrepare(Handle, sql, out DuckDBPreparedStatement statement);
         try
         {
             DuckDbErrors.ThrowIfFailed(state, statement);
@@ -112,50 +129,15 @@ internal sealed class DuckDbSession : IDisposable
             throw;
         }
 
-        return new DuckDbPreparedStatement(statement);
-    }
-
-    /// <summary>Splits <paramref name="sql"/> into statements and prepares each; empty SQL gives an empty list.</summary>
-    /// <remarks>
-    /// All statements are prepared before any runs, so one that needs a table created by an earlier statement
-    /// fails here; <see cref="ExecuteNonQuery"/> prepares each statement just before running it.
-    /// </remarks>
-    public IReadOnlyList<DuckDbPreparedStatement> PrepareAll(string sql)
-    {
-        ArgumentNullException.ThrowIfNull(sql);
-        DuckDbConnectionHandle connection = Handle;
-        ulong count = NativeMethods.Extract.ExtractStatements(connection, sql, out DuckDbExtractedStatementsHandle extracted);
-        using (extracted)
-        {
-            ThrowIfExtractFailed(count, extracted);
-            var statements = new List<DuckDbPreparedStatement>((int)count);
-            try
-            {
-                for (ulong i = 0; i < count; i++)
-                {
-                    statements.Add(PrepareExtracted(connection, extracted, i));
-                }
-            }
-            catch
-            {
-                foreach (DuckDbPreparedStatement statement in statements)
-                {
-                    statement.Dispose();
-                }
-
-                throw;
-            }
-
-            return statements;
-        }
+        return new DuckDbPreparedStatement(statement, Changes);
     }
 
     /// <summary>Creates an appender for <paramref name="table"/>; rows become visible after Flush or Close.</summary>
     public DuckDbAppender CreateAppender(string table, string? schema = null)
     {
         ArgumentNullException.ThrowIfNull(table);
-        DuckDbState state = NativeMethods.Appender.CreateExt(Handle, catalog: null, schema, table, out DuckDbAppenderHandle appender);
-        if (state != DuckDbState.Success)
+        DuckDBState state = DuckDbNativeMethods.Appender.CreateExt(Handle, catalog: null, schema, table, out DuckDbAppenderHandle appender);
+        if (state != DuckDBState.Success)
         {
             // The handle is allocated even when creation fails, and the error (e.g. CATALOG) is on it.
             using (appender)
@@ -164,7 +146,7 @@ internal sealed class DuckDbSession : IDisposable
             }
         }
 
-        return new DuckDbAppender(appender);
+        return new DuckDbAppender(appender, Changes);
     }
 
     /// <summary>
@@ -179,7 +161,7 @@ internal sealed class DuckDbSession : IDisposable
         {
             // AddRef keeps the connection alive for the duration of the call if Dispose runs concurrently.
             _handle.DangerousAddRef(ref added);
-            NativeMethods.Startup.Interrupt(_handle);
+            DuckDBNative.Startup.DuckDBInterrupt(_handle);
         }
         catch (ObjectDisposedException)
         {
@@ -195,18 +177,18 @@ internal sealed class DuckDbSession : IDisposable
 
     public void Dispose() => _handle.Dispose();
 
-    private static void ThrowIfExtractFailed(ulong count, DuckDbExtractedStatementsHandle extracted)
+    private static void ThrowIfExtractFailed(int count, DuckDBExtractedStatements extracted)
     {
         // Zero statements is either a parse error (with a message) or an empty string (without).
-        if (count == 0 && NativeMethods.Extract.ExtractStatementsError(extracted) is string error)
+        if (count == 0 && DuckDBNative.ExtractStatements.DuckDBExtractStatementsError(extracted) is string error)
         {
             DuckDbErrors.Throw(error, errorType: null);
         }
     }
 
-    private static DuckDbPreparedStatement PrepareExtracted(DuckDbConnectionHandle connection, DuckDbExtractedStatementsHandle extracted, ulong index)
+    private DuckDbPreparedStatement PrepareExtracted(DuckDBNativeConnection connection, DuckDBExtractedStatements extracted, int index)
     {
-        DuckDbState state = NativeMethods.Extract.PrepareExtractedStatement(connection, extracted, index, out DuckDbPreparedStatementHandle statement);
+        DuckDBState state = DuckDBNative.ExtractStatements.DuckDBPrepareExtractedStatement(connection, extracted, index, out DuckDBPreparedStatement statement);
         try
         {
             DuckDbErrors.ThrowIfFailed(state, statement);
@@ -217,7 +199,7 @@ internal sealed class DuckDbSession : IDisposable
             throw;
         }
 
-        return new DuckDbPreparedStatement(statement);
+        return new DuckDbPreparedStatement(statement, Changes);
     }
 
     private static ArgumentException ArgumentCountMismatch(int supplied, string comparison)

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Numerics;
-using Rhei.Data.Olap.Native;
+using DuckDB.NET.Native;
 
 namespace Rhei.Data.Olap;
 
@@ -23,23 +23,26 @@ internal static class DuckDbValueConversions
     public static long ToTimeMicros(TimeOnly value) => value.Ticks / TimeSpan.TicksPerMicrosecond;
 
     // Whole days go to the day part so that DuckDB prints "1 day 02:00:00" rather than "26:00:00".
-    public static DuckDbNativeInterval ToInterval(TimeSpan value) => new()
-    {
-        Days = value.Days,
-        Micros = (value.Ticks % TimeSpan.TicksPerDay) / TimeSpan.TicksPerMicrosecond,
-    };
+    // The package's struct holds the micros as ulong; the C field is int64, so the bits are passed through.
+    public static DuckDBInterval ToInterval(TimeSpan value)
+        => new(0, value.Days, unchecked((ulong)((value.Ticks % TimeSpan.TicksPerDay) / TimeSpan.TicksPerMicrosecond)));
 
-    public static DuckDbNativeInterval ToInterval(DuckDbInterval value) => new() { Months = value.Months, Days = value.Days, Micros = value.Micros };
+    public static DuckDBInterval ToInterval(DuckDbInterval value) => new(value.Months, value.Days, unchecked((ulong)value.Micros));
 
-    public static DuckDbUHugeInt ToUuid(Guid value)
+    // duckdb_hugeint is {lower, upper}.
+    public static DuckDBHugeInt ToHugeInt(Int128 value) => new((ulong)value, (long)(value >> 64));
+
+    public static DuckDBUHugeInt ToUHugeInt(UInt128 value) => new((ulong)value, (ulong)(value >> 64));
+
+    /// <summary>
+    /// The natural 128-bit UUID value <c>duckdb_create_uuid</c> takes (top bit not flipped, unlike the vector
+    /// storage). The C parameter is a <c>duckdb_uhugeint</c>; the package declares a hugeint of the same layout.
+    /// </summary>
+    public static DuckDBHugeInt ToUuid(Guid value)
     {
         Span<byte> bytes = stackalloc byte[16];
         value.TryWriteBytes(bytes, bigEndian: true, out _);
-        return new DuckDbUHugeInt
-        {
-            Upper = BinaryPrimitives.ReadUInt64BigEndian(bytes),
-            Lower = BinaryPrimitives.ReadUInt64BigEndian(bytes[8..]),
-        };
+        return new DuckDBHugeInt(BinaryPrimitives.ReadUInt64BigEndian(bytes[8..]), unchecked((long)BinaryPrimitives.ReadUInt64BigEndian(bytes)));
     }
 
     /// <summary>Decodes the vector form of a UUID: a hugeint whose top bit is flipped so that it sorts.</summary>
@@ -51,7 +54,7 @@ internal static class DuckDbValueConversions
         return new Guid(bytes, bigEndian: true);
     }
 
-    public static DuckDbNativeDecimal ToDecimal(decimal value)
+    public static DuckDBDecimal ToDecimal(decimal value)
     {
         Span<int> bits = stackalloc int[4];
         decimal.GetBits(value, bits);
@@ -65,12 +68,7 @@ internal static class DuckDbValueConversions
             digits++;
         }
 
-        return new DuckDbNativeDecimal
-        {
-            Width = (byte)Math.Max(digits, Math.Max((int)scale, 1)),
-            Scale = scale,
-            Value = new DuckDbHugeInt(unscaled),
-        };
+        return new DuckDBDecimal((byte)Math.Max(digits, Math.Max((int)scale, 1)), scale, ToHugeInt(unscaled));
     }
 
     public static UInt128 Pow10(int exponent)

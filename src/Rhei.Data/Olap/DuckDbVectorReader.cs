@@ -2,7 +2,8 @@ using System.Globalization;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Text;
-using Rhei.Data.Olap.Native;
+using DuckDB.NET.Native;
+using DuckDBNative = DuckDB.NET.Native.NativeMethods;
 
 namespace Rhei.Data.Olap;
 
@@ -22,25 +23,25 @@ internal sealed unsafe class DuckDbVectorReader
     private byte* _data;
     private ulong* _validity;
 
-    public DuckDbVectorReader(string name, DuckDbLogicalTypeHandle type)
+    public DuckDbVectorReader(string name, DuckDBLogicalType type)
     {
         Name = name;
-        _typeId = NativeMethods.LogicalType.GetTypeId(type);
+        _typeId = (DuckDbTypeId)DuckDBNative.LogicalType.DuckDBGetTypeId(type);
         _storage = _typeId;
         byte width = 0;
         switch (_typeId)
         {
             case DuckDbTypeId.Decimal:
-                width = NativeMethods.LogicalType.DecimalWidth(type);
-                _scale = NativeMethods.LogicalType.DecimalScale(type);
-                _storage = NativeMethods.LogicalType.DecimalInternalType(type);
+                width = DuckDBNative.LogicalType.DuckDBDecimalWidth(type);
+                _scale = DuckDBNative.LogicalType.DuckDBDecimalScale(type);
+                _storage = (DuckDbTypeId)DuckDBNative.LogicalType.DuckDBDecimalInternalType(type);
                 break;
             case DuckDbTypeId.Enum:
-                _storage = NativeMethods.LogicalType.EnumInternalType(type);
-                _enumValues = new string[NativeMethods.LogicalType.EnumDictionarySize(type)];
+                _storage = (DuckDbTypeId)DuckDBNative.LogicalType.DuckDBEnumInternalType(type);
+                _enumValues = new string[DuckDBNative.LogicalType.DuckDBEnumDictionarySize(type)];
                 for (int i = 0; i < _enumValues.Length; i++)
                 {
-                    _enumValues[i] = NativeMethods.LogicalType.EnumDictionaryValue(type, (ulong)i) ?? string.Empty;
+                    _enumValues[i] = DuckDBNative.LogicalType.DuckDBEnumDictionaryValue(type, i) ?? string.Empty;
                 }
 
                 break;
@@ -55,8 +56,8 @@ internal sealed unsafe class DuckDbVectorReader
 
     public void SetVector(nint vector)
     {
-        _data = (byte*)NativeMethods.DataChunk.VectorGetData(vector);
-        _validity = NativeMethods.DataChunk.VectorGetValidity(vector);
+        _data = (byte*)DuckDBNative.Vectors.DuckDBVectorGetData(vector);
+        _validity = DuckDBNative.Vectors.DuckDBVectorGetValidity(vector);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -334,8 +335,9 @@ internal sealed unsafe class DuckDbVectorReader
 
     private DuckDbInterval ReadInterval(int row)
     {
-        DuckDbNativeInterval native = ((DuckDbNativeInterval*)_data)[row];
-        return new DuckDbInterval(native.Months, native.Days, native.Micros);
+        // duckdb_interval: int32 months, int32 days, int64 micros (16 bytes).
+        byte* cell = _data + (row * 16L);
+        return new DuckDbInterval(*(int*)cell, *(int*)(cell + 4), *(long*)(cell + 8));
     }
 
     /// <summary>duckdb_string_t: uint32 length, then 12 inline bytes, or a 4-byte prefix and a pointer to the whole string.</summary>

@@ -78,35 +78,6 @@ public class DuckDbPreparedStatementTest
     }
 
     [Fact]
-    public void PrepareAll_prepares_each_statement()
-    {
-        using DuckDbDatabase database = DuckDbDatabase.Open(null);
-        using DuckDbSession session = database.Connect();
-        session.Execute("CREATE TABLE t (i INTEGER)");
-        IReadOnlyList<DuckDbPreparedStatement> statements = session.PrepareAll("DELETE FROM t; INSERT INTO t VALUES (?); SELECT * FROM t");
-        try
-        {
-            Assert.Equal(3, statements.Count);
-            Assert.Equal(1, statements[1].ParameterCount);
-            statements[0].ExecuteNonQuery();
-            statements[1].Bind(1, 7);
-            statements[1].ExecuteNonQuery();
-            using DuckDbResultReader reader = statements[2].Execute();
-            Assert.True(reader.Read());
-            Assert.Equal(7L, reader.GetInt64(0));
-        }
-        finally
-        {
-            foreach (DuckDbPreparedStatement statement in statements)
-            {
-                statement.Dispose();
-            }
-        }
-
-        Assert.Empty(session.PrepareAll(""));
-    }
-
-    [Fact]
     public void Dispose_is_harmless_twice_and_use_after_throws()
     {
         using DuckDbDatabase database = DuckDbDatabase.Open(null);

@@ -20,8 +20,8 @@ internal sealed class DuckDbAppenderHandle : SafeHandleZeroOrMinusOneIsInvalid
 
         // Failures are expected here (an appender already closed or invalidated by a failed flush) and
         // there is nobody to report them to.
-        _ = NativeMethods.Appender.ClearRaw(native);
-        _ = NativeMethods.Appender.Destroy(ref native);
+        _ = DuckDbNativeMethods.Appender.ClearRaw(native);
+        _ = DuckDbNativeMethods.Appender.Destroy(ref native);
         return true;
     }
 }
