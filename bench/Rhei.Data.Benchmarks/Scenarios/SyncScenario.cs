@@ -36,7 +36,7 @@ internal static class SyncScenario
             var initial = await InitialSyncAsync(context, rows, measureMemory: false).ConfigureAwait(false);
             context.Report.Add(new Measurement(Group, "initial sync (in memory)", rows, "rows/s", initial,
                 Target: Target.Min(2_000_000), Note: "SQLite in memory → DuckDB in memory, InitialSyncAsync"));
-            InitialSyncBreakdown.Run(context, rows);
+            InitialSyncBreakdown.Run(context, rows, initial);
         }
     }
 

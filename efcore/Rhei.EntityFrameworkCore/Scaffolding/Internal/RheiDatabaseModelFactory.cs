@@ -15,6 +15,12 @@ namespace Rhei.EntityFrameworkCore.Scaffolding.Internal;
 /// SQLite connection string with Rhei's keys removed, and without Rhei's change-capture tables and triggers.
 /// </summary>
 /// <remarks>
+/// Without a table list from the user, the factory asks SQLite's for the application's tables by name, so Rhei's
+/// tables are never read at all (reading them made SQLite's factory warn about a column of <c>_rhei_consumers</c>).
+/// It also leaves out EF's own <c>__EFMigrationsLock</c>, which EF Core 10's SQLite factory scaffolds as an entity
+/// (dotnet/efcore#38148, fixed in EF Core 11) while it already leaves out <c>__EFMigrationsHistory</c>.
+/// </remarks>
+/// <remarks>
 /// <c>SqliteDatabaseModelFactory.Create(string)</c> opens a <c>SqliteConnection</c>, which rejects keys such as
 /// <c>Olap</c> or <c>Sync Interval</c>. Reading through a plain SQLite connection (rather than opening a
 /// <see cref="RheiConnection"/>) also keeps scaffolding free of side effects: opening Rhei would install change
@@ -23,6 +29,7 @@ namespace Rhei.EntityFrameworkCore.Scaffolding.Internal;
 public sealed class RheiDatabaseModelFactory : SqliteDatabaseModelFactory
 {
     private const string RheiPrefix = "_rhei_";
+    private const string MigrationsLockTable = "__EFMigrationsLock";
 
     /// <summary>Creates the factory.</summary>
     public RheiDatabaseModelFactory(IDiagnosticsLogger<DbLoggerCategory.Scaffolding> logger, IRelationalTypeMappingSource typeMappingSource)
@@ -50,14 +57,60 @@ public sealed class RheiDatabaseModelFactory : SqliteDatabaseModelFactory
         {
             if (rhei.State == System.Data.ConnectionState.Open)
             {
-                return WithoutRheiObjects(base.Create(rhei.SqliteConnection, options));
+                return CreateWithoutRheiObjects(rhei.SqliteConnection, options);
             }
 
             using var sqlite = new SqliteConnection(ToSqliteConnectionString(rhei.ConnectionString));
-            return WithoutRheiObjects(base.Create(sqlite, options));
+            return CreateWithoutRheiObjects(sqlite, options);
         }
 
-        return WithoutRheiObjects(base.Create(connection, options));
+        return CreateWithoutRheiObjects(connection, options);
+    }
+
+    private DatabaseModel CreateWithoutRheiObjects(DbConnection connection, DatabaseModelFactoryOptions options)
+        => WithoutRheiObjects(base.Create(connection, WithApplicationTables(connection, options)));
+
+    // An explicit table list from the user stands (and EF warns about names it cannot find); otherwise the list is
+    // every table and view that is neither SQLite's, Rhei's nor EF's migration lock.
+    private static DatabaseModelFactoryOptions WithApplicationTables(DbConnection connection, DatabaseModelFactoryOptions options)
+    {
+        if (options.Tables.Any())
+        {
+            return options;
+        }
+
+        var opened = connection.State != System.Data.ConnectionState.Open;
+        if (opened)
+        {
+            connection.Open();
+        }
+
+        var tables = new List<string>();
+        try
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                var name = reader.GetString(0);
+                if (!IsRheiName(name) && !IsMigrationsLock(name))
+                {
+                    tables.Add(name);
+                }
+            }
+        }
+        finally
+        {
+            if (opened)
+            {
+                connection.Close();
+            }
+        }
+
+        // No application table: nothing to restrict (an empty list means "all" to SQLite's factory); the filter below
+        // still removes Rhei's objects.
+        return tables.Count == 0 ? options : new DatabaseModelFactoryOptions(tables, options.Schemas);
     }
 
     private static string ToSqliteConnectionString(string connectionString)
@@ -67,7 +120,7 @@ public sealed class RheiDatabaseModelFactory : SqliteDatabaseModelFactory
     // later migration drop) the log table, and declare the capture triggers on every entity.
     private static DatabaseModel WithoutRheiObjects(DatabaseModel model)
     {
-        foreach (var table in model.Tables.Where(t => IsRheiName(t.Name)).ToList())
+        foreach (var table in model.Tables.Where(t => IsRheiName(t.Name) || IsMigrationsLock(t.Name)).ToList())
         {
             model.Tables.Remove(table);
         }
@@ -89,4 +142,6 @@ public sealed class RheiDatabaseModelFactory : SqliteDatabaseModelFactory
     }
 
     private static bool IsRheiName(string name) => name.StartsWith(RheiPrefix, StringComparison.OrdinalIgnoreCase);
+
+    private static bool IsMigrationsLock(string name) => string.Equals(name, MigrationsLockTable, StringComparison.OrdinalIgnoreCase);
 }
