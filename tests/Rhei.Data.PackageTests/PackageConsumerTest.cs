@@ -150,6 +150,9 @@ public sealed class PackageConsumerTest(PackagedConsumer consumer) : IClassFixtu
         yield return "point route: Oltp";
         yield return "point answered by: Oltp";
         yield return string.Create(CultureInfo.InvariantCulture, $"point row: {PointId} {Regions[PointId % Regions.Length]} {(PointId % 100) * 0.25:R}");
+        yield return "arrow route: Olap";
+        yield return "arrow schema: utf8,int64,double";
+        yield return $"arrow rows: {Regions.Length} groups counting {Rows} orders";
         yield return $"ef count: {Rows}";
         yield return "di registers: RheiDataSource,DbDataSource,RheiConnection,DbConnection";
         yield return "done";

@@ -7,7 +7,7 @@ namespace Rhei.Data.Olap.Native;
 /// <summary>
 /// DuckDB's Arrow export through the C data interface (<c>duckdb_result_get_arrow_options</c>,
 /// <c>duckdb_to_arrow_schema</c>, <c>duckdb_data_chunk_to_arrow</c>) and the few result calls the Arrow reader
-/// makes on a result it owns. Declared here, apart from <see cref="NativeMethods"/>, because DuckDB.NET.Bindings
+/// makes on a result it owns. Declared here, apart from DuckDB.NET's <c>NativeMethods</c>, because DuckDB.NET.Bindings
 /// declares none of the Arrow export functions.
 /// </summary>
 /// <remarks>
