@@ -1003,11 +1003,11 @@ internal sealed partial class SqlTranslationWriter
         => LiteralValue(start, end) is { } pattern && pattern.AsSpan().IndexOfAny('?', '[') < 0;
 
     /// <summary>
-    /// SQLite's text form of any value: REAL as <c>%!.15g</c> (15 digits, always a '.' or exponent: 1.0e+16), a BLOB's bytes
+    /// SQLite's text form of any value: REAL as SQLite 3.53 prints it (<see cref="SqliteRealText"/>), a BLOB's bytes
     /// as UTF-8, a comparison as 0/1. typeof() is constant in DuckDB, so only the matching branch runs.
     /// </summary>
     internal static string TextOf(string e)
-        => $"CASE typeof({e}) WHEN 'DOUBLE' THEN regexp_replace(printf('%.15g', {e}), '^(-?[0-9]+)(e|$)', '\\1.0\\2') "
+        => $"CASE typeof({e}) WHEN 'DOUBLE' THEN {SqliteRealText.Of($"TRY_CAST({e} AS DOUBLE)")} "
            + $"WHEN 'BLOB' THEN decode(TRY_CAST({e} AS BLOB)) WHEN 'BOOLEAN' THEN CAST(CAST({e} AS INTEGER) AS VARCHAR) ELSE CAST({e} AS VARCHAR) END";
 
     private static bool IsDuckDbFamily(string lower)
