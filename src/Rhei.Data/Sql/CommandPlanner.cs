@@ -13,6 +13,7 @@ internal static class CommandPlanner
 {
     public static CommandPlan Plan(RheiCommand command, RheiConnection connection)
     {
+        RejectNul(command.CommandText);
         // A hand-written EF-style temporal tag (-- rhei:temporal asof <ms>) becomes FOR SYSTEM_TIME clauses.
         var text = TemporalTag.Apply(command.CommandText, connection.Options.SyncMode == RheiSyncMode.Temporal) ?? command.CommandText;
         var analysis = SqlAnalyzer.Analyze(text);
@@ -52,6 +53,7 @@ internal static class CommandPlanner
                     $"{decision.Reason}. The DuckDB mirror belongs to the sync engine: writes and DDL go to SQLite. Remove the OLAP route or hint from this statement.");
             }
 
+            RheiObjectGuard.RejectChange(statement);
             if (statement.IsDdl)
             {
                 schemaChange = true;
@@ -75,7 +77,9 @@ internal static class CommandPlanner
             };
         }
 
-        var forced = chosen.Rule is RouteRule.Requested or RouteRule.Hint or RouteRule.DefaultRoute;
+        // Only RheiCommand.Route = Olap is an order; a hint or the data source default is advice, held to the same
+        // "can this be translated faithfully" test as Auto.
+        var forced = chosen.Rule is RouteRule.Requested;
         var schema = replication?.Registry.Snapshot;
         var translateOptions = new TranslateOptions
         {
@@ -113,6 +117,21 @@ internal static class CommandPlanner
             FallbackToOltp = chosen.Rule != RouteRule.Requested,
             OltpText = NumberAnonymousParameters(analysis),
         };
+    }
+
+    /// <summary>
+    /// SQLite stops reading a statement at NUL (and a lone NUL makes the native call spin), so a NUL in the command text
+    /// is refused before any engine sees it. Parameter values may contain NUL: they are bound, not parsed.
+    /// </summary>
+    private static void RejectNul(string text)
+    {
+        var at = text.IndexOf('\0', StringComparison.Ordinal);
+        if (at >= 0)
+        {
+            throw RheiException.Provider(
+                $"The command text contains a NUL character (U+0000) at position {at.ToString(CultureInfo.InvariantCulture)}. "
+                + "SQL text cannot contain NUL; pass such a value as a parameter.");
+        }
     }
 
     /// <summary>

@@ -96,6 +96,24 @@ internal sealed partial class SqlTranslationWriter
 
     public TranslatedStatement Translate()
     {
+        foreach (var table in _stmt.Tables)
+        {
+            // SQLite's catalog and Rhei's bookkeeping have no faithful counterpart in the mirror (DuckDB has its own sqlite_master).
+            var name = table.Name;
+            if (name.StartsWith("sqlite_", StringComparison.OrdinalIgnoreCase) || name.StartsWith("_rhei_", StringComparison.OrdinalIgnoreCase))
+            {
+                throw Refuse($"'{table.QualifiedName}' is SQLite's or Rhei's own table, which the mirror does not hold");
+            }
+        }
+
+        foreach (var function in _stmt.TableFunctions)
+        {
+            if (function.StartsWith("pragma_", StringComparison.Ordinal) || function.StartsWith("sqlite_", StringComparison.Ordinal))
+            {
+                throw Refuse($"{function}() reads SQLite's own catalog");
+            }
+        }
+
         CheckCompoundsAndValues();
         var sb = new StringBuilder(_stmt.Length + 32);
         Emit(0, _t.Length - 1, sb);
@@ -792,6 +810,11 @@ internal sealed partial class SqlTranslationWriter
         if (s_refused.TryGetValue(lower, out var reason))
         {
             throw Refuse(reason);
+        }
+
+        if (lower.StartsWith("sqlite_", StringComparison.Ordinal) || lower.StartsWith("pragma_", StringComparison.Ordinal))
+        {
+            throw Refuse($"{lower}() answers about SQLite itself");
         }
 
         if (SqlDateTimeTranslator.IsDateFunction(lower))
