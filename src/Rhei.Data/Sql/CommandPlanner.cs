@@ -47,6 +47,14 @@ internal static class CommandPlanner
         foreach (var statement in statements)
         {
             var decision = SqlRouter.Decide(statement, context);
+            if (decision.IsRefused && statement.Kind == SqlStatementKind.Other)
+            {
+                var word = statement.Tokens[0].Kind == SqlTokenKind.End ? statement.Text.Trim() : statement.Tokens[0].Text(statement.CommandText);
+                throw RheiException.Provider(
+                    $"'{word}' does not begin a statement Rhei knows, so it cannot be sent to DuckDB: reads begin with SELECT, WITH, VALUES, "
+                    + "FROM, DESCRIBE, SUMMARIZE, PIVOT or UNPIVOT. Check the spelling, or remove the OLAP route or hint.");
+            }
+
             if (decision.IsRefused)
             {
                 throw RheiException.Provider(
@@ -93,6 +101,12 @@ internal static class CommandPlanner
             var (translated, reason) = Translate(statement, translateOptions, schema);
             if (translated is null)
             {
+                // Forced, or SQL only DuckDB understands: SQLite cannot answer either, so say what is wrong with the text.
+                if ((forced || chosen.Rule == RouteRule.DuckDbOnlySyntax) && SqlSyntaxCheck.Problem(statement) is { } problem)
+                {
+                    throw RheiException.Provider($"DuckDB cannot run this command: {problem}.");
+                }
+
                 if (forced)
                 {
                     // The caller asked for DuckDB: give it the text as written (DuckDB-only SQL lands here).

@@ -533,6 +533,10 @@ internal sealed class SqlStatementAnalyzer
 
                     break;
 
+                case SqlTokenKind.Identifier when token.Is(_text, "SIMILAR") && Is(i + 1, "TO"):
+                    _features |= SqlFeatures.DuckDbOnlySyntax;
+                    break;
+
                 case SqlTokenKind.Operator:
                     if (token.Is(_text, "::"))
                     {

@@ -96,6 +96,11 @@ internal sealed partial class SqlTranslationWriter
 
     public TranslatedStatement Translate()
     {
+        if (SqlSyntaxCheck.Problem(_stmt) is { } syntax)
+        {
+            throw Refuse(syntax);
+        }
+
         foreach (var table in _stmt.Tables)
         {
             // SQLite's catalog and Rhei's bookkeeping have no faithful counterpart in the mirror (DuckDB has its own sqlite_master).
@@ -214,8 +219,9 @@ internal sealed partial class SqlTranslationWriter
                     throw Refuse("rowid differs between SQLite and the mirror");
                 }
 
-                // A name SQLite leaves free may be a keyword to DuckDB (at, map, struct…): quote it.
-                sb.Append(s_duckDbOnlyKeywords.Contains(Raw(i)) ? QuoteIdentifier(Raw(i)) : Raw(i));
+                // A name SQLite leaves free may be a keyword to DuckDB (at, map, struct…): quote it, unless it is used as
+                // DuckDB's own syntax (DESCRIBE t, SUMMARIZE t, x SIMILAR TO p), which only DuckDB runs anyway.
+                sb.Append(s_duckDbOnlyKeywords.Contains(Raw(i)) && !IsDuckDbSyntaxWord(i) ? QuoteIdentifier(Raw(i)) : Raw(i));
                 return i;
             case SqlTokenKind.Keyword:
                 return EmitKeyword(i, from, to, sb, starts);
@@ -674,6 +680,9 @@ internal sealed partial class SqlTranslationWriter
         "pivot_longer", "pivot_wider", "placing", "positional", "semi", "show", "similar", "some", "struct",
         "summarize", "symmetric", "tablesample", "trailing", "try_cast", "unpack", "variadic", "verbose",
     };
+
+    private bool IsDuckDbSyntaxWord(int i)
+        => (i == 0 && (Is(i, "describe") || Is(i, "summarize"))) || (Is(i, "similar") && i + 1 < _t.Length && Is(i + 1, "to"));
 
     internal static string QuoteIdentifier(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
