@@ -75,6 +75,16 @@ internal static class CommandPlanner
         }
 
         var chosen = first!.Value;
+        if (statements.Any(s => s.IsRead && s.UsesPeriodColumns) && (chosen.Target == RheiRoute.Oltp || !context.TemporalMode))
+        {
+            // SQLite has no period columns: its "no such column" would name a column the user can see in the history.
+            throw RheiException.Provider(
+                "The period columns _rhei_valid_from, _rhei_valid_to and _rhei_operation exist only in the DuckDB history of a table "
+                + "replicated with Sync Mode=Temporal"
+                + (context.TemporalMode ? $", and this read would run on SQLite ({chosen.Reason})" : ", and this connection does not use Sync Mode=Temporal")
+                + ". Read the history with FOR SYSTEM_TIME ALL (or AS OF / BETWEEN) on a replicated temporal table, outside an explicit transaction.");
+        }
+
         if (chosen.Target == RheiRoute.Oltp)
         {
             return new CommandPlan(RheiRoute.Oltp, chosen.Reason, chosen.Rule.ToString())

@@ -747,6 +747,14 @@ internal sealed partial class SqlTranslationWriter
             return;
         }
 
+        if (_stmt.UsesPeriodColumns)
+        {
+            // Naming a period column (what users of rhei write: WHERE _rhei_valid_to IS NULL) reads the history with
+            // those columns visible, as FOR SYSTEM_TIME ALL does; the query's own predicates choose the versions.
+            sb.Append("(SELECT * FROM ").Append(name).Append(") AS ").Append(alias);
+            return;
+        }
+
         sb.Append("(SELECT * EXCLUDE (").Append(PeriodColumns).Append(") FROM ").Append(name)
           .Append(" WHERE _rhei_valid_to IS NULL) AS ").Append(alias);
     }
