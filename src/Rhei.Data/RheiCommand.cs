@@ -229,7 +229,7 @@ public sealed class RheiCommand : DbCommand
         CommandPlan? plan = null;
         if (_dataSource is null || _connection is not null)
         {
-            (var connection, plan) = PlanExecution(nameof(ExecuteNonQuery));
+            (var connection, plan) = PlanExecution(nameof(ExecuteNonQuery), cancellationToken);
             if (plan is { Control: null, Target: RheiRoute.Oltp, IsSchemaChange: false })
             {
                 // The common write: straight to SQLite, without a reader in between.
@@ -257,7 +257,7 @@ public sealed class RheiCommand : DbCommand
         CommandPlan? plan = null;
         if (_dataSource is null || _connection is not null)
         {
-            (var connection, plan) = PlanExecution(nameof(ExecuteScalar));
+            (var connection, plan) = PlanExecution(nameof(ExecuteScalar), cancellationToken);
             if (plan is { Control: null, Target: RheiRoute.Oltp, IsSchemaChange: false })
             {
                 var command = PrepareSqliteCommand(connection, plan);
@@ -285,7 +285,7 @@ public sealed class RheiCommand : DbCommand
         RheiConnection connection;
         if (plan is null)
         {
-            (connection, plan) = PlanExecution(nameof(ExecuteReader));
+            (connection, plan) = PlanExecution(nameof(ExecuteReader), cancellationToken);
         }
         else
         {
@@ -314,7 +314,7 @@ public sealed class RheiCommand : DbCommand
     }
 
     /// <summary>Checks the command can run and decides where; every execution path starts here.</summary>
-    private (RheiConnection Connection, CommandPlan Plan) PlanExecution(string operation)
+    private (RheiConnection Connection, CommandPlan Plan) PlanExecution(string operation, CancellationToken cancellationToken)
     {
         var connection = RequireConnection(operation);
         connection.RequireOpen(operation);
@@ -338,7 +338,7 @@ public sealed class RheiCommand : DbCommand
         var plan = _cachedPlan;
         if (plan is null || !ReferenceEquals(_cachedPlanText, _commandText) || _cachedPlanRoute != Route || _cachedPlanInTransaction != inTransaction)
         {
-            plan = CommandPlanner.Plan(this, connection);
+            plan = CommandPlanner.Plan(this, connection, cancellationToken);
             // Only decisions that replication state cannot change are kept: writes, point lookups, forced SQLite…
             // a read that went to DuckDB (or to SQLite because a table is not replicated) is decided afresh.
             var stable = plan.Target == RheiRoute.Oltp && plan.Control is null && s_stableOltpRules.Contains(plan.Rule);

@@ -11,9 +11,12 @@ namespace Rhei.Data.Sql;
 /// </summary>
 internal static class CommandPlanner
 {
-    public static CommandPlan Plan(RheiCommand command, RheiConnection connection)
+    public static CommandPlan Plan(RheiCommand command, RheiConnection connection, CancellationToken cancellationToken = default)
     {
         RejectNul(command.CommandText);
+
+        // Analysis and translation honour the command's token and timeout (a huge OR chain must not outlive them).
+        using var limit = SqlWorkLimit.Enter(cancellationToken, command.CommandTimeout);
         // A hand-written EF-style temporal tag (-- rhei:temporal asof <ms>) becomes FOR SYSTEM_TIME clauses.
         var text = TemporalTag.Apply(command.CommandText, connection.Options.SyncMode == RheiSyncMode.Temporal) ?? command.CommandText;
         var analysis = SqlAnalyzer.Analyze(text);

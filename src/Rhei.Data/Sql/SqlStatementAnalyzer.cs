@@ -497,6 +497,7 @@ internal sealed class SqlStatementAnalyzer
         var seenFunctions = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < _t.Length; i++)
         {
+            SqlWorkLimit.Step();
             var token = _t[i];
             switch (token.Kind)
             {
@@ -913,6 +914,7 @@ internal sealed class SqlStatementAnalyzer
         var where = -1;
         for (var i = 0; i < _t.Length; i++)
         {
+            SqlWorkLimit.Step();
             if (_parent[i] < 0 && Is(i, "WHERE"))
             {
                 where = i;

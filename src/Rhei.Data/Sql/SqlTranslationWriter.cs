@@ -52,6 +52,7 @@ internal sealed partial class SqlTranslationWriter
     private readonly Dictionary<int, int> _positions = [];
     private readonly List<SqlParameterRef> _parameters = [];
     private readonly Dictionary<int, SqlParameterRef> _parameterAt = [];
+    private int _depth;
 
     public SqlTranslationWriter(SqlStatement stmt, in TranslateOptions options)
     {
@@ -168,9 +169,29 @@ internal sealed partial class SqlTranslationWriter
     /// <summary>Emits tokens [from, to) translated; one space stands for any whitespace or comment between tokens.</summary>
     private void Emit(int from, int to, StringBuilder sb)
     {
+        // Each nested construct (parentheses, CASE, a call's arguments) emits through here: bound the depth so that
+        // 10,000 nested CASEs are refused (SQLite answers, or refuses by its own depth limit) instead of overflowing the stack.
+        if (++_depth > SqlWorkLimit.MaxDepth)
+        {
+            throw Refuse($"expressions are nested more than {SqlWorkLimit.MaxDepth} levels deep");
+        }
+
+        try
+        {
+            EmitRange(from, to, sb);
+        }
+        finally
+        {
+            _depth--;
+        }
+    }
+
+    private void EmitRange(int from, int to, StringBuilder sb)
+    {
         var starts = new int[to - from + 1];
         for (var i = from; i < to; i++)
         {
+            SqlWorkLimit.Step();
             if (i > from && _t[i].Start > _t[i - 1].End && sb.Length > 0 && sb[^1] != ' ' && sb[^1] != '(')
             {
                 sb.Append(' ');
