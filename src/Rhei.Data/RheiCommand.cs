@@ -234,7 +234,7 @@ public sealed partial class RheiCommand : DbCommand
         CommandPlan? plan = null;
         if (_dataSource is null || _connection is not null)
         {
-            (var connection, plan) = PlanExecution(nameof(ExecuteNonQuery));
+            (var connection, plan) = PlanExecution(nameof(ExecuteNonQuery), cancellationToken);
             if (plan is { Control: null, Target: RheiRoute.Oltp, IsSchemaChange: false })
             {
                 // The common write: straight to SQLite, without a reader in between.
@@ -263,7 +263,7 @@ public sealed partial class RheiCommand : DbCommand
         CommandPlan? plan = null;
         if (_dataSource is null || _connection is not null)
         {
-            (var connection, plan) = PlanExecution(nameof(ExecuteScalar));
+            (var connection, plan) = PlanExecution(nameof(ExecuteScalar), cancellationToken);
             if (plan is { Control: null, Target: RheiRoute.Oltp, IsSchemaChange: false })
             {
                 var command = PrepareSqliteCommand(connection, plan);
@@ -290,7 +290,7 @@ public sealed partial class RheiCommand : DbCommand
         RheiConnection connection;
         if (plan is null)
         {
-            (connection, plan) = PlanExecution(nameof(ExecuteReader));
+            (connection, plan) = PlanExecution(nameof(ExecuteReader), cancellationToken);
         }
         else
         {
@@ -320,7 +320,7 @@ public sealed partial class RheiCommand : DbCommand
     }
 
     /// <summary>Checks the command can run and decides where; every execution path starts here.</summary>
-    private (RheiConnection Connection, CommandPlan Plan) PlanExecution(string operation)
+    private (RheiConnection Connection, CommandPlan Plan) PlanExecution(string operation, CancellationToken cancellationToken)
     {
         var connection = RequireConnection(operation);
         connection.RequireOpen(operation);
@@ -346,7 +346,7 @@ public sealed partial class RheiCommand : DbCommand
         {
             try
             {
-                plan = CommandPlanner.Plan(this, connection);
+                plan = CommandPlanner.Plan(this, connection, cancellationToken);
             }
             catch (Exception ex) when (RheiException.TryTranslate(ex, out var translated))
             {

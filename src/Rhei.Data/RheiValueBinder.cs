@@ -33,9 +33,11 @@ internal static class RheiValueBinder
             DateTime dt => dt.ToString(@"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFF", CultureInfo.InvariantCulture),
             DateTimeOffset dto => dto.ToString(@"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFFzzz", CultureInfo.InvariantCulture),
             DateOnly d => d.ToString(@"yyyy\-MM\-dd", CultureInfo.InvariantCulture),
-            TimeOnly t => t.ToString(@"HH\:mm\:ss.fffffff", CultureInfo.InvariantCulture),
+            TimeOnly t => t.ToString(t.Ticks % TimeSpan.TicksPerSecond == 0 ? @"HH\:mm\:ss" : @"HH\:mm\:ss.fffffff", CultureInfo.InvariantCulture),
             TimeSpan ts => ts.ToString("c", CultureInfo.InvariantCulture),
-            Guid g => g.ToByteArray(),
+            // Microsoft.Data.Sqlite binds a Guid as upper-case TEXT whatever the DbType (only SqliteType.Blob, which
+            // RheiParameter does not expose, gives bytes).
+            Guid g => g.ToString().ToUpperInvariant(),
             byte[] bytes => size > 0 && bytes.Length > size ? bytes[..size] : bytes,
             ReadOnlyMemory<byte> memory => memory.ToArray(),
             Memory<byte> memory => memory.ToArray(),
@@ -45,11 +47,9 @@ internal static class RheiValueBinder
                 $"No mapping exists from object type {value.GetType().FullName} to a known SQLite storage class."),
         };
 
-        return dbType switch
-        {
-            DbType.String or DbType.AnsiString or DbType.StringFixedLength or DbType.AnsiStringFixedLength
-                when stored is not (null or string or byte[]) => Convert.ToString(stored, CultureInfo.InvariantCulture),
-            _ => stored,
-        };
+        // Microsoft.Data.Sqlite keeps the value's own storage class whatever DbType says (checked per type in
+        // ParameterBindingTest), so DbType changes nothing here either.
+        _ = dbType;
+        return stored;
     }
 }

@@ -11,8 +11,12 @@ namespace Rhei.Data.Sql;
 /// </summary>
 internal static class CommandPlanner
 {
-    public static CommandPlan Plan(RheiCommand command, RheiConnection connection)
+    public static CommandPlan Plan(RheiCommand command, RheiConnection connection, CancellationToken cancellationToken = default)
     {
+        RejectNul(command.CommandText);
+
+        // Analysis and translation honour the command's token and timeout (a huge OR chain must not outlive them).
+        using var limit = SqlWorkLimit.Enter(cancellationToken, command.CommandTimeout);
         // A hand-written EF-style temporal tag (-- rhei:temporal asof <ms>) becomes FOR SYSTEM_TIME clauses.
         var text = TemporalTag.Apply(command.CommandText, connection.Options.SyncMode == RheiSyncMode.Temporal) ?? command.CommandText;
         var analysis = SqlAnalyzer.Analyze(text);
@@ -46,12 +50,21 @@ internal static class CommandPlanner
         foreach (var statement in statements)
         {
             var decision = SqlRouter.Decide(statement, context);
+            if (decision.IsRefused && statement.Kind == SqlStatementKind.Other)
+            {
+                var word = statement.Tokens[0].Kind == SqlTokenKind.End ? statement.Text.Trim() : statement.Tokens[0].Text(statement.CommandText);
+                throw RheiException.Provider(
+                    $"'{word}' does not begin a statement Rhei knows, so it cannot be sent to DuckDB: reads begin with SELECT, WITH, VALUES, "
+                    + "FROM, DESCRIBE, SUMMARIZE, PIVOT or UNPIVOT. Check the spelling, or remove the OLAP route or hint.");
+            }
+
             if (decision.IsRefused)
             {
                 throw RheiException.Provider(
                     $"{decision.Reason}. The DuckDB mirror belongs to the sync engine: writes and DDL go to SQLite. Remove the OLAP route or hint from this statement.");
             }
 
+            RheiObjectGuard.RejectChange(statement);
             if (statement.IsDdl)
             {
                 schemaChange = true;
@@ -65,6 +78,16 @@ internal static class CommandPlanner
         }
 
         var chosen = first!.Value;
+        if (statements.Any(s => s.IsRead && s.UsesPeriodColumns) && (chosen.Target == RheiRoute.Oltp || !context.TemporalMode))
+        {
+            // SQLite has no period columns: its "no such column" would name a column the user can see in the history.
+            throw RheiException.Provider(
+                "The period columns _rhei_valid_from, _rhei_valid_to and _rhei_operation exist only in the DuckDB history of a table "
+                + "replicated with Sync Mode=Temporal"
+                + (context.TemporalMode ? $", and this read would run on SQLite ({chosen.Reason})" : ", and this connection does not use Sync Mode=Temporal")
+                + ". Read the history with FOR SYSTEM_TIME ALL (or AS OF / BETWEEN) on a replicated temporal table, outside an explicit transaction.");
+        }
+
         if (chosen.Target == RheiRoute.Oltp)
         {
             return new CommandPlan(RheiRoute.Oltp, chosen.Reason, chosen.Rule.ToString())
@@ -75,7 +98,9 @@ internal static class CommandPlanner
             };
         }
 
-        var forced = chosen.Rule is RouteRule.Requested or RouteRule.Hint or RouteRule.DefaultRoute;
+        // Only RheiCommand.Route = Olap is an order; a hint or the data source default is advice, held to the same
+        // "can this be translated faithfully" test as Auto.
+        var forced = chosen.Rule is RouteRule.Requested;
         var schema = replication?.Registry.Snapshot;
         var translateOptions = new TranslateOptions
         {
@@ -89,6 +114,12 @@ internal static class CommandPlanner
             var (translated, reason) = Translate(statement, translateOptions, schema);
             if (translated is null)
             {
+                // Forced, or SQL only DuckDB understands: SQLite cannot answer either, so say what is wrong with the text.
+                if ((forced || chosen.Rule == RouteRule.DuckDbOnlySyntax) && SqlSyntaxCheck.Problem(statement) is { } problem)
+                {
+                    throw RheiException.Provider($"DuckDB cannot run this command: {problem}.");
+                }
+
                 if (forced)
                 {
                     // The caller asked for DuckDB: give it the text as written (DuckDB-only SQL lands here).
@@ -113,6 +144,21 @@ internal static class CommandPlanner
             FallbackToOltp = chosen.Rule != RouteRule.Requested,
             OltpText = NumberAnonymousParameters(analysis),
         };
+    }
+
+    /// <summary>
+    /// SQLite stops reading a statement at NUL (and a lone NUL makes the native call spin), so a NUL in the command text
+    /// is refused before any engine sees it. Parameter values may contain NUL: they are bound, not parsed.
+    /// </summary>
+    private static void RejectNul(string text)
+    {
+        var at = text.IndexOf('\0', StringComparison.Ordinal);
+        if (at >= 0)
+        {
+            throw RheiException.Provider(
+                $"The command text contains a NUL character (U+0000) at position {at.ToString(CultureInfo.InvariantCulture)}. "
+                + "SQL text cannot contain NUL; pass such a value as a parameter.");
+        }
     }
 
     /// <summary>

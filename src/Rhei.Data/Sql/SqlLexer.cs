@@ -16,6 +16,7 @@ internal static class SqlLexer
         var i = 0;
         while (i < s.Length)
         {
+            SqlWorkLimit.Step();
             var start = i;
             var kind = Next(s, ref i);
             tokens.Add(new SqlToken(kind, start, i - start));

@@ -31,6 +31,13 @@ internal static class SqlRouter
             return new(RheiRoute.Olap, $"{Describe(stmt)} cannot run on the analytical mirror ({source})", RouteRule.WriteToOlapRefused);
         }
 
+        // A hint (or the data source default) is advice: it skips the shape rules, never the checks that keep the answer
+        // SQLite's. Only RheiCommand.Route is an order.
+        if (forced == RheiRoute.Olap && rule != RouteRule.Requested && MirrorCannotAnswer(stmt, ctx) is { } unfaithful)
+        {
+            return unfaithful with { Reason = $"{unfaithful.Reason} ({source} ignored)" };
+        }
+
         if (forced != RheiRoute.Auto)
         {
             return new(forced, source, rule);
@@ -41,18 +48,9 @@ internal static class SqlRouter
             return new(RheiRoute.Oltp, Describe(stmt) + " runs on SQLite", RouteRule.SideEffects);
         }
 
-        foreach (var table in stmt.Tables)
+        if (MirrorCannotAnswer(stmt, ctx) is { } decision)
         {
-            var name = table.QualifiedName;
-            if (ctx.IsReplicated is null || !ctx.IsReplicated(name))
-            {
-                return new(RheiRoute.Oltp, $"table '{name}' is not replicated", RouteRule.NotReplicated);
-            }
-
-            if (ctx.IsQuarantined is not null && ctx.IsQuarantined(name))
-            {
-                return new(RheiRoute.Oltp, $"table '{name}' is quarantined", RouteRule.Quarantined);
-            }
+            return decision;
         }
 
         if (stmt.HasTemporalSyntax)
@@ -87,6 +85,34 @@ internal static class SqlRouter
             SqlLookupKind.Range => "range lookup",
             _ => "plain select",
         }, RouteRule.Lookup);
+    }
+
+    /// <summary>Why the mirror cannot give SQLite's answer to this read (a table it lacks or has quarantined, SQLite's own catalog), or null.</summary>
+    private static RouteDecision? MirrorCannotAnswer(SqlStatement stmt, in RouteContext ctx)
+    {
+        foreach (var table in stmt.Tables)
+        {
+            var name = table.QualifiedName;
+            if (ctx.IsReplicated is null || !ctx.IsReplicated(name))
+            {
+                return new(RheiRoute.Oltp, $"table '{name}' is not replicated", RouteRule.NotReplicated);
+            }
+
+            if (ctx.IsQuarantined is not null && ctx.IsQuarantined(name))
+            {
+                return new(RheiRoute.Oltp, $"table '{name}' is quarantined", RouteRule.Quarantined);
+            }
+        }
+
+        foreach (var function in stmt.TableFunctions)
+        {
+            if (function.StartsWith("pragma_", StringComparison.Ordinal) || function.StartsWith("sqlite_", StringComparison.Ordinal))
+            {
+                return new(RheiRoute.Oltp, $"{function}() reads SQLite's own catalog", RouteRule.NotReplicated);
+            }
+        }
+
+        return null;
     }
 
     private static string Describe(SqlStatement stmt) => stmt.IsWrite ? "write" : stmt.IsDdl ? "DDL" : stmt.Kind switch

@@ -497,6 +497,7 @@ internal sealed class SqlStatementAnalyzer
         var seenFunctions = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < _t.Length; i++)
         {
+            SqlWorkLimit.Step();
             var token = _t[i];
             switch (token.Kind)
             {
@@ -531,6 +532,10 @@ internal sealed class SqlStatementAnalyzer
                         ParseTableRef(i + 1);
                     }
 
+                    break;
+
+                case SqlTokenKind.Identifier when token.Is(_text, "SIMILAR") && Is(i + 1, "TO"):
+                    _features |= SqlFeatures.DuckDbOnlySyntax;
                     break;
 
                 case SqlTokenKind.Operator:
@@ -909,6 +914,7 @@ internal sealed class SqlStatementAnalyzer
         var where = -1;
         for (var i = 0; i < _t.Length; i++)
         {
+            SqlWorkLimit.Step();
             if (_parent[i] < 0 && Is(i, "WHERE"))
             {
                 where = i;

@@ -52,6 +52,7 @@ internal sealed partial class SqlTranslationWriter
     private readonly Dictionary<int, int> _positions = [];
     private readonly List<SqlParameterRef> _parameters = [];
     private readonly Dictionary<int, SqlParameterRef> _parameterAt = [];
+    private int _depth;
 
     public SqlTranslationWriter(SqlStatement stmt, in TranslateOptions options)
     {
@@ -96,6 +97,29 @@ internal sealed partial class SqlTranslationWriter
 
     public TranslatedStatement Translate()
     {
+        if (SqlSyntaxCheck.Problem(_stmt) is { } syntax)
+        {
+            throw Refuse(syntax);
+        }
+
+        foreach (var table in _stmt.Tables)
+        {
+            // SQLite's catalog and Rhei's bookkeeping have no faithful counterpart in the mirror (DuckDB has its own sqlite_master).
+            var name = table.Name;
+            if (name.StartsWith("sqlite_", StringComparison.OrdinalIgnoreCase) || name.StartsWith("_rhei_", StringComparison.OrdinalIgnoreCase))
+            {
+                throw Refuse($"'{table.QualifiedName}' is SQLite's or Rhei's own table, which the mirror does not hold");
+            }
+        }
+
+        foreach (var function in _stmt.TableFunctions)
+        {
+            if (function.StartsWith("pragma_", StringComparison.Ordinal) || function.StartsWith("sqlite_", StringComparison.Ordinal))
+            {
+                throw Refuse($"{function}() reads SQLite's own catalog");
+            }
+        }
+
         CheckCompoundsAndValues();
         var sb = new StringBuilder(_stmt.Length + 32);
         Emit(0, _t.Length - 1, sb);
@@ -145,9 +169,29 @@ internal sealed partial class SqlTranslationWriter
     /// <summary>Emits tokens [from, to) translated; one space stands for any whitespace or comment between tokens.</summary>
     private void Emit(int from, int to, StringBuilder sb)
     {
+        // Each nested construct (parentheses, CASE, a call's arguments) emits through here: bound the depth so that
+        // 10,000 nested CASEs are refused (SQLite answers, or refuses by its own depth limit) instead of overflowing the stack.
+        if (++_depth > SqlWorkLimit.MaxDepth)
+        {
+            throw Refuse($"expressions are nested more than {SqlWorkLimit.MaxDepth} levels deep");
+        }
+
+        try
+        {
+            EmitRange(from, to, sb);
+        }
+        finally
+        {
+            _depth--;
+        }
+    }
+
+    private void EmitRange(int from, int to, StringBuilder sb)
+    {
         var starts = new int[to - from + 1];
         for (var i = from; i < to; i++)
         {
+            SqlWorkLimit.Step();
             if (i > from && _t[i].Start > _t[i - 1].End && sb.Length > 0 && sb[^1] != ' ' && sb[^1] != '(')
             {
                 sb.Append(' ');
@@ -196,8 +240,9 @@ internal sealed partial class SqlTranslationWriter
                     throw Refuse("rowid differs between SQLite and the mirror");
                 }
 
-                // A name SQLite leaves free may be a keyword to DuckDB (at, map, struct…): quote it.
-                sb.Append(s_duckDbOnlyKeywords.Contains(Raw(i)) ? QuoteIdentifier(Raw(i)) : Raw(i));
+                // A name SQLite leaves free may be a keyword to DuckDB (at, map, struct…): quote it, unless it is used as
+                // DuckDB's own syntax (DESCRIBE t, SUMMARIZE t, x SIMILAR TO p), which only DuckDB runs anyway.
+                sb.Append(s_duckDbOnlyKeywords.Contains(Raw(i)) && !IsDuckDbSyntaxWord(i) ? QuoteIdentifier(Raw(i)) : Raw(i));
                 return i;
             case SqlTokenKind.Keyword:
                 return EmitKeyword(i, from, to, sb, starts);
@@ -657,6 +702,9 @@ internal sealed partial class SqlTranslationWriter
         "summarize", "symmetric", "tablesample", "trailing", "try_cast", "unpack", "variadic", "verbose",
     };
 
+    private bool IsDuckDbSyntaxWord(int i)
+        => (i == 0 && (Is(i, "describe") || Is(i, "summarize"))) || (Is(i, "similar") && i + 1 < _t.Length && Is(i + 1, "to"));
+
     internal static string QuoteIdentifier(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     private string BlobLiteral(int i)
@@ -717,6 +765,14 @@ internal sealed partial class SqlTranslationWriter
             }
 
             sb.Append(") AS ").Append(alias);
+            return;
+        }
+
+        if (_stmt.UsesPeriodColumns)
+        {
+            // Naming a period column (what users of rhei write: WHERE _rhei_valid_to IS NULL) reads the history with
+            // those columns visible, as FOR SYSTEM_TIME ALL does; the query's own predicates choose the versions.
+            sb.Append("(SELECT * FROM ").Append(name).Append(") AS ").Append(alias);
             return;
         }
 
@@ -792,6 +848,11 @@ internal sealed partial class SqlTranslationWriter
         if (s_refused.TryGetValue(lower, out var reason))
         {
             throw Refuse(reason);
+        }
+
+        if (lower.StartsWith("sqlite_", StringComparison.Ordinal) || lower.StartsWith("pragma_", StringComparison.Ordinal))
+        {
+            throw Refuse($"{lower}() answers about SQLite itself");
         }
 
         if (SqlDateTimeTranslator.IsDateFunction(lower))
@@ -1003,11 +1064,11 @@ internal sealed partial class SqlTranslationWriter
         => LiteralValue(start, end) is { } pattern && pattern.AsSpan().IndexOfAny('?', '[') < 0;
 
     /// <summary>
-    /// SQLite's text form of any value: REAL as <c>%!.15g</c> (15 digits, always a '.' or exponent: 1.0e+16), a BLOB's bytes
+    /// SQLite's text form of any value: REAL as SQLite 3.53 prints it (<see cref="SqliteRealText"/>), a BLOB's bytes
     /// as UTF-8, a comparison as 0/1. typeof() is constant in DuckDB, so only the matching branch runs.
     /// </summary>
     internal static string TextOf(string e)
-        => $"CASE typeof({e}) WHEN 'DOUBLE' THEN regexp_replace(printf('%.15g', {e}), '^(-?[0-9]+)(e|$)', '\\1.0\\2') "
+        => $"CASE typeof({e}) WHEN 'DOUBLE' THEN {SqliteRealText.Of($"TRY_CAST({e} AS DOUBLE)")} "
            + $"WHEN 'BLOB' THEN decode(TRY_CAST({e} AS BLOB)) WHEN 'BOOLEAN' THEN CAST(CAST({e} AS INTEGER) AS VARCHAR) ELSE CAST({e} AS VARCHAR) END";
 
     private static bool IsDuckDbFamily(string lower)

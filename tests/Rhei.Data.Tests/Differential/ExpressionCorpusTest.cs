@@ -95,6 +95,18 @@ public sealed class ExpressionCorpusTest(DifferentialDatabase db) : IClassFixtur
         { "SELECT id, lag(bonus, 1, 0) OVER (ORDER BY id) FROM emp ORDER BY id", Expect.Refused },
         { "SELECT id, lag(salary, 1, 0) OVER (ORDER BY id) FROM emp ORDER BY id", Expect.Same },
         { "SELECT 1 / 3.0, 2.0 / 3, 0.1 + 0.2, 1e308 * 10, -1e308 * 10", Expect.Same },
+        // A hint is advice: what the translator cannot translate faithfully runs on SQLite, hinted or not (issue 9, item 2).
+        { "/*+ rhei:olap */ SELECT typeof(i), typeof(r), typeof(t), COUNT(*) FROM n GROUP BY 1, 2, 3 ORDER BY 1, 2, 3", Expect.Refused },
+        { "/*+ rhei:olap */ SELECT id, hex(t), hex(b) FROM n ORDER BY id", Expect.Refused },
+        { "/*+ rhei:olap */ SELECT sum(rowid) FROM n", Expect.Refused },
+        { "/*+ rhei:olap */ SELECT sum(_rowid_), count(*) FROM n", Expect.Refused },
+        { "/*+ rhei:olap */ SELECT count(*) FROM sqlite_master", Expect.Refused },
+        { "/*+ rhei:olap */ SELECT count(*) FROM sqlite_schema WHERE type = 'table'", Expect.Refused },
+        { "/*+ rhei:olap */ SELECT sqlite_version() IS NOT NULL", Expect.Refused },
+        { "/*+ rhei:olap */ SELECT count(*) FROM pragma_table_info('n')", Expect.Refused },
+        { "/*+ rhei:olap */ SELECT count(*) FROM _rhei_cdc_log", Expect.Refused },
+        { "/*+ rhei:olap */ SELECT count(*), quote(t) FROM n GROUP BY 2 ORDER BY 2", Expect.Refused },
+        { "/*+ rhei:olap */ SELECT id, printf('%.3f', r) FROM n ORDER BY id", Expect.Refused },
     };
 
     [Theory]

@@ -16,6 +16,12 @@ public class SqlRobustnessTest
 
     public static TheoryData<int> Samples() => [.. Enumerable.Range(0, s_samples.Length)];
 
+    /// <summary>
+    /// Every prefix of each sample (a statement cut anywhere: open quotes, parentheses, clauses) is analysed, routed and
+    /// translated without an exception, and each answer is well-formed: statements lie inside the text in order, tokens
+    /// inside their statement, a decision has a reason, and a translation is either DuckDB text that keeps the
+    /// statement's parameters or a refusal with a reason — refused whenever a quote is left open.
+    /// </summary>
     [Theory]
     [MemberData(nameof(Samples))]
     public void Analyze_and_translate_never_throw_on_any_prefix(int sample)
@@ -25,12 +31,61 @@ public class SqlRobustnessTest
         {
             var prefix = text[..length];
             var analysis = SqlAnalyzer.AnalyzeUncached(prefix);
+            Assert.Equal(prefix, analysis.CommandText);
+            var previousEnd = 0;
             foreach (var stmt in analysis.Statements)
             {
+                Assert.InRange(stmt.Start, previousEnd, prefix.Length);
+                Assert.InRange(stmt.Start + stmt.Length, stmt.Start, prefix.Length);
+                previousEnd = stmt.Start + stmt.Length;
+                Assert.Equal(SqlTokenKind.End, stmt.Tokens[^1].Kind);
+                foreach (var token in stmt.Tokens[..^1])
+                {
+                    Assert.InRange(token.Start, stmt.Start, stmt.Start + stmt.Length);
+                    Assert.InRange(token.End, token.Start, stmt.Start + stmt.Length);
+                }
+
                 var ctx = new RouteContext { OlapAvailable = true, IsReplicated = _ => true };
-                SqlRouter.Decide(stmt, in ctx);
-                SqlTranslator.TryTranslate(stmt, prefix, new TranslateOptions { TemporalMirror = true }, out _, out _);
+                var decision = SqlRouter.Decide(stmt, in ctx);
+                Assert.True(Enum.IsDefined(decision.Rule), $"rule {decision.Rule} for: {prefix}");
+                Assert.False(string.IsNullOrWhiteSpace(decision.Reason), $"no reason for: {prefix}");
+                Assert.Equal(stmt.IsRead ? decision.Target : RheiRoute.Oltp, decision.Target);
+
+                var translated = SqlTranslator.TryTranslate(stmt, prefix, new TranslateOptions { TemporalMirror = true }, out var result, out var reason);
+                if (translated)
+                {
+                    Assert.True(stmt.IsRead, $"only reads translate: {prefix}");
+                    Assert.False(string.IsNullOrWhiteSpace(result!.Sql), $"empty translation of: {prefix}");
+                    Assert.All(result.Parameters, p => Assert.Contains(p, stmt.Parameters));
+                    Assert.Null(SqlSyntaxCheck.Problem(stmt));
+                }
+                else
+                {
+                    Assert.False(string.IsNullOrWhiteSpace(reason), $"refusal without a reason: {prefix}");
+                }
             }
+
+            Assert.InRange(previousEnd, 0, prefix.Length);
         }
+    }
+
+    [Fact]
+    public void Unterminated_quotes_are_refused_with_their_position()
+    {
+        foreach (var (sql, expected) in new[]
+        {
+            ("SELECT \"abc", "unterminated quoted identifier \"abc at position 7"),
+            ("SELECT 'it''s", "unterminated string literal 'it''s at position 7"),
+            ("SELECT x'AB", "unterminated blob literal x'AB at position 7"),
+            ("SELECT [a", "unterminated quoted identifier [a at position 7"),
+        })
+        {
+            var stmt = SqlAnalyzer.AnalyzeUncached(sql).Statements.Single();
+            Assert.False(SqlTranslator.TryTranslate(stmt, sql, default, out _, out var reason));
+            Assert.StartsWith(expected, reason, StringComparison.Ordinal);
+        }
+
+        var closed = SqlAnalyzer.AnalyzeUncached("SELECT 'it''s', \"a\"\"b\", [c], x'AB' FROM t").Statements.Single();
+        Assert.Null(SqlSyntaxCheck.Problem(closed));
     }
 }
