@@ -1,5 +1,6 @@
 using System.Data;
 using System.Data.Common;
+using Dapper;
 
 namespace Rhei.Data.Tests.Ado;
 
@@ -64,6 +65,21 @@ public class ColumnNamesTest
         Assert.Equal(["name", "COUNT(*)", "SUM(amount)"], table.Columns.Cast<DataColumn>().Select(c => c.ColumnName));
         Assert.Equal(2L, table.Rows[0]["COUNT(*)"]);
         Assert.Equal(42.5, table.Rows[0]["SUM(amount)"]);
+    }
+
+    [Theory]
+    [InlineData("/*+ rhei:oltp */ ")]
+    [InlineData("/*+ rhei:olap */ ")]
+    public async Task Dapper_dynamic_rows_have_the_same_keys_on_both_routes(string hint)
+    {
+        await using var db = CreateWithOrders();
+        using var probe = new EngineProbe(db.DataSource);
+        using var connection = db.Open();
+        var row = (IDictionary<string, object>)connection.QuerySingle(hint + "SELECT COUNT(*), SUM(amount), max(id) + 1 FROM orders");
+        Assert.Equal(["COUNT(*)", "SUM(amount)", "max(id) + 1"], row.Keys);
+        Assert.Equal(3L, row["COUNT(*)"]);
+        Assert.Equal(hint.Contains("olap", StringComparison.Ordinal) ? 1 : 0, probe.DuckDb);
+        Assert.Equal(hint.Contains("olap", StringComparison.Ordinal) ? 0 : 1, probe.Sqlite);
     }
 
     [Theory]
