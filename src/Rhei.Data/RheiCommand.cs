@@ -456,7 +456,7 @@ public sealed partial class RheiCommand : DbCommand
         {
             // Microsoft.Data.Sqlite runs every statement synchronously; so does this, with the token wired to sqlite3_interrupt.
             var reader = RunOltp(command, behavior, static (c, b) => c.ExecuteReader(b), cancellationToken);
-            return new RheiDataReader(connection, reader, behavior, schemaChange);
+            return CreateOltpReader(connection, reader, behavior, schemaChange);
         }
         catch
         {
@@ -563,7 +563,6 @@ public sealed partial class RheiCommand : DbCommand
         }
 
         var session = olapSession.Session;
-        var statements = plan.OlapStatements!;
         var timeout = CommandTimeout;
         _runningOlapSession = session;
         using var registration = cancellationToken.CanBeCanceled
@@ -575,9 +574,7 @@ public sealed partial class RheiCommand : DbCommand
             : null;
         try
         {
-            var reader = new RheiDataReader(connection, olapSession, statements, Parameters, behavior);
-            reader.ExecuteFirst();
-            return reader;
+            return ExecuteOlapStatements(connection, olapSession, plan, behavior);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && timeout > 0)
         {

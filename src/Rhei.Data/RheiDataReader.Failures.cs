@@ -1,10 +1,11 @@
-using Rhei.Data.Olap;
-
 namespace Rhei.Data;
 
-/// <summary>How the reader fails: argument checks shared by both engines, and DuckDB column errors as <see cref="RheiException"/>.</summary>
+/// <summary>The reader's state rules and argument checks, the same for both engines' cursors.</summary>
 public sealed partial class RheiDataReader
 {
+    private static readonly Task<bool> TrueTask = Task.FromResult(true);
+    private static readonly Task<bool> FalseTask = Task.FromResult(false);
+
     // As DbDataReader's own async methods: a cancelled token gives a cancelled task, an error a faulted one.
     private Task<bool> RunSynchronously(Func<RheiDataReader, bool> call, CancellationToken cancellationToken)
     {
@@ -23,46 +24,30 @@ public sealed partial class RheiDataReader
         }
     }
 
-    private object OlapValue(int ordinal)
+    /// <summary>The cursor, for a call that needs an open reader but no row (names, types, moving on).</summary>
+    private RheiCursor Open(string operation)
     {
-        var row = Row();
-        try
+        if (_closed)
         {
-            return row.GetSqliteValue(ordinal);
+            throw new InvalidOperationException($"Invalid attempt to call {operation} when the reader is closed.");
         }
-        catch (NotSupportedException ex)
-        {
-            throw UnreadableOlapColumn(row, ordinal, ex);
-        }
+
+        return _cursor;
     }
 
-    private Type OlapFieldType(DuckDbResultReader result, int ordinal)
+    /// <summary>The cursor, for a call that reads the current row's values.</summary>
+    private RheiCursor Row()
     {
-        try
+        if (_closed)
         {
-            return result.GetSqliteFieldType(ordinal);
-        }
-        catch (NotSupportedException ex)
-        {
-            throw UnreadableOlapColumn(result, ordinal, ex);
-        }
-    }
-
-    // A DuckDB type with no SQLite storage class (LIST, STRUCT, MAP…) is the engine's answer, not a misuse of the reader.
-    private RheiException UnreadableOlapColumn(DuckDbResultReader result, int ordinal, NotSupportedException ex)
-    {
-        var wrapped = new RheiException($"{ex.Message} (engine: DuckDB)", RheiException.DuckDbEngineName, 0, ex);
-        wrapped.Data["Column"] = result.GetName(ordinal);
-        if (_statementIndex >= 0 && _statementIndex < _statements!.Count)
-        {
-            wrapped.Data["TranslatedSql"] = _statements[_statementIndex].Sql;
+            throw new InvalidOperationException("Invalid attempt to read a value when the reader is closed.");
         }
 
-        return wrapped;
+        return _hasRow ? _cursor : throw new InvalidOperationException("No data exists for the row/column. Call Read first, and read values only while it returns true.");
     }
 
     // The checks SqliteDataReader makes, so both engines refuse the same bad arguments.
-    private static void CheckBufferArguments(long dataOffset, int bufferLength, int bufferOffset, int length)
+    internal static void CheckBufferArguments(long dataOffset, int bufferLength, int bufferOffset, int length)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(dataOffset);
         ArgumentOutOfRangeException.ThrowIfNegative(bufferOffset);

@@ -6,7 +6,7 @@ namespace Rhei.Data.Olap;
 /// <summary>Builds <see cref="DbDataReader.GetSchemaTable"/> for a result DuckDB answered, in the columns Microsoft.Data.Sqlite uses.</summary>
 internal static class OlapSchemaTable
 {
-    public static DataTable Build(DuckDbResultReader result, RheiDataReader reader)
+    public static DataTable Build(DuckDbResultReader result, DuckDbCursor cursor)
     {
         var table = new DataTable("SchemaTable");
         var columnName = table.Columns.Add(SchemaTableColumn.ColumnName, typeof(string));
@@ -31,13 +31,13 @@ internal static class OlapSchemaTable
         for (var i = 0; i < result.FieldCount; i++)
         {
             var row = table.NewRow();
-            row[columnName] = result.GetName(i);
+            row[columnName] = cursor.GetName(i);
             row[ordinal] = i;
             row[size] = -1;
             row[precision] = DBNull.Value;
             row[scale] = DBNull.Value;
             row[dataType] = result.GetSqliteFieldType(i);
-            row[dataTypeName] = reader.GetDataTypeName(i);
+            row[dataTypeName] = cursor.GetDataTypeName(i);
             row[isLong] = false;
             row[allowDbNull] = true;
             row[isUnique] = false;
