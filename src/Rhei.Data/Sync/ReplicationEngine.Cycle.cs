@@ -12,7 +12,7 @@ internal sealed partial class ReplicationEngine
     /// Drains the change log: per batch, read (one SQLite snapshot) → compact → apply with the new
     /// watermark (one DuckDB transaction) → record the consumer position → prune. Caller holds the lock.
     /// </summary>
-    private RheiSyncResult RunCycle(CancellationToken ct)
+    private RheiSyncResult RunCycle(ISet<string> tablesApplied, CancellationToken ct)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var started = Stopwatch.GetTimestamp();
@@ -24,7 +24,7 @@ internal sealed partial class ReplicationEngine
         // (EnsureFreshAsync holds the same lock) would wait forever: seen in the HTAP benchmark.
         if (CheckSource(ct))
         {
-            MarkFresh(started);
+            _freshness.MarkFresh(started);
             return new RheiSyncResult(0, 0, 0, 0, _options.PruneAfterSync ? 0 : null, Stopwatch.GetElapsedTime(started));
         }
 
@@ -69,6 +69,7 @@ internal sealed partial class ReplicationEngine
             events += batch.EventCount;
             foreach (var changes in batch.Tables.Values.Where(c => c.QuarantineReason is null))
             {
+                tablesApplied.Add(changes.Schema.Name);
                 inserted += changes.Inserted;
                 updated += changes.Updated;
                 deleted += changes.Deleted;
@@ -95,7 +96,7 @@ internal sealed partial class ReplicationEngine
         }
 
         // Every change committed before this cycle began is now in the mirror.
-        MarkFresh(started);
+        _freshness.MarkFresh(started);
         return new RheiSyncResult(events, inserted, updated, deleted, _options.PruneAfterSync ? pruned : null, Stopwatch.GetElapsedTime(started));
     }
 

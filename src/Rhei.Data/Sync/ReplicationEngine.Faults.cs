@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
+using Rhei.Data.Diagnostics;
 using Rhei.Data.Olap;
 
 namespace Rhei.Data.Sync;
@@ -22,9 +24,18 @@ internal sealed partial class ReplicationEngine
     /// <summary>Test hook: called with "apply" inside the mirror transaction of a batch; throw a DuckDB error to simulate a failing disk.</summary>
     internal Action<string>? ApplyFaultInjector { get; set; }
 
-    /// <summary>One cycle (the caller holds the lock) with engine errors turned into <see cref="RheiException"/> and recorded as a fault.</summary>
-    private RheiSyncResult RunCycleGuarded(CancellationToken ct)
+    /// <summary>
+    /// One cycle (the caller holds the lock) with engine errors turned into <see cref="RheiException"/> and recorded
+    /// as a fault; traced as an activity and timed in the operation-duration histogram.
+    /// </summary>
+    private RheiSyncResult RunCycleGuarded(SyncCycleTrigger trigger, CancellationToken ct)
     {
+        var triggerName = TriggerName(trigger);
+        var started = Stopwatch.GetTimestamp();
+        using var activity = RheiDiagnostics.StartSyncCycle(triggerName, _options.DataSource);
+        RheiSyncResult? result = null;
+        Exception? error = null;
+        var tables = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         try
         {
             if (Volatile.Read(ref _damage) is { } damage)
@@ -33,12 +44,13 @@ internal sealed partial class ReplicationEngine
                 Volatile.Write(ref _damage, null);
             }
 
-            var result = RunCycle(ct);
+            result = RunCycle(tables, ct);
             ClearFault();
             return result;
         }
         catch (DuckDbException ex)
         {
+            error = ex;
             if (MirrorFaults.IsDamage(ex))
             {
                 Volatile.Write(ref _damage, ex.Message);
@@ -49,9 +61,26 @@ internal sealed partial class ReplicationEngine
         }
         catch (SqliteException ex)
         {
+            error = ex;
             throw Public(ex, "read the change log");
         }
+        catch (Exception ex)
+        {
+            error = ex;
+            throw;
+        }
+        finally
+        {
+            RheiDiagnostics.RecordSyncCycle(activity, triggerName, Stopwatch.GetElapsedTime(started), result, tables.Count, error);
+        }
     }
+
+    private static string TriggerName(SyncCycleTrigger trigger) => trigger switch
+    {
+        SyncCycleTrigger.Explicit => "explicit",
+        SyncCycleTrigger.Freshness => "freshness",
+        _ => "background",
+    };
 
     /// <summary>
     /// Told by a read that DuckDB failed. A damaged block (a checksum that does not match: the file opened, but

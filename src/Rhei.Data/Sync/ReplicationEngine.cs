@@ -112,17 +112,7 @@ internal sealed partial class ReplicationEngine : IAsyncDisposable
     public bool IsTemporal(string table) => _options.SyncMode == RheiSyncMode.Temporal && IsReplicated(table);
 
     public async Task<RheiSyncResult> SyncAsync(CancellationToken ct)
-    {
-        await _lock.WaitAsync(ct).ConfigureAwait(false);
-        try
-        {
-            return RunCycleGuarded(ct);
-        }
-        finally
-        {
-            _lock.Release();
-        }
-    }
+        => (await RunCycleAsync(SyncCycleTrigger.Explicit, 0, ct).ConfigureAwait(false))!;
 
     public async Task EnsureFreshAsync(CancellationToken ct)
     {
@@ -137,19 +127,33 @@ internal sealed partial class ReplicationEngine : IAsyncDisposable
             target = long.MaxValue;
         }
 
-        if (target <= Watermark)
+        if (MirrorFreshness.IsBehind(target, Watermark))
         {
-            return;
+            await RunCycleAsync(SyncCycleTrigger.Freshness, target, ct).ConfigureAwait(false);
         }
+    }
 
-        // Callers that queued behind a cycle find it covered their target and return at once.
+    /// <summary>
+    /// The one way a sync cycle runs, whoever asks: takes the lock that serializes cycles and schema changes,
+    /// then runs one guarded cycle. Null when there was nothing to do: a freshness caller that queued behind a
+    /// cycle finds it covered its target, or the background loop finds the engine disposed.
+    /// </summary>
+    private async Task<RheiSyncResult?> RunCycleAsync(SyncCycleTrigger trigger, long freshnessTarget, CancellationToken ct)
+    {
         await _lock.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            if (target > Watermark)
+            if (trigger == SyncCycleTrigger.Background && _disposed)
             {
-                RunCycleGuarded(ct);
+                return null;
             }
+
+            if (trigger == SyncCycleTrigger.Freshness && !MirrorFreshness.IsBehind(freshnessTarget, Watermark))
+            {
+                return null;
+            }
+
+            return RunCycleGuarded(trigger, ct);
         }
         finally
         {
@@ -295,21 +299,7 @@ internal sealed partial class ReplicationEngine : IAsyncDisposable
 
     private DuckDbSession Session => _session ?? throw new InvalidOperationException("The replication engine is not started.");
 
-    private async Task BackgroundCycleAsync(CancellationToken ct)
-    {
-        await _lock.WaitAsync(ct).ConfigureAwait(false);
-        try
-        {
-            if (!_disposed)
-            {
-                RunCycleGuarded(ct);
-            }
-        }
-        finally
-        {
-            _lock.Release();
-        }
-    }
+    private Task BackgroundCycleAsync(CancellationToken ct) => RunCycleAsync(SyncCycleTrigger.Background, 0, ct);
 
     private long ProbeMaxSequence()
     {
