@@ -22,7 +22,11 @@ internal sealed partial class ReplicationEngine
     public string? MirrorFault => Volatile.Read(ref _mirrorFault);
 
     /// <summary>Test hook: called with "apply" inside the mirror transaction of a batch; throw a DuckDB error to simulate a failing disk.</summary>
-    internal Action<string>? ApplyFaultInjector { get; set; }
+    internal Action<string>? ApplyFaultInjector
+    {
+        get => _mirror.ApplyFaultInjector;
+        set => _mirror.ApplyFaultInjector = value;
+    }
 
     /// <summary>
     /// One cycle (the caller holds the lock) with engine errors turned into <see cref="RheiException"/> and recorded

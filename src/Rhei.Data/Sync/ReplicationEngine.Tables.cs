@@ -279,13 +279,7 @@ internal sealed partial class ReplicationEngine
         }
 
         // Triggers started capturing in the same commit: nothing before it belongs to this table.
-        var json = SchemaRegistryJson.SerializeTable(schema.Definition);
-        Session.Execute("BEGIN TRANSACTION");
-        MirrorDdl.Create(Session, schema, _options.SyncMode);
-        var state = new MirrorTableState(schema.Name, 0, json, null, null);
-        MirrorState.WriteTable(Session, state);
-        Session.Execute("COMMIT");
-        _tableStates[schema.Name] = state;
+        _mirror.Create(schema);
         _logger.LogInformation("Table '{Table}' registered for replication.", schema.Name);
     }
 
@@ -301,11 +295,7 @@ internal sealed partial class ReplicationEngine
         _registry.Remove(table);
         _registry.SetVersion(SchemaRegistry.ReadVersion(Sqlite));
         WriteRegistryFile();
-        Session.Execute("BEGIN TRANSACTION");
-        MirrorDdl.Drop(Session, table);
-        MirrorState.DeleteTable(Session, table);
-        Session.Execute("COMMIT");
-        _tableStates.TryRemove(table, out _);
+        _mirror.Drop(table);
         _logger.LogInformation("Table '{Table}' no longer replicated.", table);
     }
 
@@ -333,7 +323,7 @@ internal sealed partial class ReplicationEngine
     /// <summary>Alters the mirror's columns; reloads the table when an added column already holds values (a DEFAULT).</summary>
     private void AlterMirror(TableSchema next, IReadOnlyList<RheiColumn> added, IReadOnlyList<string> dropped, CancellationToken ct)
     {
-        var state = _tableStates.GetValueOrDefault(next.Name);
+        var state = _mirror.Find(next.Name);
         var needsLoad = state is null;
         if (!needsLoad)
         {
@@ -351,22 +341,7 @@ internal sealed partial class ReplicationEngine
             return;
         }
 
-        var json = SchemaRegistryJson.SerializeTable(next.Definition);
-        Session.Execute("BEGIN TRANSACTION");
-        foreach (var column in added)
-        {
-            MirrorDdl.AddColumn(Session, next.Name, column);
-        }
-
-        foreach (var column in dropped)
-        {
-            MirrorDdl.DropColumn(Session, next.Name, column);
-        }
-
-        var updated = state! with { SchemaJson = json };
-        MirrorState.WriteTable(Session, updated);
-        Session.Execute("COMMIT");
-        _tableStates[next.Name] = updated;
+        _mirror.Alter(next, added, dropped);
     }
 
     /// <summary>Brings registry, triggers and mirror in line with SQLite after a user's DDL.</summary>

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -22,10 +21,9 @@ internal sealed partial class ReplicationEngine : IAsyncDisposable
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly object _probeGate = new();
     private readonly SchemaRegistry _registry = new();
-    private readonly ConcurrentDictionary<string, MirrorTableState> _tableStates = new(StringComparer.OrdinalIgnoreCase);
+    private readonly DuckDbMirror _mirror;
     private SqliteConnection? _sqlite;
     private SqliteConnection? _probe;
-    private DuckDbSession? _session;
     private SyncLoop? _loop;
     private string _consumerId = Guid.NewGuid().ToString("N");
     private long _watermark;
@@ -41,6 +39,7 @@ internal sealed partial class ReplicationEngine : IAsyncDisposable
         _duckDb = duckDb;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Rhei.Data.Sync");
         _connections = new OltpConnectionFactory(options);
+        _mirror = new DuckDbMirror(duckDb, options.SyncMode, _logger);
     }
 
     /// <summary>Test hook: called with "after-apply" and "before-prune" inside a cycle; throw to simulate a crash there.</summary>
@@ -65,12 +64,11 @@ internal sealed partial class ReplicationEngine : IAsyncDisposable
             ObjectDisposedException.ThrowIf(_disposed, this);
             _sqlite = _connections.Open();
             _probe = _connections.Open();
-            _session = _duckDb.Connect();
+            _mirror.Open();
             ReplicationTables.Create(_sqlite);
             _databaseId = ReplicationTables.EnsureDatabaseId(_sqlite);
             LoadRegistry();
             ImportRegistryFile();
-            MirrorDdl.CreateSystemTables(_session);
 
             // Triggers first: a table whose triggers were dropped while Rhei was away missed those writes.
             var retriggered = _registry.Tables.Where(EnsureTriggers).ToArray();
@@ -107,7 +105,7 @@ internal sealed partial class ReplicationEngine : IAsyncDisposable
 
     public bool IsReplicated(string table) => _registry.Find(table) is not null;
 
-    public bool IsQuarantined(string table) => _tableStates.TryGetValue(table, out var state) && state.QuarantineReason is not null;
+    public bool IsQuarantined(string table) => _mirror.IsQuarantined(table);
 
     public bool IsTemporal(string table) => _options.SyncMode == RheiSyncMode.Temporal && IsReplicated(table);
 
@@ -185,7 +183,7 @@ internal sealed partial class ReplicationEngine : IAsyncDisposable
             foreach (var schema in _registry.Tables)
             {
                 var rows = 0L;
-                var state = _tableStates.GetValueOrDefault(schema.Name);
+                var state = _mirror.Find(schema.Name);
                 var quarantined = state?.QuarantineReason is not null;
                 if (state is not null && !quarantined && fault is null)
                 {
@@ -222,11 +220,9 @@ internal sealed partial class ReplicationEngine : IAsyncDisposable
     /// <summary>Rows in a table's mirror; a mirror that cannot be read is a fault to report, not an error to throw.</summary>
     private long CountMirrorRows(TableSchema schema, ref string? fault)
     {
-        var filter = _options.SyncMode == RheiSyncMode.Temporal ? $" WHERE {MirrorDdl.ValidTo} IS NULL" : string.Empty;
         try
         {
-            using var reader = Session.Query($"SELECT count(*) FROM {schema.QuotedName}{filter}");
-            return reader.Read() ? reader.GetInt64(0) : 0;
+            return _mirror.CountRows(schema);
         }
         catch (DuckDbException ex)
         {
@@ -282,7 +278,7 @@ internal sealed partial class ReplicationEngine : IAsyncDisposable
                 TryLogged(() => ConsumerRegistry.Remove(_sqlite, _consumerId), "remove the consumer registration");
             }
 
-            _session?.Dispose();
+            _mirror.Dispose();
             _sqlite?.Dispose();
             lock (_probeGate)
             {
@@ -296,8 +292,6 @@ internal sealed partial class ReplicationEngine : IAsyncDisposable
     }
 
     private SqliteConnection Sqlite => _sqlite ?? throw new InvalidOperationException("The replication engine is not started.");
-
-    private DuckDbSession Session => _session ?? throw new InvalidOperationException("The replication engine is not started.");
 
     private Task BackgroundCycleAsync(CancellationToken ct) => RunCycleAsync(SyncCycleTrigger.Background, 0, ct);
 
