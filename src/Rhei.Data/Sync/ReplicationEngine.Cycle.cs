@@ -17,7 +17,6 @@ internal sealed partial class ReplicationEngine
         ObjectDisposedException.ThrowIf(_disposed, this);
         var started = Stopwatch.GetTimestamp();
         long events = 0, inserted = 0, updated = 0, deleted = 0, pruned = 0;
-        var sqlite = Sqlite;
         // The cycle drains the log up to where it stood when the cycle began. Draining "until empty" never
         // ends while writers commit faster than the mirror applies, and Strong reads waiting on the cycle
         // (EnsureFreshAsync holds the same lock) would wait forever: seen in the HTAP benchmark.
@@ -27,17 +26,16 @@ internal sealed partial class ReplicationEngine
             return new RheiSyncResult(0, 0, 0, 0, _options.PruneAfterSync ? 0 : null, Stopwatch.GetElapsedTime(started));
         }
 
-        var upTo = ReplicationTables.MaxSequence(sqlite);
+        var source = Source;
+        var upTo = source.LatestPosition();
         while (true)
         {
             ct.ThrowIfCancellationRequested();
-            var batch = CdcLogReader.Read(
-                sqlite,
+            var batch = source.ReadAfter(
                 Watermark,
                 _options.SyncBatchSize,
                 name => _registry.Find(name) is { } schema && !IsQuarantined(name) ? schema : null,
-                _mirror.Floor,
-                _options.SyncMode);
+                _mirror.Floor);
 
             if (batch.RegistryVersion != _registry.Version)
             {
@@ -75,11 +73,11 @@ internal sealed partial class ReplicationEngine
             }
 
             FaultInjector?.Invoke("after-apply");
-            ConsumerRegistry.Upsert(sqlite, _consumerId, Watermark);
+            source.Acknowledge(_consumerId, Watermark);
             FaultInjector?.Invoke("before-prune");
             if (_options.PruneAfterSync)
             {
-                pruned += CdcLogPruner.Prune(sqlite, Watermark, ConsumerTimeout);
+                pruned += source.Prune(Watermark, ConsumerTimeout);
             }
 
             if (batch.EventCount < _options.SyncBatchSize || Watermark >= upTo)
@@ -91,7 +89,7 @@ internal sealed partial class ReplicationEngine
         if (events == 0)
         {
             // Heartbeat even when idle, so other processes keep counting this consumer as live.
-            ConsumerRegistry.Upsert(sqlite, _consumerId, Watermark);
+            source.Acknowledge(_consumerId, Watermark);
         }
 
         // Every change committed before this cycle began is now in the mirror.
@@ -100,15 +98,14 @@ internal sealed partial class ReplicationEngine
     }
 
     /// <summary>
-    /// Full load of tables from one SQLite read snapshot; each table commits in its own DuckDB
-    /// transaction with its floor (the snapshot's log position), so later events apply exactly once.
-    /// Returns that log position.
+    /// Full load of tables from one snapshot of the change source; each table commits in its own DuckDB
+    /// transaction with its floor (the snapshot's position), so later events apply exactly once.
+    /// Returns that position.
     /// </summary>
     private long LoadTables(IEnumerable<TableSchema> tables, IProgress<long>? progress, CancellationToken ct, Action<long>? counted = null)
     {
-        var sqlite = Sqlite;
-        using var transaction = sqlite.BeginTransaction(deferred: true);
-        var position = ReplicationTables.MaxSequence(sqlite, transaction);
+        using var snapshot = Source.OpenSnapshot();
+        var position = snapshot.Position;
         FaultInjector?.Invoke("after-snapshot");
         long before = 0;
         foreach (var schema in tables)
@@ -117,7 +114,7 @@ internal sealed partial class ReplicationEngine
             var rows = _mirror.Load(
                 schema,
                 position,
-                target => MirrorLoader.Load(target, sqlite, transaction, schema, _options.SyncMode, progress is null ? null : n => progress.Report(offset + n), ct));
+                target => snapshot.CopyTable(target, schema, progress is null ? null : n => progress.Report(offset + n), ct));
             if (_mirror.Find(schema.Name) is { QuarantineReason: null })
             {
                 before += rows;
@@ -125,7 +122,7 @@ internal sealed partial class ReplicationEngine
             }
         }
 
-        transaction.Commit();
+        snapshot.Complete();
         return position;
     }
 

@@ -40,14 +40,14 @@ internal sealed partial class ReplicationEngine
 
         // Hold the log at the stored position before looking at it: a prune by another engine in between
         // would otherwise go unnoticed.
-        ConsumerRegistry.Upsert(Sqlite, _consumerId, stored.Sequence);
+        Source.Acknowledge(_consumerId, stored.Sequence);
         var source = _mirror.StoredSourceDatabase();
         if (source is { } id && id != _databaseId)
         {
             return ("the mirror file was built from another SQLite database", true);
         }
 
-        var highWater = ReplicationTables.MaxSequence(Sqlite);
+        var highWater = Source.LatestPosition();
         if (stored.Sequence > highWater)
         {
             return (Ahead(stored.Sequence, highWater), true);
@@ -89,12 +89,12 @@ internal sealed partial class ReplicationEngine
         }
 
         // Registered before the snapshot: no engine may prune an event this load's snapshot does not contain.
-        ConsumerRegistry.Upsert(Sqlite, _consumerId, ReplicationTables.MaxSequence(Sqlite));
+        Source.Acknowledge(_consumerId, Source.LatestPosition());
         _mirror.DropAll();
         var position = LoadTables(_registry.Tables, null, ct);
         _mirror.WritePosition(_consumerId, position, _databaseId);
         SetWatermark(position);
-        ConsumerRegistry.Upsert(Sqlite, _consumerId, position);
+        Source.Acknowledge(_consumerId, position);
     }
 
     /// <summary>

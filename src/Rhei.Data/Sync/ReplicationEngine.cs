@@ -19,16 +19,15 @@ internal sealed partial class ReplicationEngine : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly OltpConnectionFactory _connections;
     private readonly SemaphoreSlim _lock = new(1, 1);
-    private readonly object _probeGate = new();
     private readonly SchemaRegistry _registry = new();
+    private readonly TriggerLogChangeSource _source;
     private readonly DuckDbMirror _mirror;
-    private SqliteConnection? _sqlite;
-    private SqliteConnection? _probe;
     private SyncLoop? _loop;
     private string _consumerId = Guid.NewGuid().ToString("N");
     private long _watermark;
     private long _databaseId;
     private long _schemaVersion;
+    private bool _started;
     private bool _disposed;
 
     public ReplicationEngine(RheiOptions options, DuckDbDatabase duckDb, ILoggerFactory? loggerFactory)
@@ -39,6 +38,7 @@ internal sealed partial class ReplicationEngine : IAsyncDisposable
         _duckDb = duckDb;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Rhei.Data.Sync");
         _connections = new OltpConnectionFactory(options);
+        _source = new TriggerLogChangeSource(_connections, options.SyncMode);
         _mirror = new DuckDbMirror(duckDb, options.SyncMode, _logger);
     }
 
@@ -62,11 +62,10 @@ internal sealed partial class ReplicationEngine : IAsyncDisposable
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            _sqlite = _connections.Open();
-            _probe = _connections.Open();
+            _source.Open();
+            _started = true;
             _mirror.Open();
-            ReplicationTables.Create(_sqlite);
-            _databaseId = ReplicationTables.EnsureDatabaseId(_sqlite);
+            _databaseId = ReplicationTables.EnsureDatabaseId(Sqlite);
             LoadRegistry();
             ImportRegistryFile();
 
@@ -88,8 +87,8 @@ internal sealed partial class ReplicationEngine : IAsyncDisposable
             }
 
             AutoRegister(ct);
-            ConsumerRegistry.Upsert(_sqlite, _consumerId, Watermark);
-            _schemaVersion = ReplicationTables.SchemaVersion(_sqlite);
+            Source.Acknowledge(_consumerId, Watermark);
+            _schemaVersion = ReplicationTables.SchemaVersion(Sqlite);
             WriteRegistryFile();
         }
         finally
@@ -272,18 +271,14 @@ internal sealed partial class ReplicationEngine : IAsyncDisposable
         try
         {
             _disposed = true;
-            if (_sqlite is not null && _options.OlapPath is null)
+            if (_started && _options.OlapPath is null)
             {
                 // An in-memory mirror dies with the engine: stop holding the log back.
-                TryLogged(() => ConsumerRegistry.Remove(_sqlite, _consumerId), "remove the consumer registration");
+                TryLogged(() => Source.Release(_consumerId), "remove the consumer registration");
             }
 
             _mirror.Dispose();
-            _sqlite?.Dispose();
-            lock (_probeGate)
-            {
-                _probe?.Dispose();
-            }
+            _source.Dispose();
         }
         finally
         {
@@ -291,18 +286,21 @@ internal sealed partial class ReplicationEngine : IAsyncDisposable
         }
     }
 
-    private SqliteConnection Sqlite => _sqlite ?? throw new InvalidOperationException("The replication engine is not started.");
+    /// <summary>The SQLite connection of the local database: registry, triggers and integrity checks run on it.</summary>
+    private SqliteConnection Sqlite => _source.Connection;
+
+    /// <summary>Where the cycle reads changes from: only the <see cref="IChangeSource"/> contract, whatever the source is.</summary>
+    private IChangeSource Source => _source;
 
     private Task BackgroundCycleAsync(CancellationToken ct) => RunCycleAsync(SyncCycleTrigger.Background, 0, ct);
 
     private long ProbeMaxSequence()
     {
-        lock (_probeGate)
         {
-            ObjectDisposedException.ThrowIf(_disposed || _probe is null, this);
+            ObjectDisposedException.ThrowIf(_disposed, this);
             try
             {
-                return ReplicationTables.MaxSequence(_probe);
+                return Source.ProbeLatestPosition();
             }
             catch (SqliteException ex)
             {
