@@ -22,7 +22,7 @@ internal sealed partial class ReplicationEngine
         // (EnsureFreshAsync holds the same lock) would wait forever: seen in the HTAP benchmark.
         if (CheckSource(ct))
         {
-            _freshness.MarkFresh(started);
+            Freshness.MarkFresh(started);
             return new RheiSyncResult(0, 0, 0, 0, _options.PruneAfterSync ? 0 : null, Stopwatch.GetElapsedTime(started));
         }
 
@@ -93,7 +93,7 @@ internal sealed partial class ReplicationEngine
         }
 
         // Every change committed before this cycle began is now in the mirror.
-        _freshness.MarkFresh(started);
+        Freshness.MarkFresh(started);
         return new RheiSyncResult(events, inserted, updated, deleted, _options.PruneAfterSync ? pruned : null, Stopwatch.GetElapsedTime(started));
     }
 

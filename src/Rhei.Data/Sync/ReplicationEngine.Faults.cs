@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
-using Rhei.Data.Diagnostics;
 using Rhei.Data.Olap;
 
 namespace Rhei.Data.Sync;
@@ -12,11 +10,8 @@ namespace Rhei.Data.Sync;
 // until one succeeds, which lifts the fault by itself.
 internal sealed partial class ReplicationEngine
 {
-    private static readonly TimeSpan s_firstRetry = TimeSpan.FromMilliseconds(100);
-
     private string? _mirrorFault;
     private string? _damage;
-    private SyncLoop? _recovery;
 
     /// <summary>Why the mirror cannot take changes right now (reads go to SQLite), or null when it can.</summary>
     public string? MirrorFault => Volatile.Read(ref _mirrorFault);
@@ -28,18 +23,9 @@ internal sealed partial class ReplicationEngine
         set => _mirror.ApplyFaultInjector = value;
     }
 
-    /// <summary>
-    /// One cycle (the caller holds the lock) with engine errors turned into <see cref="RheiException"/> and recorded
-    /// as a fault; traced as an activity and timed in the operation-duration histogram.
-    /// </summary>
-    private RheiSyncResult RunCycleGuarded(SyncCycleTrigger trigger, CancellationToken ct)
+    /// <summary>One cycle (the pipeline holds the lock) with engine errors turned into <see cref="RheiException"/> and recorded as a fault.</summary>
+    private RheiSyncResult RunCycleGuarded(ISet<string> tablesApplied, CancellationToken ct)
     {
-        var triggerName = TriggerName(trigger);
-        var started = Stopwatch.GetTimestamp();
-        using var activity = RheiDiagnostics.StartSyncCycle(triggerName, _options.DataSource);
-        RheiSyncResult? result = null;
-        Exception? error = null;
-        var tables = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         try
         {
             if (Volatile.Read(ref _damage) is { } damage)
@@ -48,13 +34,12 @@ internal sealed partial class ReplicationEngine
                 Volatile.Write(ref _damage, null);
             }
 
-            result = RunCycle(tables, ct);
+            var result = RunCycle(tablesApplied, ct);
             ClearFault();
             return result;
         }
         catch (DuckDbException ex)
         {
-            error = ex;
             if (MirrorFaults.IsDamage(ex))
             {
                 Volatile.Write(ref _damage, ex.Message);
@@ -65,26 +50,9 @@ internal sealed partial class ReplicationEngine
         }
         catch (SqliteException ex)
         {
-            error = ex;
             throw Public(ex, "read the change log");
         }
-        catch (Exception ex)
-        {
-            error = ex;
-            throw;
-        }
-        finally
-        {
-            RheiDiagnostics.RecordSyncCycle(activity, triggerName, Stopwatch.GetElapsedTime(started), result, tables.Count, error);
-        }
     }
-
-    private static string TriggerName(SyncCycleTrigger trigger) => trigger switch
-    {
-        SyncCycleTrigger.Explicit => "explicit",
-        SyncCycleTrigger.Freshness => "freshness",
-        _ => "background",
-    };
 
     /// <summary>
     /// Told by a read that DuckDB failed. A damaged block (a checksum that does not match: the file opened, but
@@ -110,11 +78,7 @@ internal sealed partial class ReplicationEngine
             _logger.LogError(ex, "The DuckDB mirror cannot take changes; reads run on SQLite until a sync cycle succeeds again.");
         }
 
-        if (_loop is null && _recovery is null && !_disposed)
-        {
-            // Without a background loop nothing would try again: retry on our own until the mirror is back.
-            _recovery = new SyncLoop(BackgroundCycleAsync, s_firstRetry, _logger, untilSuccess: true);
-        }
+        _pipeline.StartRecovery();
     }
 
     private void ClearFault()
@@ -124,7 +88,7 @@ internal sealed partial class ReplicationEngine
             _logger.LogInformation("The DuckDB mirror takes changes again; reads use it again.");
         }
 
-        _recovery = null;
+        _pipeline.EndRecovery();
     }
 
     /// <summary>An engine error as users see it: the public exception, naming the engine and what was being done, the original inside.</summary>

@@ -6,21 +6,21 @@ namespace Rhei.Data.Sync;
 // the mirror covered every committed change recently enough; otherwise it catches up first.
 internal sealed partial class ReplicationEngine
 {
-    private readonly MirrorFreshness _freshness = new();
+    private MirrorFreshness Freshness => _pipeline.Freshness;
 
     /// <summary>How long ago the mirror last covered every committed change.</summary>
-    public TimeSpan Staleness => _freshness.Staleness;
+    public TimeSpan Staleness => Freshness.Staleness;
 
     /// <summary>Returns at once when the mirror is no older than <paramref name="bound"/>; otherwise syncs as a strong read would.</summary>
     public async Task EnsureFreshWithinAsync(TimeSpan bound, CancellationToken ct)
     {
-        if (_freshness.IsWithin(bound))
+        if (Freshness.IsWithin(bound))
         {
             return;
         }
 
         var probedAt = Stopwatch.GetTimestamp();
         await EnsureFreshAsync(ct).ConfigureAwait(false);
-        _freshness.MarkFresh(probedAt);
+        Freshness.MarkFresh(probedAt);
     }
 }

@@ -11,7 +11,7 @@ internal sealed partial class ReplicationEngine
     /// <summary>Registers a table with the shape SQLite reports and loads its rows. Idempotent.</summary>
     public async Task RegisterTableAsync(string table, CancellationToken ct)
     {
-        await _lock.WaitAsync(ct).ConfigureAwait(false);
+        await _pipeline.EnterLockAsync(ct).ConfigureAwait(false);
         try
         {
             SqlIdentifier.Validate(table, "table name");
@@ -34,7 +34,7 @@ internal sealed partial class ReplicationEngine
         }
         finally
         {
-            _lock.Release();
+            _pipeline.ExitLock();
         }
     }
 
@@ -45,7 +45,7 @@ internal sealed partial class ReplicationEngine
     public async Task RegisterTableAsync(RheiTableSchema schema, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(schema);
-        await _lock.WaitAsync(ct).ConfigureAwait(false);
+        await _pipeline.EnterLockAsync(ct).ConfigureAwait(false);
         try
         {
             var table = new TableSchema(schema);
@@ -76,13 +76,13 @@ internal sealed partial class ReplicationEngine
         }
         finally
         {
-            _lock.Release();
+            _pipeline.ExitLock();
         }
     }
 
     public async Task UnregisterTableAsync(string table, CancellationToken ct)
     {
-        await _lock.WaitAsync(ct).ConfigureAwait(false);
+        await _pipeline.EnterLockAsync(ct).ConfigureAwait(false);
         try
         {
             if (_registry.Find(table) is { } schema)
@@ -96,14 +96,14 @@ internal sealed partial class ReplicationEngine
         }
         finally
         {
-            _lock.Release();
+            _pipeline.ExitLock();
         }
     }
 
     /// <summary>Reloads a table's mirror from SQLite (and lifts a quarantine); returns the rows loaded.</summary>
     public async Task<long> InitialSyncAsync(string table, IProgress<long>? progress, CancellationToken ct)
     {
-        await _lock.WaitAsync(ct).ConfigureAwait(false);
+        await _pipeline.EnterLockAsync(ct).ConfigureAwait(false);
         try
         {
             var schema = _registry.Get(table);
@@ -117,13 +117,13 @@ internal sealed partial class ReplicationEngine
         }
         finally
         {
-            _lock.Release();
+            _pipeline.ExitLock();
         }
     }
 
     public async Task<long> InitialSyncAllAsync(IProgress<long>? progress, CancellationToken ct)
     {
-        await _lock.WaitAsync(ct).ConfigureAwait(false);
+        await _pipeline.EnterLockAsync(ct).ConfigureAwait(false);
         try
         {
             long rows = 0;
@@ -136,14 +136,14 @@ internal sealed partial class ReplicationEngine
         }
         finally
         {
-            _lock.Release();
+            _pipeline.ExitLock();
         }
     }
 
     /// <summary>Adds a column the caller has already added in SQLite (rhei's <c>add_column</c>).</summary>
     public async Task AddColumnAsync(string table, string column, string declaredType, CancellationToken ct)
     {
-        await _lock.WaitAsync(ct).ConfigureAwait(false);
+        await _pipeline.EnterLockAsync(ct).ConfigureAwait(false);
         try
         {
             SqlIdentifier.Validate(column, "column name");
@@ -169,14 +169,14 @@ internal sealed partial class ReplicationEngine
         }
         finally
         {
-            _lock.Release();
+            _pipeline.ExitLock();
         }
     }
 
     /// <summary>Drops a column in SQLite, the registry and the mirror (rhei's <c>drop_column</c>); refuses key columns.</summary>
     public async Task DropColumnAsync(string table, string column, CancellationToken ct)
     {
-        await _lock.WaitAsync(ct).ConfigureAwait(false);
+        await _pipeline.EnterLockAsync(ct).ConfigureAwait(false);
         try
         {
             var schema = _registry.Get(table);
@@ -219,7 +219,7 @@ internal sealed partial class ReplicationEngine
         }
         finally
         {
-            _lock.Release();
+            _pipeline.ExitLock();
         }
     }
 
@@ -229,7 +229,7 @@ internal sealed partial class ReplicationEngine
     /// </summary>
     public async Task<IAsyncDisposable> BeginSchemaChangeAsync(string? table, CancellationToken ct)
     {
-        await _lock.WaitAsync(ct).ConfigureAwait(false);
+        await _pipeline.EnterLockAsync(ct).ConfigureAwait(false);
         try
         {
             // Temporal triggers name every column (full image), which blocks DROP COLUMN;
@@ -241,7 +241,7 @@ internal sealed partial class ReplicationEngine
         }
         catch
         {
-            _lock.Release();
+            _pipeline.ExitLock();
             throw;
         }
 
@@ -257,7 +257,7 @@ internal sealed partial class ReplicationEngine
             }
             finally
             {
-                _lock.Release();
+                _pipeline.ExitLock();
             }
         });
     }

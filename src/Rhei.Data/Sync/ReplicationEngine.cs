@@ -18,11 +18,10 @@ internal sealed partial class ReplicationEngine : IAsyncDisposable
     private readonly DuckDbDatabase _duckDb;
     private readonly ILogger _logger;
     private readonly OltpConnectionFactory _connections;
-    private readonly SemaphoreSlim _lock = new(1, 1);
+    private readonly SyncPipeline _pipeline;
     private readonly SchemaRegistry _registry = new();
     private readonly TriggerLogChangeSource _source;
     private readonly DuckDbMirror _mirror;
-    private SyncLoop? _loop;
     private string _consumerId = Guid.NewGuid().ToString("N");
     private long _watermark;
     private long _databaseId;
@@ -40,6 +39,7 @@ internal sealed partial class ReplicationEngine : IAsyncDisposable
         _connections = new OltpConnectionFactory(options);
         _source = new TriggerLogChangeSource(_connections, options.SyncMode);
         _mirror = new DuckDbMirror(duckDb, options.SyncMode, _logger);
+        _pipeline = new SyncPipeline(RunCycleGuarded, () => Watermark, options.DataSource, _logger);
     }
 
     /// <summary>Test hook: called with "after-apply" and "before-prune" inside a cycle; throw to simulate a crash there.</summary>
@@ -58,7 +58,7 @@ internal sealed partial class ReplicationEngine : IAsyncDisposable
 
     public async Task StartAsync(CancellationToken ct)
     {
-        await _lock.WaitAsync(ct).ConfigureAwait(false);
+        await _pipeline.EnterLockAsync(ct).ConfigureAwait(false);
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
@@ -93,7 +93,7 @@ internal sealed partial class ReplicationEngine : IAsyncDisposable
         }
         finally
         {
-            _lock.Release();
+            _pipeline.ExitLock();
         }
 
         if (_options.SyncInterval > TimeSpan.Zero)
@@ -109,7 +109,7 @@ internal sealed partial class ReplicationEngine : IAsyncDisposable
     public bool IsTemporal(string table) => _options.SyncMode == RheiSyncMode.Temporal && IsReplicated(table);
 
     public async Task<RheiSyncResult> SyncAsync(CancellationToken ct)
-        => (await RunCycleAsync(SyncCycleTrigger.Explicit, 0, ct).ConfigureAwait(false))!;
+        => (await _pipeline.RunCycleAsync(SyncCycleTrigger.Explicit, 0, ct).ConfigureAwait(false))!;
 
     public async Task EnsureFreshAsync(CancellationToken ct)
     {
@@ -126,41 +126,13 @@ internal sealed partial class ReplicationEngine : IAsyncDisposable
 
         if (MirrorFreshness.IsBehind(target, Watermark))
         {
-            await RunCycleAsync(SyncCycleTrigger.Freshness, target, ct).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>
-    /// The one way a sync cycle runs, whoever asks: takes the lock that serializes cycles and schema changes,
-    /// then runs one guarded cycle. Null when there was nothing to do: a freshness caller that queued behind a
-    /// cycle finds it covered its target, or the background loop finds the engine disposed.
-    /// </summary>
-    private async Task<RheiSyncResult?> RunCycleAsync(SyncCycleTrigger trigger, long freshnessTarget, CancellationToken ct)
-    {
-        await _lock.WaitAsync(ct).ConfigureAwait(false);
-        try
-        {
-            if (trigger == SyncCycleTrigger.Background && _disposed)
-            {
-                return null;
-            }
-
-            if (trigger == SyncCycleTrigger.Freshness && !MirrorFreshness.IsBehind(freshnessTarget, Watermark))
-            {
-                return null;
-            }
-
-            return RunCycleGuarded(trigger, ct);
-        }
-        finally
-        {
-            _lock.Release();
+            await _pipeline.RunCycleAsync(SyncCycleTrigger.Freshness, target, ct).ConfigureAwait(false);
         }
     }
 
     public async Task<RheiSyncStatus> GetStatusAsync(CancellationToken ct)
     {
-        await _lock.WaitAsync(ct).ConfigureAwait(false);
+        await _pipeline.EnterLockAsync(ct).ConfigureAwait(false);
         try
         {
             var sqlite = Sqlite;
@@ -199,7 +171,7 @@ internal sealed partial class ReplicationEngine : IAsyncDisposable
                     state?.OffendingKey));
             }
 
-            return new RheiSyncStatus(lags.Values.Sum(), watermark, _loop?.IsRunning ?? false, tables)
+            return new RheiSyncStatus(lags.Values.Sum(), watermark, _pipeline.IsLooping, tables)
             {
                 MirrorUnavailableReason = fault,
                 LastRebuildReason = LastRebuildReason,
@@ -212,7 +184,7 @@ internal sealed partial class ReplicationEngine : IAsyncDisposable
         }
         finally
         {
-            _lock.Release();
+            _pipeline.ExitLock();
         }
     }
 
@@ -236,23 +208,9 @@ internal sealed partial class ReplicationEngine : IAsyncDisposable
         }
     }
 
-    public void StartSync(TimeSpan interval)
-    {
-        var previous = Interlocked.Exchange(ref _loop, new SyncLoop(BackgroundCycleAsync, interval, _logger));
-        if (previous is not null)
-        {
-            _ = previous.StopAsync();
-        }
-    }
+    public void StartSync(TimeSpan interval) => _pipeline.StartLoop(interval);
 
-    public async Task StopSyncAsync()
-    {
-        var loop = Interlocked.Exchange(ref _loop, null);
-        if (loop is not null)
-        {
-            await loop.StopAsync().ConfigureAwait(false);
-        }
-    }
+    public Task StopSyncAsync() => _pipeline.StopLoopAsync();
 
     public async ValueTask DisposeAsync()
     {
@@ -261,16 +219,12 @@ internal sealed partial class ReplicationEngine : IAsyncDisposable
             return;
         }
 
-        await StopSyncAsync().ConfigureAwait(false);
-        if (Interlocked.Exchange(ref _recovery, null) is { } recovery)
-        {
-            await recovery.StopAsync().ConfigureAwait(false);
-        }
-
-        await _lock.WaitAsync().ConfigureAwait(false);
+        await _pipeline.StopLoopsAsync().ConfigureAwait(false);
+        await _pipeline.EnterLockAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
             _disposed = true;
+            _pipeline.Close();
             if (_started && _options.OlapPath is null)
             {
                 // An in-memory mirror dies with the engine: stop holding the log back.
@@ -282,7 +236,7 @@ internal sealed partial class ReplicationEngine : IAsyncDisposable
         }
         finally
         {
-            _lock.Release();
+            _pipeline.ExitLock();
         }
     }
 
@@ -291,8 +245,6 @@ internal sealed partial class ReplicationEngine : IAsyncDisposable
 
     /// <summary>Where the cycle reads changes from: only the <see cref="IChangeSource"/> contract, whatever the source is.</summary>
     private IChangeSource Source => _source;
-
-    private Task BackgroundCycleAsync(CancellationToken ct) => RunCycleAsync(SyncCycleTrigger.Background, 0, ct);
 
     private long ProbeMaxSequence()
     {
