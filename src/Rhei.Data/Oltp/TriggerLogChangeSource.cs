@@ -51,6 +51,21 @@ internal sealed class TriggerLogChangeSource : IChangeSource
     public ChangeBatch ReadAfter(long position, int batchSize, Func<string, TableSchema?> resolve, Func<string, long> floor)
         => CdcLogReader.Read(Connection, position, batchSize, resolve, floor, _mode);
 
+    public IReadOnlyDictionary<string, long> PendingPerTable(long position)
+    {
+        var pending = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
+        using var command = Connection.CreateCommand();
+        command.CommandText = $"SELECT tbl, count(*) FROM {ReplicationTables.CdcLog} WHERE seq > $w GROUP BY tbl";
+        command.Parameters.AddWithValue("$w", position);
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            pending[reader.GetString(0)] = reader.GetInt64(1);
+        }
+
+        return pending;
+    }
+
     public void Acknowledge(string consumerId, long position) => ConsumerRegistry.Upsert(Connection, consumerId, position);
 
     public long Prune(long position, TimeSpan consumerTimeout) => CdcLogPruner.Prune(Connection, position, consumerTimeout);

@@ -32,6 +32,9 @@ internal sealed class DuckDbMirror : IDisposable
     /// <summary>Test hook: called with "apply" inside the mirror transaction of a batch; throw a DuckDB error to simulate a failing disk.</summary>
     public Action<string>? ApplyFaultInjector { get; set; }
 
+    /// <summary>Whether the mirror can take changes now, and whether its file is damaged.</summary>
+    public MirrorHealth Health { get; } = new();
+
     /// <summary>The session, for the loader and the stored-state reads that still run beside the mirror.</summary>
     public DuckDbSession Session => _session ?? throw new InvalidOperationException("The DuckDB mirror is not open.");
 

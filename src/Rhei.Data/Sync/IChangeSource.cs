@@ -28,6 +28,9 @@ internal interface IChangeSource : IDisposable
     /// </summary>
     ChangeBatch ReadAfter(long position, int batchSize, Func<string, TableSchema?> resolve, Func<string, long> floor);
 
+    /// <summary>How many changes after <paramref name="position"/> wait to be applied, per table (for status).</summary>
+    IReadOnlyDictionary<string, long> PendingPerTable(long position);
+
     /// <summary>Records that <paramref name="consumerId"/> has applied everything through <paramref name="position"/> (also a heartbeat).</summary>
     void Acknowledge(string consumerId, long position);
 

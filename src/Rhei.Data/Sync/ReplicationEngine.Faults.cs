@@ -10,11 +10,8 @@ namespace Rhei.Data.Sync;
 // until one succeeds, which lifts the fault by itself.
 internal sealed partial class ReplicationEngine
 {
-    private string? _mirrorFault;
-    private string? _damage;
-
     /// <summary>Why the mirror cannot take changes right now (reads go to SQLite), or null when it can.</summary>
-    public string? MirrorFault => Volatile.Read(ref _mirrorFault);
+    public string? MirrorFault => _mirror.Health.Fault;
 
     /// <summary>Test hook: called with "apply" inside the mirror transaction of a batch; throw a DuckDB error to simulate a failing disk.</summary>
     internal Action<string>? ApplyFaultInjector
@@ -28,10 +25,10 @@ internal sealed partial class ReplicationEngine
     {
         try
         {
-            if (Volatile.Read(ref _damage) is { } damage)
+            if (_mirror.Health.Damage is { } damage)
             {
                 RebuildAll($"the mirror file is damaged ({damage})", warn: true, ct);
-                Volatile.Write(ref _damage, null);
+                _mirror.Health.Repaired();
             }
 
             var result = RunCycle(tablesApplied, ct);
@@ -40,11 +37,6 @@ internal sealed partial class ReplicationEngine
         }
         catch (DuckDbException ex)
         {
-            if (MirrorFaults.IsDamage(ex))
-            {
-                Volatile.Write(ref _damage, ex.Message);
-            }
-
             SetFault(ex);
             throw Public(ex, "apply changes to the mirror");
         }
@@ -63,17 +55,13 @@ internal sealed partial class ReplicationEngine
     {
         if (error is DuckDbException ex && MirrorFaults.IsDamage(ex))
         {
-            Volatile.Write(ref _damage, ex.Message);
             SetFault(ex);
         }
     }
 
     private void SetFault(DuckDbException ex)
     {
-        var reason = MirrorFaults.IsDamage(ex)
-            ? $"the mirror file is damaged ({ex.Message}); reads run on SQLite while the next sync cycle rebuilds it from SQLite"
-            : $"DuckDB cannot apply changes to the mirror ({ex.Message}); reads run on SQLite and the sync retries with backoff until it succeeds";
-        if (Interlocked.Exchange(ref _mirrorFault, reason) is null)
+        if (_mirror.Health.RecordFailure(ex))
         {
             _logger.LogError(ex, "The DuckDB mirror cannot take changes; reads run on SQLite until a sync cycle succeeds again.");
         }
@@ -83,7 +71,7 @@ internal sealed partial class ReplicationEngine
 
     private void ClearFault()
     {
-        if (Interlocked.Exchange(ref _mirrorFault, null) is not null)
+        if (_mirror.Health.Recovered())
         {
             _logger.LogInformation("The DuckDB mirror takes changes again; reads use it again.");
         }

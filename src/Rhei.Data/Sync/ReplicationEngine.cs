@@ -135,19 +135,8 @@ internal sealed partial class ReplicationEngine : IAsyncDisposable
         await _pipeline.EnterLockAsync(ct).ConfigureAwait(false);
         try
         {
-            var sqlite = Sqlite;
             var watermark = Watermark;
-            var lags = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
-            using (var command = sqlite.CreateCommand())
-            {
-                command.CommandText = $"SELECT tbl, count(*) FROM {ReplicationTables.CdcLog} WHERE seq > $w GROUP BY tbl";
-                command.Parameters.AddWithValue("$w", watermark);
-                using var reader = command.ExecuteReader();
-                while (reader.Read())
-                {
-                    lags[reader.GetString(0)] = reader.GetInt64(1);
-                }
-            }
+            var lags = Source.PendingPerTable(watermark);
 
             var fault = MirrorFault;
             var tables = new List<RheiTableSyncStatus>();
@@ -197,11 +186,6 @@ internal sealed partial class ReplicationEngine : IAsyncDisposable
         }
         catch (DuckDbException ex)
         {
-            if (MirrorFaults.IsDamage(ex))
-            {
-                Volatile.Write(ref _damage, ex.Message);
-            }
-
             SetFault(ex);
             fault = MirrorFault;
             return 0;
