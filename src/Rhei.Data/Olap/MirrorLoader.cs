@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Rhei.Data.Oltp;
 using Rhei.Data.Schema;
+using Rhei.Data.Sync;
 
 namespace Rhei.Data.Olap;
 

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Rhei.Data.Olap;
 using Rhei.Data.Schema;
+using Rhei.Data.Sync;
 
 namespace Rhei.Data.Oltp;
 
