@@ -71,11 +71,19 @@ internal static class RheiDiagnostics
 
         if (OperationDuration.Enabled)
         {
-            OperationDuration.Record(elapsed.TotalSeconds,
-                new KeyValuePair<string, object?>("db.system.name", "duckdb"),
-                new KeyValuePair<string, object?>("db.operation.name", "sync"),
-                new KeyValuePair<string, object?>("rhei.sync.trigger", trigger),
-                new KeyValuePair<string, object?>("error.type", error?.GetType().FullName));
+            var tags = new TagList
+            {
+                { "db.system.name", "duckdb" },
+                { "db.operation.name", "sync" },
+                { "rhei.sync.trigger", trigger },
+            };
+            if (error is not null)
+            {
+                // OpenTelemetry: error.type only on failed operations.
+                tags.Add("error.type", error.GetType().FullName);
+            }
+
+            OperationDuration.Record(elapsed.TotalSeconds, tags);
         }
     }
 

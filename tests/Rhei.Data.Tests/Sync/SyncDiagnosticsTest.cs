@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Rhei.Data.Olap;
 using static Rhei.Data.Tests.Sync.ReplicationHarness;
 
 namespace Rhei.Data.Tests.Sync;
@@ -71,5 +72,61 @@ public sealed class SyncDiagnosticsTest
         Assert.DoesNotContain(cycle.Tags, tag => tag.Value is { } v && v.Contains("Data Source", StringComparison.OrdinalIgnoreCase));
         Assert.Equal(ActivityStatusCode.Unset, cycle.Status);
         Assert.Contains(durations, seconds => seconds > 0 && seconds <= result.Duration.TotalSeconds + 1);
+    }
+
+    [Fact]
+    public async Task Failed_sync_cycle_marks_its_activity_as_an_error_and_records_the_error_type()
+    {
+        await using var h = await StartAsync();
+        h.Exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v INTEGER)");
+        await h.Engine.RegisterTableAsync("t", s_ct);
+        h.Exec("INSERT INTO t VALUES (1, 1)");
+        var activities = new ConcurrentQueue<Activity>();
+        using var activityListener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "Rhei.Data",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity =>
+            {
+                if (activity.OperationName == "rhei.sync.cycle" && Equals(activity.GetTagItem("rhei.data_source"), h.DbPath)
+                    && Equals(activity.GetTagItem("rhei.sync.trigger"), "explicit"))
+                {
+                    activities.Enqueue(activity);
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(activityListener);
+        var errorTypes = new ConcurrentQueue<string>();
+        using var meterListener = new MeterListener
+        {
+            InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == "Rhei.Data" && instrument.Name == "db.client.operation.duration")
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        meterListener.SetMeasurementEventCallback<double>((_, _, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "error.type" && tag.Value is string type)
+                {
+                    errorTypes.Enqueue(type);
+                }
+            }
+        });
+        meterListener.Start();
+        h.Engine.ApplyFaultInjector = _ => throw new DuckDbException("IO Error: Could not write file \"mirror.duckdb.wal\": No space left on device", 28);
+
+        await Assert.ThrowsAsync<RheiException>(() => h.Engine.SyncAsync(s_ct));
+        h.Engine.ApplyFaultInjector = null;
+
+        var cycle = Assert.Single(activities);
+        Assert.Equal(ActivityStatusCode.Error, cycle.Status);
+        Assert.Contains("No space left on device", cycle.StatusDescription, StringComparison.Ordinal);
+        Assert.Equal(typeof(RheiException).FullName, cycle.GetTagItem("error.type"));
+        Assert.Contains(typeof(RheiException).FullName!, errorTypes);
     }
 }
