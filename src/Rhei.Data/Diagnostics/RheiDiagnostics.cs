@@ -26,6 +26,67 @@ internal static class RheiDiagnostics
     public static readonly Histogram<double> OperationDuration = Meter.CreateHistogram<double>(
         "db.client.operation.duration", unit: "s", description: "Duration of database client operations.");
 
+    /// <summary>
+    /// Starts the activity of one sync cycle (null when nobody listens). Tagged with what asked for the cycle and
+    /// the SQLite data source (a file name; never the connection string, which may hold a password).
+    /// </summary>
+    public static Activity? StartSyncCycle(string trigger, string dataSource)
+    {
+        var activity = ActivitySource.StartActivity("rhei.sync.cycle", ActivityKind.Internal);
+        if (activity is not null)
+        {
+            activity.SetTag("db.system.name", "duckdb");
+            activity.SetTag("db.operation.name", "sync");
+            activity.SetTag("rhei.sync.trigger", trigger);
+            activity.SetTag("rhei.data_source", dataSource);
+        }
+
+        return activity;
+    }
+
+    /// <summary>Ends a sync cycle: its counts as tags on the activity and its duration in <see cref="OperationDuration"/>.</summary>
+    public static void RecordSyncCycle(Activity? activity, string trigger, TimeSpan elapsed, RheiSyncResult? result, int tables, Exception? error)
+    {
+        if (activity is not null)
+        {
+            if (result is not null)
+            {
+                activity.SetTag("rhei.sync.tables", tables);
+                activity.SetTag("rhei.sync.events", result.EventsProcessed);
+                activity.SetTag("rhei.sync.inserted", result.RowsInserted);
+                activity.SetTag("rhei.sync.updated", result.RowsUpdated);
+                activity.SetTag("rhei.sync.deleted", result.RowsDeleted);
+                if (result.EventsPruned is { } pruned)
+                {
+                    activity.SetTag("rhei.sync.pruned", pruned);
+                }
+            }
+
+            if (error is not null)
+            {
+                activity.SetStatus(ActivityStatusCode.Error, error.Message);
+                activity.SetTag("error.type", error.GetType().FullName);
+            }
+        }
+
+        if (OperationDuration.Enabled)
+        {
+            var tags = new TagList
+            {
+                { "db.system.name", "duckdb" },
+                { "db.operation.name", "sync" },
+                { "rhei.sync.trigger", trigger },
+            };
+            if (error is not null)
+            {
+                // OpenTelemetry: error.type only on failed operations.
+                tags.Add("error.type", error.GetType().FullName);
+            }
+
+            OperationDuration.Record(elapsed.TotalSeconds, tags);
+        }
+    }
+
     public static void RecordRoute(RheiRoute target, string rule, string dataSource)
     {
         if (RouteDecisions.Enabled)

@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using Rhei.Data.Oltp;
+using Rhei.Data.Sync;
 using Rhei.Data.Schema;
 
 namespace Rhei.Data.Olap;

@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Rhei.Data.Oltp;
 using Rhei.Data.Schema;
+using Rhei.Data.Sync;
 
 namespace Rhei.Data.Olap;
 
@@ -133,7 +134,7 @@ internal static class MirrorLoader
                 {
                     if (reader.IsNull(keys[k]))
                     {
-                        throw new MirrorMisfitException(schema.Name, CdcLogReader.NullKeyReason(schema, k), RowKeyComparer.Format(keys.Select(reader.GetValue).ToArray()));
+                        throw new MirrorMisfitException(schema.Name, MirrorTypeFit.NullKey(schema, k), RowKeyComparer.Format(keys.Select(reader.GetValue).ToArray()));
                     }
                 }
 
@@ -215,6 +216,6 @@ internal static class MirrorLoader
     private static MirrorMisfitException Misfit(SqliteRowReader reader, TableSchema schema, int column)
     {
         var key = schema.KeyOrdinals.Select(reader.GetValue).ToArray();
-        return new MirrorMisfitException(schema.Name, CdcLogReader.Misfit(schema, column, reader.GetValue(column)), RowKeyComparer.Format(key));
+        return new MirrorMisfitException(schema.Name, MirrorTypeFit.Misfit(schema, column, reader.GetValue(column)), RowKeyComparer.Format(key));
     }
 }

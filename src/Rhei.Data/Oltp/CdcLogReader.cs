@@ -3,7 +3,9 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using Rhei.Data.Olap;
 using Rhei.Data.Schema;
+using Rhei.Data.Sync;
 
 namespace Rhei.Data.Oltp;
 
@@ -100,7 +102,7 @@ internal static class CdcLogReader
                 {
                     // SQLite allows NULL in the key of a rowid table unless it is INTEGER PRIMARY KEY or NOT NULL;
                     // the mirror keys rows by primary key, so such rows cannot be told apart: quarantine, never drop.
-                    changes.QuarantineReason = NullKeyReason(schema, nullKey);
+                    changes.QuarantineReason = MirrorTypeFit.NullKey(schema, nullKey);
                     changes.OffendingKey = RowKeyComparer.Format(ReadKey(reader, keyCount));
                     continue;
                 }
@@ -154,10 +156,6 @@ internal static class CdcLogReader
 
         return null;
     }
-
-    /// <summary>Why a table with a NULL in its primary key cannot be mirrored.</summary>
-    public static string NullKeyReason(TableSchema schema, int keyIndex)
-        => $"Primary key column '{schema.Columns[schema.KeyOrdinals[keyIndex]].Name}' holds NULL in a row (SQLite allows it in a rowid table whose key is not INTEGER PRIMARY KEY or NOT NULL); the mirror keys rows by primary key and cannot keep such rows apart.";
 
     private static object?[] ReadKey(SqliteRowReader reader, int keyCount)
     {
@@ -306,35 +304,18 @@ internal static class CdcLogReader
         }
     }
 
-    /// <summary>Checks every value against its mirror column; on a misfit marks the table for quarantine.</summary>
-    public static bool CheckRow(TableSchema schema, object?[] values, TableChanges changes, object?[] key)
+    /// <summary>Applies the mirror's type-fit rule to a row read; on a misfit marks the table for quarantine.</summary>
+    private static bool CheckRow(TableSchema schema, object?[] values, TableChanges changes, object?[] key)
     {
-        for (var i = 0; i < values.Length; i++)
+        if (MirrorTypeFit.FirstMisfit(schema, values) is not { } column)
         {
-            if (!SqliteTypeMapper.Holds(schema.MirrorTypes[i], values[i]))
-            {
-                changes.QuarantineReason = Misfit(schema, i, values[i]);
-                changes.OffendingKey = RowKeyComparer.Format(key);
-                return false;
-            }
+            return true;
         }
 
-        return true;
+        changes.QuarantineReason = MirrorTypeFit.Misfit(schema, column, values[column]);
+        changes.OffendingKey = RowKeyComparer.Format(key);
+        return false;
     }
-
-    public static string Misfit(TableSchema schema, int column, object? value)
-        => string.Create(
-            CultureInfo.InvariantCulture,
-            $"Column '{schema.Columns[column].Name}' (declared '{schema.Columns[column].DeclaredType}', mirrored as {SqliteTypeMapper.ToDuckDb(schema.MirrorTypes[column])}) holds a {StorageClass(value)} value the mirror cannot keep exactly.");
-
-    private static string StorageClass(object? value) => value switch
-    {
-        long => "INTEGER",
-        double => "REAL",
-        string => "TEXT",
-        byte[] => "BLOB",
-        _ => "NULL",
-    };
 
     private static object? Normalize(object value) => value is DBNull ? null : value;
 

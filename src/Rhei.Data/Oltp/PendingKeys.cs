@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using Rhei.Data.Sync;
 
 namespace Rhei.Data.Oltp;
 

@@ -10,40 +10,33 @@ namespace Rhei.Data.Sync;
 // until one succeeds, which lifts the fault by itself.
 internal sealed partial class ReplicationEngine
 {
-    private static readonly TimeSpan s_firstRetry = TimeSpan.FromMilliseconds(100);
-
-    private string? _mirrorFault;
-    private string? _damage;
-    private SyncLoop? _recovery;
-
     /// <summary>Why the mirror cannot take changes right now (reads go to SQLite), or null when it can.</summary>
-    public string? MirrorFault => Volatile.Read(ref _mirrorFault);
+    public string? MirrorFault => _mirror.Health.Fault;
 
     /// <summary>Test hook: called with "apply" inside the mirror transaction of a batch; throw a DuckDB error to simulate a failing disk.</summary>
-    internal Action<string>? ApplyFaultInjector { get; set; }
+    internal Action<string>? ApplyFaultInjector
+    {
+        get => _mirror.ApplyFaultInjector;
+        set => _mirror.ApplyFaultInjector = value;
+    }
 
-    /// <summary>One cycle (the caller holds the lock) with engine errors turned into <see cref="RheiException"/> and recorded as a fault.</summary>
-    private RheiSyncResult RunCycleGuarded(CancellationToken ct)
+    /// <summary>One cycle (the pipeline holds the lock) with engine errors turned into <see cref="RheiException"/> and recorded as a fault.</summary>
+    private RheiSyncResult RunCycleGuarded(ISet<string> tablesApplied, CancellationToken ct)
     {
         try
         {
-            if (Volatile.Read(ref _damage) is { } damage)
+            if (_mirror.Health.Damage is { } damage)
             {
                 RebuildAll($"the mirror file is damaged ({damage})", warn: true, ct);
-                Volatile.Write(ref _damage, null);
+                _mirror.Health.Repaired();
             }
 
-            var result = RunCycle(ct);
+            var result = RunCycle(tablesApplied, ct);
             ClearFault();
             return result;
         }
         catch (DuckDbException ex)
         {
-            if (MirrorFaults.IsDamage(ex))
-            {
-                Volatile.Write(ref _damage, ex.Message);
-            }
-
             SetFault(ex);
             throw Public(ex, "apply changes to the mirror");
         }
@@ -62,36 +55,28 @@ internal sealed partial class ReplicationEngine
     {
         if (error is DuckDbException ex && MirrorFaults.IsDamage(ex))
         {
-            Volatile.Write(ref _damage, ex.Message);
             SetFault(ex);
         }
     }
 
     private void SetFault(DuckDbException ex)
     {
-        var reason = MirrorFaults.IsDamage(ex)
-            ? $"the mirror file is damaged ({ex.Message}); reads run on SQLite while the next sync cycle rebuilds it from SQLite"
-            : $"DuckDB cannot apply changes to the mirror ({ex.Message}); reads run on SQLite and the sync retries with backoff until it succeeds";
-        if (Interlocked.Exchange(ref _mirrorFault, reason) is null)
+        if (_mirror.Health.RecordFailure(ex))
         {
             _logger.LogError(ex, "The DuckDB mirror cannot take changes; reads run on SQLite until a sync cycle succeeds again.");
         }
 
-        if (_loop is null && _recovery is null && !_disposed)
-        {
-            // Without a background loop nothing would try again: retry on our own until the mirror is back.
-            _recovery = new SyncLoop(BackgroundCycleAsync, s_firstRetry, _logger, untilSuccess: true);
-        }
+        _pipeline.StartRecovery();
     }
 
     private void ClearFault()
     {
-        if (Interlocked.Exchange(ref _mirrorFault, null) is not null)
+        if (_mirror.Health.Recovered())
         {
             _logger.LogInformation("The DuckDB mirror takes changes again; reads use it again.");
         }
 
-        _recovery = null;
+        _pipeline.EndRecovery();
     }
 
     /// <summary>An engine error as users see it: the public exception, naming the engine and what was being done, the original inside.</summary>

@@ -31,7 +31,7 @@ internal sealed partial class ReplicationEngine
             return ("the mirror is in memory", false);
         }
 
-        if (MirrorState.ReadWatermark(Session) is not { } stored)
+        if (_mirror.StoredPosition() is not { } stored)
         {
             return ("the durable mirror has no completed load", false);
         }
@@ -40,14 +40,14 @@ internal sealed partial class ReplicationEngine
 
         // Hold the log at the stored position before looking at it: a prune by another engine in between
         // would otherwise go unnoticed.
-        ConsumerRegistry.Upsert(Sqlite, _consumerId, stored.Sequence);
-        var source = MirrorState.ReadSourceDatabase(Session);
+        Source.Acknowledge(_consumerId, stored.Sequence);
+        var source = _mirror.StoredSourceDatabase();
         if (source is { } id && id != _databaseId)
         {
             return ("the mirror file was built from another SQLite database", true);
         }
 
-        var highWater = ReplicationTables.MaxSequence(Sqlite);
+        var highWater = Source.LatestPosition();
         if (stored.Sequence > highWater)
         {
             return (Ahead(stored.Sequence, highWater), true);
@@ -59,15 +59,12 @@ internal sealed partial class ReplicationEngine
         }
 
         SetWatermark(stored.Sequence);
-        foreach (var state in MirrorState.ReadTables(Session))
-        {
-            _tableStates[state.Table] = state;
-        }
+        _mirror.AdoptStoredTables();
 
         if (source is null)
         {
             // A mirror made before the identity was kept: adopt it now that its sequence checked out.
-            MirrorState.WriteSourceDatabase(Session, _databaseId);
+            _mirror.WriteSourceDatabase(_databaseId);
         }
 
         return null;
@@ -92,34 +89,12 @@ internal sealed partial class ReplicationEngine
         }
 
         // Registered before the snapshot: no engine may prune an event this load's snapshot does not contain.
-        ConsumerRegistry.Upsert(Sqlite, _consumerId, ReplicationTables.MaxSequence(Sqlite));
-        var session = Session;
-        session.Execute("BEGIN TRANSACTION");
-        try
-        {
-            MirrorState.DeleteWatermark(session);
-            foreach (var state in MirrorState.ReadTables(session))
-            {
-                MirrorDdl.Drop(session, state.Table);
-                MirrorState.DeleteTable(session, state.Table);
-            }
-
-            session.Execute("COMMIT");
-        }
-        catch
-        {
-            TryLogged(() => session.Execute("ROLLBACK"), "roll back the mirror transaction");
-            throw;
-        }
-
-        _tableStates.Clear();
+        Source.Acknowledge(_consumerId, Source.LatestPosition());
+        _mirror.DropAll();
         var position = LoadTables(_registry.Tables, null, ct);
-        session.Execute("BEGIN TRANSACTION");
-        MirrorState.WriteWatermark(session, _consumerId, position);
-        MirrorState.WriteSourceDatabase(session, _databaseId);
-        session.Execute("COMMIT");
+        _mirror.WritePosition(_consumerId, position, _databaseId);
         SetWatermark(position);
-        ConsumerRegistry.Upsert(Sqlite, _consumerId, position);
+        Source.Acknowledge(_consumerId, position);
     }
 
     /// <summary>

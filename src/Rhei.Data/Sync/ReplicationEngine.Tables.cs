@@ -11,7 +11,7 @@ internal sealed partial class ReplicationEngine
     /// <summary>Registers a table with the shape SQLite reports and loads its rows. Idempotent.</summary>
     public async Task RegisterTableAsync(string table, CancellationToken ct)
     {
-        await _lock.WaitAsync(ct).ConfigureAwait(false);
+        await _pipeline.EnterLockAsync(ct).ConfigureAwait(false);
         try
         {
             SqlIdentifier.Validate(table, "table name");
@@ -34,7 +34,7 @@ internal sealed partial class ReplicationEngine
         }
         finally
         {
-            _lock.Release();
+            _pipeline.ExitLock();
         }
     }
 
@@ -45,7 +45,7 @@ internal sealed partial class ReplicationEngine
     public async Task RegisterTableAsync(RheiTableSchema schema, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(schema);
-        await _lock.WaitAsync(ct).ConfigureAwait(false);
+        await _pipeline.EnterLockAsync(ct).ConfigureAwait(false);
         try
         {
             var table = new TableSchema(schema);
@@ -76,13 +76,13 @@ internal sealed partial class ReplicationEngine
         }
         finally
         {
-            _lock.Release();
+            _pipeline.ExitLock();
         }
     }
 
     public async Task UnregisterTableAsync(string table, CancellationToken ct)
     {
-        await _lock.WaitAsync(ct).ConfigureAwait(false);
+        await _pipeline.EnterLockAsync(ct).ConfigureAwait(false);
         try
         {
             if (_registry.Find(table) is { } schema)
@@ -96,14 +96,14 @@ internal sealed partial class ReplicationEngine
         }
         finally
         {
-            _lock.Release();
+            _pipeline.ExitLock();
         }
     }
 
     /// <summary>Reloads a table's mirror from SQLite (and lifts a quarantine); returns the rows loaded.</summary>
     public async Task<long> InitialSyncAsync(string table, IProgress<long>? progress, CancellationToken ct)
     {
-        await _lock.WaitAsync(ct).ConfigureAwait(false);
+        await _pipeline.EnterLockAsync(ct).ConfigureAwait(false);
         try
         {
             var schema = _registry.Get(table);
@@ -117,13 +117,13 @@ internal sealed partial class ReplicationEngine
         }
         finally
         {
-            _lock.Release();
+            _pipeline.ExitLock();
         }
     }
 
     public async Task<long> InitialSyncAllAsync(IProgress<long>? progress, CancellationToken ct)
     {
-        await _lock.WaitAsync(ct).ConfigureAwait(false);
+        await _pipeline.EnterLockAsync(ct).ConfigureAwait(false);
         try
         {
             long rows = 0;
@@ -136,14 +136,14 @@ internal sealed partial class ReplicationEngine
         }
         finally
         {
-            _lock.Release();
+            _pipeline.ExitLock();
         }
     }
 
     /// <summary>Adds a column the caller has already added in SQLite (rhei's <c>add_column</c>).</summary>
     public async Task AddColumnAsync(string table, string column, string declaredType, CancellationToken ct)
     {
-        await _lock.WaitAsync(ct).ConfigureAwait(false);
+        await _pipeline.EnterLockAsync(ct).ConfigureAwait(false);
         try
         {
             SqlIdentifier.Validate(column, "column name");
@@ -169,14 +169,14 @@ internal sealed partial class ReplicationEngine
         }
         finally
         {
-            _lock.Release();
+            _pipeline.ExitLock();
         }
     }
 
     /// <summary>Drops a column in SQLite, the registry and the mirror (rhei's <c>drop_column</c>); refuses key columns.</summary>
     public async Task DropColumnAsync(string table, string column, CancellationToken ct)
     {
-        await _lock.WaitAsync(ct).ConfigureAwait(false);
+        await _pipeline.EnterLockAsync(ct).ConfigureAwait(false);
         try
         {
             var schema = _registry.Get(table);
@@ -219,7 +219,7 @@ internal sealed partial class ReplicationEngine
         }
         finally
         {
-            _lock.Release();
+            _pipeline.ExitLock();
         }
     }
 
@@ -229,7 +229,7 @@ internal sealed partial class ReplicationEngine
     /// </summary>
     public async Task<IAsyncDisposable> BeginSchemaChangeAsync(string? table, CancellationToken ct)
     {
-        await _lock.WaitAsync(ct).ConfigureAwait(false);
+        await _pipeline.EnterLockAsync(ct).ConfigureAwait(false);
         try
         {
             // Temporal triggers name every column (full image), which blocks DROP COLUMN;
@@ -241,7 +241,7 @@ internal sealed partial class ReplicationEngine
         }
         catch
         {
-            _lock.Release();
+            _pipeline.ExitLock();
             throw;
         }
 
@@ -257,7 +257,7 @@ internal sealed partial class ReplicationEngine
             }
             finally
             {
-                _lock.Release();
+                _pipeline.ExitLock();
             }
         });
     }
@@ -279,13 +279,7 @@ internal sealed partial class ReplicationEngine
         }
 
         // Triggers started capturing in the same commit: nothing before it belongs to this table.
-        var json = SchemaRegistryJson.SerializeTable(schema.Definition);
-        Session.Execute("BEGIN TRANSACTION");
-        MirrorDdl.Create(Session, schema, _options.SyncMode);
-        var state = new MirrorTableState(schema.Name, 0, json, null, null);
-        MirrorState.WriteTable(Session, state);
-        Session.Execute("COMMIT");
-        _tableStates[schema.Name] = state;
+        _mirror.Create(schema);
         _logger.LogInformation("Table '{Table}' registered for replication.", schema.Name);
     }
 
@@ -301,11 +295,7 @@ internal sealed partial class ReplicationEngine
         _registry.Remove(table);
         _registry.SetVersion(SchemaRegistry.ReadVersion(Sqlite));
         WriteRegistryFile();
-        Session.Execute("BEGIN TRANSACTION");
-        MirrorDdl.Drop(Session, table);
-        MirrorState.DeleteTable(Session, table);
-        Session.Execute("COMMIT");
-        _tableStates.TryRemove(table, out _);
+        _mirror.Drop(table);
         _logger.LogInformation("Table '{Table}' no longer replicated.", table);
     }
 
@@ -333,7 +323,7 @@ internal sealed partial class ReplicationEngine
     /// <summary>Alters the mirror's columns; reloads the table when an added column already holds values (a DEFAULT).</summary>
     private void AlterMirror(TableSchema next, IReadOnlyList<RheiColumn> added, IReadOnlyList<string> dropped, CancellationToken ct)
     {
-        var state = _tableStates.GetValueOrDefault(next.Name);
+        var state = _mirror.Find(next.Name);
         var needsLoad = state is null;
         if (!needsLoad)
         {
@@ -351,22 +341,7 @@ internal sealed partial class ReplicationEngine
             return;
         }
 
-        var json = SchemaRegistryJson.SerializeTable(next.Definition);
-        Session.Execute("BEGIN TRANSACTION");
-        foreach (var column in added)
-        {
-            MirrorDdl.AddColumn(Session, next.Name, column);
-        }
-
-        foreach (var column in dropped)
-        {
-            MirrorDdl.DropColumn(Session, next.Name, column);
-        }
-
-        var updated = state! with { SchemaJson = json };
-        MirrorState.WriteTable(Session, updated);
-        Session.Execute("COMMIT");
-        _tableStates[next.Name] = updated;
+        _mirror.Alter(next, added, dropped);
     }
 
     /// <summary>Brings registry, triggers and mirror in line with SQLite after a user's DDL.</summary>

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -19,18 +18,15 @@ internal sealed partial class ReplicationEngine : IAsyncDisposable
     private readonly DuckDbDatabase _duckDb;
     private readonly ILogger _logger;
     private readonly OltpConnectionFactory _connections;
-    private readonly SemaphoreSlim _lock = new(1, 1);
-    private readonly object _probeGate = new();
+    private readonly SyncPipeline _pipeline;
     private readonly SchemaRegistry _registry = new();
-    private readonly ConcurrentDictionary<string, MirrorTableState> _tableStates = new(StringComparer.OrdinalIgnoreCase);
-    private SqliteConnection? _sqlite;
-    private SqliteConnection? _probe;
-    private DuckDbSession? _session;
-    private SyncLoop? _loop;
+    private readonly TriggerLogChangeSource _source;
+    private readonly DuckDbMirror _mirror;
     private string _consumerId = Guid.NewGuid().ToString("N");
     private long _watermark;
     private long _databaseId;
     private long _schemaVersion;
+    private bool _started;
     private bool _disposed;
 
     public ReplicationEngine(RheiOptions options, DuckDbDatabase duckDb, ILoggerFactory? loggerFactory)
@@ -41,6 +37,9 @@ internal sealed partial class ReplicationEngine : IAsyncDisposable
         _duckDb = duckDb;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Rhei.Data.Sync");
         _connections = new OltpConnectionFactory(options);
+        _source = new TriggerLogChangeSource(_connections, options.SyncMode);
+        _mirror = new DuckDbMirror(duckDb, options.SyncMode, _logger);
+        _pipeline = new SyncPipeline(RunCycleGuarded, () => Watermark, options.DataSource, _logger);
     }
 
     /// <summary>Test hook: called with "after-apply" and "before-prune" inside a cycle; throw to simulate a crash there.</summary>
@@ -59,18 +58,16 @@ internal sealed partial class ReplicationEngine : IAsyncDisposable
 
     public async Task StartAsync(CancellationToken ct)
     {
-        await _lock.WaitAsync(ct).ConfigureAwait(false);
+        await _pipeline.EnterLockAsync(ct).ConfigureAwait(false);
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            _sqlite = _connections.Open();
-            _probe = _connections.Open();
-            _session = _duckDb.Connect();
-            ReplicationTables.Create(_sqlite);
-            _databaseId = ReplicationTables.EnsureDatabaseId(_sqlite);
+            _source.Open();
+            _started = true;
+            _mirror.Open();
+            _databaseId = ReplicationTables.EnsureDatabaseId(Sqlite);
             LoadRegistry();
             ImportRegistryFile();
-            MirrorDdl.CreateSystemTables(_session);
 
             // Triggers first: a table whose triggers were dropped while Rhei was away missed those writes.
             var retriggered = _registry.Tables.Where(EnsureTriggers).ToArray();
@@ -90,13 +87,13 @@ internal sealed partial class ReplicationEngine : IAsyncDisposable
             }
 
             AutoRegister(ct);
-            ConsumerRegistry.Upsert(_sqlite, _consumerId, Watermark);
-            _schemaVersion = ReplicationTables.SchemaVersion(_sqlite);
+            Source.Acknowledge(_consumerId, Watermark);
+            _schemaVersion = ReplicationTables.SchemaVersion(Sqlite);
             WriteRegistryFile();
         }
         finally
         {
-            _lock.Release();
+            _pipeline.ExitLock();
         }
 
         if (_options.SyncInterval > TimeSpan.Zero)
@@ -107,22 +104,12 @@ internal sealed partial class ReplicationEngine : IAsyncDisposable
 
     public bool IsReplicated(string table) => _registry.Find(table) is not null;
 
-    public bool IsQuarantined(string table) => _tableStates.TryGetValue(table, out var state) && state.QuarantineReason is not null;
+    public bool IsQuarantined(string table) => _mirror.IsQuarantined(table);
 
     public bool IsTemporal(string table) => _options.SyncMode == RheiSyncMode.Temporal && IsReplicated(table);
 
     public async Task<RheiSyncResult> SyncAsync(CancellationToken ct)
-    {
-        await _lock.WaitAsync(ct).ConfigureAwait(false);
-        try
-        {
-            return RunCycleGuarded(ct);
-        }
-        finally
-        {
-            _lock.Release();
-        }
-    }
+        => (await _pipeline.RunCycleAsync(SyncCycleTrigger.Explicit, 0, ct).ConfigureAwait(false))!;
 
     public async Task EnsureFreshAsync(CancellationToken ct)
     {
@@ -137,51 +124,26 @@ internal sealed partial class ReplicationEngine : IAsyncDisposable
             target = long.MaxValue;
         }
 
-        if (target <= Watermark)
+        if (MirrorFreshness.IsBehind(target, Watermark))
         {
-            return;
-        }
-
-        // Callers that queued behind a cycle find it covered their target and return at once.
-        await _lock.WaitAsync(ct).ConfigureAwait(false);
-        try
-        {
-            if (target > Watermark)
-            {
-                RunCycleGuarded(ct);
-            }
-        }
-        finally
-        {
-            _lock.Release();
+            await _pipeline.RunCycleAsync(SyncCycleTrigger.Freshness, target, ct).ConfigureAwait(false);
         }
     }
 
     public async Task<RheiSyncStatus> GetStatusAsync(CancellationToken ct)
     {
-        await _lock.WaitAsync(ct).ConfigureAwait(false);
+        await _pipeline.EnterLockAsync(ct).ConfigureAwait(false);
         try
         {
-            var sqlite = Sqlite;
             var watermark = Watermark;
-            var lags = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
-            using (var command = sqlite.CreateCommand())
-            {
-                command.CommandText = $"SELECT tbl, count(*) FROM {ReplicationTables.CdcLog} WHERE seq > $w GROUP BY tbl";
-                command.Parameters.AddWithValue("$w", watermark);
-                using var reader = command.ExecuteReader();
-                while (reader.Read())
-                {
-                    lags[reader.GetString(0)] = reader.GetInt64(1);
-                }
-            }
+            var lags = Source.PendingPerTable(watermark);
 
             var fault = MirrorFault;
             var tables = new List<RheiTableSyncStatus>();
             foreach (var schema in _registry.Tables)
             {
                 var rows = 0L;
-                var state = _tableStates.GetValueOrDefault(schema.Name);
+                var state = _mirror.Find(schema.Name);
                 var quarantined = state?.QuarantineReason is not null;
                 if (state is not null && !quarantined && fault is null)
                 {
@@ -198,7 +160,7 @@ internal sealed partial class ReplicationEngine : IAsyncDisposable
                     state?.OffendingKey));
             }
 
-            return new RheiSyncStatus(lags.Values.Sum(), watermark, _loop?.IsRunning ?? false, tables)
+            return new RheiSyncStatus(lags.Values.Sum(), watermark, _pipeline.IsLooping, tables)
             {
                 MirrorUnavailableReason = fault,
                 LastRebuildReason = LastRebuildReason,
@@ -211,49 +173,28 @@ internal sealed partial class ReplicationEngine : IAsyncDisposable
         }
         finally
         {
-            _lock.Release();
+            _pipeline.ExitLock();
         }
     }
 
     /// <summary>Rows in a table's mirror; a mirror that cannot be read is a fault to report, not an error to throw.</summary>
     private long CountMirrorRows(TableSchema schema, ref string? fault)
     {
-        var filter = _options.SyncMode == RheiSyncMode.Temporal ? $" WHERE {MirrorDdl.ValidTo} IS NULL" : string.Empty;
         try
         {
-            using var reader = Session.Query($"SELECT count(*) FROM {schema.QuotedName}{filter}");
-            return reader.Read() ? reader.GetInt64(0) : 0;
+            return _mirror.CountRows(schema);
         }
         catch (DuckDbException ex)
         {
-            if (MirrorFaults.IsDamage(ex))
-            {
-                Volatile.Write(ref _damage, ex.Message);
-            }
-
             SetFault(ex);
             fault = MirrorFault;
             return 0;
         }
     }
 
-    public void StartSync(TimeSpan interval)
-    {
-        var previous = Interlocked.Exchange(ref _loop, new SyncLoop(BackgroundCycleAsync, interval, _logger));
-        if (previous is not null)
-        {
-            _ = previous.StopAsync();
-        }
-    }
+    public void StartSync(TimeSpan interval) => _pipeline.StartLoop(interval);
 
-    public async Task StopSyncAsync()
-    {
-        var loop = Interlocked.Exchange(ref _loop, null);
-        if (loop is not null)
-        {
-            await loop.StopAsync().ConfigureAwait(false);
-        }
-    }
+    public Task StopSyncAsync() => _pipeline.StopLoopAsync();
 
     public async ValueTask DisposeAsync()
     {
@@ -262,63 +203,40 @@ internal sealed partial class ReplicationEngine : IAsyncDisposable
             return;
         }
 
-        await StopSyncAsync().ConfigureAwait(false);
-        if (Interlocked.Exchange(ref _recovery, null) is { } recovery)
-        {
-            await recovery.StopAsync().ConfigureAwait(false);
-        }
-
-        await _lock.WaitAsync().ConfigureAwait(false);
+        await _pipeline.StopLoopsAsync().ConfigureAwait(false);
+        await _pipeline.EnterLockAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
             _disposed = true;
-            if (_sqlite is not null && _options.OlapPath is null)
+            _pipeline.Close();
+            if (_started && _options.OlapPath is null)
             {
                 // An in-memory mirror dies with the engine: stop holding the log back.
-                TryLogged(() => ConsumerRegistry.Remove(_sqlite, _consumerId), "remove the consumer registration");
+                TryLogged(() => Source.Release(_consumerId), "remove the consumer registration");
             }
 
-            _session?.Dispose();
-            _sqlite?.Dispose();
-            lock (_probeGate)
-            {
-                _probe?.Dispose();
-            }
+            _mirror.Dispose();
+            _source.Dispose();
         }
         finally
         {
-            _lock.Release();
+            _pipeline.ExitLock();
         }
     }
 
-    private SqliteConnection Sqlite => _sqlite ?? throw new InvalidOperationException("The replication engine is not started.");
+    /// <summary>The SQLite connection of the local database: registry, triggers and integrity checks run on it.</summary>
+    private SqliteConnection Sqlite => _source.Connection;
 
-    private DuckDbSession Session => _session ?? throw new InvalidOperationException("The replication engine is not started.");
-
-    private async Task BackgroundCycleAsync(CancellationToken ct)
-    {
-        await _lock.WaitAsync(ct).ConfigureAwait(false);
-        try
-        {
-            if (!_disposed)
-            {
-                RunCycleGuarded(ct);
-            }
-        }
-        finally
-        {
-            _lock.Release();
-        }
-    }
+    /// <summary>Where the cycle reads changes from: only the <see cref="IChangeSource"/> contract, whatever the source is.</summary>
+    private IChangeSource Source => _source;
 
     private long ProbeMaxSequence()
     {
-        lock (_probeGate)
         {
-            ObjectDisposedException.ThrowIf(_disposed || _probe is null, this);
+            ObjectDisposedException.ThrowIf(_disposed, this);
             try
             {
-                return ReplicationTables.MaxSequence(_probe);
+                return Source.ProbeLatestPosition();
             }
             catch (SqliteException ex)
             {

@@ -1,4 +1,4 @@
-namespace Rhei.Data.Oltp;
+namespace Rhei.Data.Sync;
 
 /// <summary>Events read from the change log in one snapshot: the range, and the changes per table.</summary>
 internal sealed class ChangeBatch

@@ -1,4 +1,4 @@
-namespace Rhei.Data.Oltp;
+namespace Rhei.Data.Sync;
 
 /// <summary>Equality of primary key tuples as SQLite returns them (long, double, string, byte[]).</summary>
 internal sealed class RowKeyComparer : IEqualityComparer<object?[]>

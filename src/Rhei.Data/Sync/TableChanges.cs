@@ -1,6 +1,6 @@
 using Rhei.Data.Schema;
 
-namespace Rhei.Data.Oltp;
+namespace Rhei.Data.Sync;
 
 /// <summary>The changes of one table in one batch, ready to apply, or the reason it cannot be.</summary>
 internal sealed class TableChanges

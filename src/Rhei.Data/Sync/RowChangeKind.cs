@@ -1,4 +1,4 @@
-namespace Rhei.Data.Oltp;
+namespace Rhei.Data.Sync;
 
 /// <summary>What happened to a row over one batch, after compaction (destructive mode).</summary>
 internal enum RowChangeKind
@@ -12,9 +12,3 @@ internal enum RowChangeKind
     /// <summary>The row is gone.</summary>
     Delete,
 }
-
-/// <summary>
-/// One compacted row change: the key and, unless deleted, the row as SQLite holds it in the
-/// batch's read snapshot.
-/// </summary>
-internal sealed record RowChange(RowChangeKind Kind, object?[] Key, object?[]? Values);

@@ -1,0 +1,300 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Rhei.Data.Olap;
+using Rhei.Data.Oltp;
+using Rhei.Data.Schema;
+
+namespace Rhei.Data.Sync;
+
+/// <summary>
+/// The DuckDB side of replication: one session, the mirror tables and their state rows (<c>_rhei_table_state</c>,
+/// the stored position). Applies a compacted batch together with its new position in one DuckDB transaction,
+/// creates, alters, loads and drops mirror tables, quarantines a table whose values do not fit, and counts rows
+/// for status. It knows nothing about where changes come from: any change source's batches apply here.
+/// Not thread-safe: the pipeline's lock serializes every call.
+/// </summary>
+internal sealed class DuckDbMirror : IDisposable
+{
+    private readonly DuckDbDatabase _database;
+    private readonly RheiSyncMode _mode;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<string, MirrorTableState> _tables = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, MirrorTableState> _pendingQuarantine = new(StringComparer.OrdinalIgnoreCase);
+    private DuckDbSession? _session;
+
+    public DuckDbMirror(DuckDbDatabase database, RheiSyncMode mode, ILogger logger)
+    {
+        _database = database;
+        _mode = mode;
+        _logger = logger;
+    }
+
+    /// <summary>Test hook: called with "apply" inside the mirror transaction of a batch; throw a DuckDB error to simulate a failing disk.</summary>
+    public Action<string>? ApplyFaultInjector { get; set; }
+
+    /// <summary>Whether the mirror can take changes now, and whether its file is damaged.</summary>
+    public MirrorHealth Health { get; } = new();
+
+    /// <summary>The session, for the loader and the stored-state reads that still run beside the mirror.</summary>
+    public DuckDbSession Session => _session ?? throw new InvalidOperationException("The DuckDB mirror is not open.");
+
+    /// <summary>Every mirrored table's state (floor, schema, quarantine), by table name.</summary>
+    public ICollection<MirrorTableState> Tables => _tables.Values;
+
+    public void Open()
+    {
+        _session = _database.Connect();
+        MirrorDdl.CreateSystemTables(_session);
+    }
+
+    public bool IsQuarantined(string table) => _tables.TryGetValue(table, out var state) && state.QuarantineReason is not null;
+
+    /// <summary>Events of <paramref name="table"/> up to this position are covered by its last full load.</summary>
+    public long Floor(string table) => _tables.TryGetValue(table, out var state) ? state.Floor : 0;
+
+    public MirrorTableState? Find(string table) => _tables.GetValueOrDefault(table);
+
+    /// <summary>Where a durable mirror stopped (consumer id and position), or null when it has no completed load.</summary>
+    public (string ConsumerId, long Sequence)? StoredPosition()
+        => MirrorState.ReadWatermark(Session);
+
+    /// <summary>The identity of the SQLite database the mirror was built from, or null for a mirror older than that record.</summary>
+    public long? StoredSourceDatabase() => MirrorState.ReadSourceDatabase(Session);
+
+    public void WriteSourceDatabase(long sourceDatabaseId) => MirrorState.WriteSourceDatabase(Session, sourceDatabaseId);
+
+    /// <summary>Adopts the table states a durable mirror stored when it stopped.</summary>
+    public void AdoptStoredTables()
+    {
+        foreach (var state in MirrorState.ReadTables(Session))
+        {
+            _tables[state.Table] = state;
+        }
+    }
+
+    /// <summary>
+    /// Applies a batch and its new position (<paramref name="consumerId"/>, the batch's last sequence) in one DuckDB
+    /// transaction. A table the batch marks as not fitting is quarantined in the same transaction. False when
+    /// applying a table failed inside DuckDB: that table is quarantined instead and the batch must be read again.
+    /// </summary>
+    public bool Apply(ChangeBatch batch, string consumerId, Func<string, TableSchema> schemaOf)
+    {
+        var session = Session;
+        TableChanges? current = null;
+        session.Execute("BEGIN TRANSACTION");
+        try
+        {
+            foreach (var changes in batch.Tables.Values)
+            {
+                current = changes;
+                if (changes.QuarantineReason is not null)
+                {
+                    Quarantine(schemaOf(changes.Schema.Name), changes.QuarantineReason, changes.OffendingKey, inTransaction: true);
+                }
+                else
+                {
+                    MirrorApplier.Apply(session, changes, _mode);
+                }
+            }
+
+            current = null;
+            ApplyFaultInjector?.Invoke("apply");
+            MirrorState.WriteWatermark(session, consumerId, batch.ToInclusive);
+            session.Execute("COMMIT");
+            foreach (var changes in batch.Tables.Values.Where(c => c.QuarantineReason is not null))
+            {
+                _tables[changes.Schema.Name] = _pendingQuarantine[changes.Schema.Name];
+            }
+
+            _pendingQuarantine.Clear();
+            return true;
+        }
+        catch (DuckDbException ex) when (current is not null && !MirrorFaults.IsEnvironmental(ex))
+        {
+            session.Execute("ROLLBACK");
+            _pendingQuarantine.Clear();
+            _logger.LogError(ex, "Applying changes to the mirror of '{Table}' failed; the table is quarantined.", current.Schema.Name);
+            Quarantine(schemaOf(current.Schema.Name), ex.Message, null, inTransaction: false);
+            return false;
+        }
+        catch
+        {
+            RollBackQuietly();
+            _pendingQuarantine.Clear();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Loads one table in its own DuckDB transaction with its floor (<paramref name="position"/>, the snapshot's log
+    /// position), so later events apply exactly once. <paramref name="copyRows"/> copies the snapshot's rows into the
+    /// session and returns how many; a value that does not fit quarantines the table. Returns the rows loaded.
+    /// </summary>
+    public long Load(TableSchema schema, long position, Func<DuckDbSession, long> copyRows)
+    {
+        var session = Session;
+        var json = SchemaRegistryJson.SerializeTable(schema.Definition);
+        session.Execute("BEGIN TRANSACTION");
+        try
+        {
+            // A quarantined table's mirror is gone (destructive) or set aside (temporal history): see Quarantine.
+            var known = _tables.TryGetValue(schema.Name, out var existing);
+            var present = known && (existing!.QuarantineReason is null || MirrorDdl.Restore(session, schema.Name));
+            if (!present || existing!.SchemaJson != json)
+            {
+                MirrorDdl.Create(session, schema, _mode);
+            }
+
+            var rows = copyRows(session);
+            var state = new MirrorTableState(schema.Name, position, json, null, null);
+            MirrorState.WriteTable(session, state);
+            session.Execute("COMMIT");
+            _tables[schema.Name] = state;
+            return rows;
+        }
+        catch (MirrorMisfitException misfit)
+        {
+            session.Execute("ROLLBACK");
+            session.Execute("BEGIN TRANSACTION");
+            MirrorDdl.Quarantine(session, schema.Name, _mode);
+            var state = new MirrorTableState(schema.Name, position, json, misfit.Reason, misfit.OffendingKey);
+            MirrorState.WriteTable(session, state);
+            session.Execute("COMMIT");
+            _tables[schema.Name] = state;
+            _logger.LogWarning("Table '{Table}' is quarantined: {Reason} Key {Key}.", schema.Name, misfit.Reason, misfit.OffendingKey);
+            return 0;
+        }
+        catch
+        {
+            RollBackQuietly();
+            throw;
+        }
+    }
+
+    /// <summary>Creates an empty mirror table for a table registered without a load (nothing before its triggers belongs to it).</summary>
+    public void Create(TableSchema schema)
+    {
+        var session = Session;
+        var state = new MirrorTableState(schema.Name, 0, SchemaRegistryJson.SerializeTable(schema.Definition), null, null);
+        session.Execute("BEGIN TRANSACTION");
+        MirrorDdl.Create(session, schema, _mode);
+        MirrorState.WriteTable(session, state);
+        session.Execute("COMMIT");
+        _tables[schema.Name] = state;
+    }
+
+    /// <summary>Adds and drops mirror columns in one transaction, keeping the table's floor.</summary>
+    public void Alter(TableSchema next, IReadOnlyList<RheiColumn> added, IReadOnlyList<string> dropped)
+    {
+        var session = Session;
+        var updated = _tables[next.Name] with { SchemaJson = SchemaRegistryJson.SerializeTable(next.Definition) };
+        session.Execute("BEGIN TRANSACTION");
+        foreach (var column in added)
+        {
+            MirrorDdl.AddColumn(session, next.Name, column);
+        }
+
+        foreach (var column in dropped)
+        {
+            MirrorDdl.DropColumn(session, next.Name, column);
+        }
+
+        MirrorState.WriteTable(session, updated);
+        session.Execute("COMMIT");
+        _tables[next.Name] = updated;
+    }
+
+    /// <summary>Drops a table's mirror and its state row.</summary>
+    public void Drop(string table)
+    {
+        var session = Session;
+        session.Execute("BEGIN TRANSACTION");
+        MirrorDdl.Drop(session, table);
+        MirrorState.DeleteTable(session, table);
+        session.Execute("COMMIT");
+        _tables.TryRemove(table, out _);
+    }
+
+    /// <summary>Drops every mirror table, its state and the stored position: the first half of a rebuild.</summary>
+    public void DropAll()
+    {
+        var session = Session;
+        session.Execute("BEGIN TRANSACTION");
+        try
+        {
+            MirrorState.DeleteWatermark(session);
+            foreach (var state in MirrorState.ReadTables(session))
+            {
+                MirrorDdl.Drop(session, state.Table);
+                MirrorState.DeleteTable(session, state.Table);
+            }
+
+            session.Execute("COMMIT");
+        }
+        catch
+        {
+            RollBackQuietly();
+            throw;
+        }
+
+        _tables.Clear();
+    }
+
+    /// <summary>Stores the position a rebuild reached and the identity of the database it was built from.</summary>
+    public void WritePosition(string consumerId, long position, long sourceDatabaseId)
+    {
+        var session = Session;
+        session.Execute("BEGIN TRANSACTION");
+        MirrorState.WriteWatermark(session, consumerId, position);
+        MirrorState.WriteSourceDatabase(session, sourceDatabaseId);
+        session.Execute("COMMIT");
+    }
+
+    /// <summary>Takes a table out of the mirror with the reason and the key at fault; its reads run on SQLite.</summary>
+    public void Quarantine(TableSchema schema, string reason, string? key, bool inTransaction)
+    {
+        var table = schema.Name;
+        var existing = _tables.GetValueOrDefault(table);
+        var state = new MirrorTableState(schema.Name, existing?.Floor ?? 0, existing?.SchemaJson ?? SchemaRegistryJson.SerializeTable(schema.Definition), reason, key);
+        _logger.LogWarning("Table '{Table}' is quarantined: {Reason} Key {Key}. Its queries run on SQLite until it is repaired and synced again.", table, reason, key);
+        // The mirror's rows stop at the last batch that fitted: stale from here on. Taking the table away makes
+        // sure no read can still get them (a plan made before the quarantine, a hint that skips routing): DuckDB
+        // fails on the missing table and the read falls back to SQLite, which has every row.
+        var session = Session;
+        if (inTransaction)
+        {
+            MirrorDdl.Quarantine(session, table, _mode);
+            MirrorState.WriteTable(session, state);
+            _pendingQuarantine[table] = state;
+            return;
+        }
+
+        session.Execute("BEGIN TRANSACTION");
+        MirrorDdl.Quarantine(session, table, _mode);
+        MirrorState.WriteTable(session, state);
+        session.Execute("COMMIT");
+        _tables[table] = state;
+    }
+
+    /// <summary>Rows in a table's mirror (current rows only in temporal mode); throws what DuckDB throws.</summary>
+    public long CountRows(TableSchema schema)
+    {
+        var filter = _mode == RheiSyncMode.Temporal ? $" WHERE {MirrorDdl.ValidTo} IS NULL" : string.Empty;
+        using var reader = Session.Query($"SELECT count(*) FROM {schema.QuotedName}{filter}");
+        return reader.Read() ? reader.GetInt64(0) : 0;
+    }
+
+    public void Dispose() => _session?.Dispose();
+
+    private void RollBackQuietly()
+    {
+        try
+        {
+            _session?.Execute("ROLLBACK");
+        }
+        catch (DuckDbException ex)
+        {
+            _logger.LogWarning(ex, "Could not {What}.", "roll back the mirror transaction");
+        }
+    }
+}
