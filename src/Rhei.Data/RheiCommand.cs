@@ -166,8 +166,8 @@ public sealed partial class RheiCommand : DbCommand
     public RheiRouteExplanation ExplainRoute()
     {
         var connection = RequireConnection(nameof(ExplainRoute));
-        var plan = CommandPlanner.Plan(this, connection);
-        return new RheiRouteExplanation(plan.Target, plan.Reason, plan.Rule, plan.OlapSql);
+        var plan = Plan(connection);
+        return new RheiRouteExplanation(plan.Target, plan.Reason, plan.Rule.ToString(), plan.OlapSql);
     }
 
     /// <inheritdoc />
@@ -175,7 +175,7 @@ public sealed partial class RheiCommand : DbCommand
     public override void Prepare()
     {
         var connection = RequireConnection(nameof(Prepare));
-        _ = CommandPlanner.Plan(this, connection);
+        _ = Plan(connection);
     }
 
     /// <inheritdoc />
@@ -346,7 +346,7 @@ public sealed partial class RheiCommand : DbCommand
         {
             try
             {
-                plan = CommandPlanner.Plan(this, connection, cancellationToken);
+                plan = Plan(connection, cancellationToken);
             }
             catch (Exception ex) when (RheiException.TryTranslate(ex, out var translated))
             {
@@ -356,7 +356,7 @@ public sealed partial class RheiCommand : DbCommand
 
             // Only decisions that replication state cannot change are kept: writes, point lookups, forced SQLite…
             // a read that went to DuckDB (or to SQLite because a table is not replicated) is decided afresh.
-            var stable = plan.Target == RheiRoute.Oltp && plan.Control is null && s_stableOltpRules.Contains(plan.Rule);
+            var stable = plan.Target == RheiRoute.Oltp && plan.Control is null && IsStableOltpRule(plan.Rule);
             _cachedPlan = stable ? plan : null;
             _cachedPlanText = _commandText;
             _cachedPlanRoute = Route;
@@ -367,11 +367,16 @@ public sealed partial class RheiCommand : DbCommand
         return (connection, plan);
     }
 
-    private static readonly HashSet<string> s_stableOltpRules =
-    [
-        nameof(RouteRule.InTransaction), nameof(RouteRule.Requested), nameof(RouteRule.Hint), nameof(RouteRule.DefaultRoute),
-        nameof(RouteRule.SideEffects), nameof(RouteRule.Lookup), nameof(RouteRule.NoTables),
-    ];
+    /// <summary>The rules whose SQLite decision no change of replication state can overturn.</summary>
+    private static bool IsStableOltpRule(RouteRule rule) => rule is RouteRule.InTransaction or RouteRule.Requested or RouteRule.Hint
+        or RouteRule.DefaultRoute or RouteRule.SideEffects or RouteRule.Lookup or RouteRule.NoTables;
+
+    /// <summary>Hands the planner this command's text and route, the connection's transaction state and the mirror's catalog.</summary>
+    internal CommandPlan Plan(RheiConnection connection, CancellationToken cancellationToken = default)
+        => CommandPlanner.Plan(
+            new PlanRequest(CommandText, Route, connection.Options.DefaultRoute, connection.Transaction is not null, CommandTimeout),
+            connection.Engine.Catalog,
+            cancellationToken);
 
     private CommandPlan? _cachedPlan;
     private string? _cachedPlanText;
