@@ -41,8 +41,7 @@ internal static class CommandPlanner
             Requested = request.Route,
             DefaultRoute = request.DefaultRoute,
             OlapAvailable = olapAvailable,
-            IsReplicated = olapAvailable ? catalog.IsReplicated : null,
-            IsQuarantined = olapAvailable ? table => catalog.QuarantineReason(table) is not null : null,
+            Catalog = catalog,
             TemporalMode = temporalMirror,
         };
 

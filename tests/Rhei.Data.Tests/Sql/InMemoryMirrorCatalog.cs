@@ -17,7 +17,10 @@ internal sealed class InMemoryMirrorCatalog(params RheiTableSchema[] tables) : I
 
     public IReadOnlyDictionary<string, TableSchema>? Tables => _tables;
 
-    public bool IsReplicated(string table) => _tables.ContainsKey(table);
+    /// <summary>Tables replicated besides those given with their columns (whose column types the test leaves unknown).</summary>
+    public Func<string, bool>? AlsoReplicated { get; init; }
+
+    public bool IsReplicated(string table) => _tables.ContainsKey(table) || (AlsoReplicated?.Invoke(table) ?? false);
 
     public bool IsTemporal(string table) => TemporalMirror && IsReplicated(table);
 
