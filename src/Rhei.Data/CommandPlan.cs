@@ -1,7 +1,9 @@
+using Rhei.Data.Sql;
+
 namespace Rhei.Data;
 
 /// <summary>How one command text runs: the engine, why, and what each engine is given.</summary>
-internal sealed record CommandPlan(RheiRoute Target, string Reason, string Rule)
+internal sealed record CommandPlan(RheiRoute Target, string Reason, RouteRule Rule)
 {
     /// <summary>The DuckDB statements, translated, when the target is DuckDB.</summary>
     public IReadOnlyList<OlapStatement>? OlapStatements { get; init; }

@@ -6,7 +6,6 @@ using Microsoft.Data.Sqlite;
 using Rhei.Data.Arrow;
 using Rhei.Data.Diagnostics;
 using Rhei.Data.Olap;
-using Rhei.Data.Sql;
 
 namespace Rhei.Data;
 
@@ -166,8 +165,8 @@ public sealed partial class RheiCommand : DbCommand
     public RheiRouteExplanation ExplainRoute()
     {
         var connection = RequireConnection(nameof(ExplainRoute));
-        var plan = CommandPlanner.Plan(this, connection);
-        return new RheiRouteExplanation(plan.Target, plan.Reason, plan.Rule, plan.OlapSql);
+        var plan = Plan(connection);
+        return new RheiRouteExplanation(plan.Target, plan.Reason, plan.Rule.ToString(), plan.OlapSql);
     }
 
     /// <inheritdoc />
@@ -175,7 +174,7 @@ public sealed partial class RheiCommand : DbCommand
     public override void Prepare()
     {
         var connection = RequireConnection(nameof(Prepare));
-        _ = CommandPlanner.Plan(this, connection);
+        _ = Plan(connection);
     }
 
     /// <inheritdoc />
@@ -318,65 +317,6 @@ public sealed partial class RheiCommand : DbCommand
 
         return await ExecuteOltpAsync(connection, plan, behavior, cancellationToken).ConfigureAwait(false);
     }
-
-    /// <summary>Checks the command can run and decides where; every execution path starts here.</summary>
-    private (RheiConnection Connection, CommandPlan Plan) PlanExecution(string operation, CancellationToken cancellationToken)
-    {
-        var connection = RequireConnection(operation);
-        connection.RequireOpen(operation);
-        if (connection.Transaction is not null && _transaction is null)
-        {
-            // Microsoft.Data.Sqlite demands the transaction be set; EF and Dapper set it. Be as strict.
-            throw new InvalidOperationException("Execute requires the command to have a transaction object when the connection assigned to the command is in a pending local transaction. The Transaction property of the command has not been initialized.");
-        }
-
-        if (_transaction is not null && !ReferenceEquals(_transaction.Connection, connection))
-        {
-            throw new InvalidOperationException("The transaction object is not associated with the same connection object as this command.");
-        }
-
-        if (string.IsNullOrWhiteSpace(_commandText))
-        {
-            throw new InvalidOperationException($"{operation} can only be called when CommandText is set to SQL.");
-        }
-
-        var inTransaction = connection.Transaction is not null;
-        var plan = _cachedPlan;
-        if (plan is null || !ReferenceEquals(_cachedPlanText, _commandText) || _cachedPlanRoute != Route || _cachedPlanInTransaction != inTransaction)
-        {
-            try
-            {
-                plan = CommandPlanner.Plan(this, connection, cancellationToken);
-            }
-            catch (Exception ex) when (RheiException.TryTranslate(ex, out var translated))
-            {
-                // Planning asks SQLite (query plans) and reads the mirror's state: their failures name the engine too.
-                throw translated;
-            }
-
-            // Only decisions that replication state cannot change are kept: writes, point lookups, forced SQLite…
-            // a read that went to DuckDB (or to SQLite because a table is not replicated) is decided afresh.
-            var stable = plan.Target == RheiRoute.Oltp && plan.Control is null && s_stableOltpRules.Contains(plan.Rule);
-            _cachedPlan = stable ? plan : null;
-            _cachedPlanText = _commandText;
-            _cachedPlanRoute = Route;
-            _cachedPlanInTransaction = inTransaction;
-        }
-
-        RheiDiagnostics.RecordRoute(plan.Target, plan.Rule, connection.Options.RedactedConnectionString);
-        return (connection, plan);
-    }
-
-    private static readonly HashSet<string> s_stableOltpRules =
-    [
-        nameof(RouteRule.InTransaction), nameof(RouteRule.Requested), nameof(RouteRule.Hint), nameof(RouteRule.DefaultRoute),
-        nameof(RouteRule.SideEffects), nameof(RouteRule.Lookup), nameof(RouteRule.NoTables),
-    ];
-
-    private CommandPlan? _cachedPlan;
-    private string? _cachedPlanText;
-    private RheiRoute _cachedPlanRoute;
-    private bool _cachedPlanInTransaction;
 
     private T RunOltp<T>(SqliteCommand command, Func<SqliteCommand, T> run, CancellationToken cancellationToken)
         => RunOltp(command, run, static (c, r) => r(c), cancellationToken);

@@ -43,6 +43,11 @@ internal sealed class RheiEngine : IAsyncDisposable
     /// <summary>Whether reads may go to DuckDB now: false while the mirror cannot take changes (see <see cref="ReplicationEngine.MirrorFault"/>).</summary>
     public bool OlapAvailable => DuckDb is not null && Volatile.Read(ref _disposed) == 0 && Replication?.MirrorFault is null;
 
+    /// <summary>The planner's read-only view of the mirror (replicated tables, column types, quarantine).</summary>
+    public Sql.IMirrorCatalog Catalog => _catalog ??= new ReplicationCatalog(this);
+
+    private Sql.IMirrorCatalog? _catalog;
+
     public static async Task<RheiEngine> StartAsync(RheiOptions options, ILoggerFactory? loggerFactory, CancellationToken cancellationToken)
     {
         var engine = new RheiEngine(options, loggerFactory ?? NullLoggerFactory.Instance);

@@ -23,7 +23,7 @@ internal static class RheiArrowExecution
         if (command.Connection is { State: ConnectionState.Open } connection
             && connection.Transaction is null && command.Transaction is null && !string.IsNullOrWhiteSpace(command.CommandText))
         {
-            var plan = CommandPlanner.Plan(command, connection);
+            var plan = command.Plan(connection);
             if (plan is { Control: null, Target: RheiRoute.Olap, OlapStatements.Count: 1 })
             {
                 RheiDiagnostics.RecordRoute(plan.Target, plan.Rule, connection.Options.RedactedConnectionString);

@@ -87,13 +87,13 @@ internal static class RheiDiagnostics
         }
     }
 
-    public static void RecordRoute(RheiRoute target, string rule, string dataSource)
+    public static void RecordRoute(RheiRoute target, Sql.RouteRule rule, string dataSource)
     {
         if (RouteDecisions.Enabled)
         {
             RouteDecisions.Add(1,
                 new KeyValuePair<string, object?>("db.system.name", target == RheiRoute.Olap ? "duckdb" : "sqlite"),
-                new KeyValuePair<string, object?>("rhei.route.rule", rule),
+                new KeyValuePair<string, object?>("rhei.route.rule", rule.ToString()),
                 new KeyValuePair<string, object?>("rhei.data_source", dataSource));
         }
     }

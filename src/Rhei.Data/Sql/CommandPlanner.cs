@@ -11,37 +11,38 @@ namespace Rhei.Data.Sql;
 /// </summary>
 internal static class CommandPlanner
 {
-    public static CommandPlan Plan(RheiCommand command, RheiConnection connection, CancellationToken cancellationToken = default)
+    /// <summary>Plans <paramref name="request"/> against what <paramref name="catalog"/> says the mirror holds now.</summary>
+    public static CommandPlan Plan(in PlanRequest request, IMirrorCatalog catalog, CancellationToken cancellationToken = default)
     {
-        RejectNul(command.CommandText);
+        ArgumentNullException.ThrowIfNull(catalog);
+        RejectNul(request.CommandText);
 
         // Analysis and translation honour the command's token and timeout (a huge OR chain must not outlive them).
-        using var limit = SqlWorkLimit.Enter(cancellationToken, command.CommandTimeout);
+        using var limit = SqlWorkLimit.Enter(cancellationToken, request.TimeoutSeconds);
+        var temporalMirror = catalog.TemporalMirror;
         // A hand-written EF-style temporal tag (-- rhei:temporal asof <ms>) becomes FOR SYSTEM_TIME clauses.
-        var text = TemporalTag.Apply(command.CommandText, connection.Options.SyncMode == RheiSyncMode.Temporal) ?? command.CommandText;
+        var text = TemporalTag.Apply(request.CommandText, temporalMirror) ?? request.CommandText;
         var analysis = SqlAnalyzer.Analyze(text);
         var statements = analysis.Statements;
         if (statements.Count == 0)
         {
-            return new CommandPlan(RheiRoute.Oltp, "empty command", nameof(RouteRule.NoTables));
+            return new CommandPlan(RheiRoute.Oltp, "empty command", RouteRule.NoTables);
         }
 
         if (statements.Count == 1 && TryGetControl(statements[0]) is { } control)
         {
-            return new CommandPlan(RheiRoute.Oltp, $"Rhei control command {control.Name}", "Control") { Control = control };
+            return new CommandPlan(RheiRoute.Oltp, $"Rhei control command {control.Name}", RouteRule.Control) { Control = control };
         }
 
-        var engine = connection.Engine;
-        var replication = engine.Replication;
+        var olapAvailable = catalog.OlapAvailable;
         var context = new RouteContext
         {
-            InTransaction = connection.Transaction is not null,
-            Requested = command.Route,
-            DefaultRoute = connection.Options.DefaultRoute,
-            OlapAvailable = engine.OlapAvailable && replication is not null,
-            IsReplicated = replication?.IsReplicatedPredicate,
-            IsQuarantined = replication?.IsQuarantinedPredicate,
-            TemporalMode = connection.Options.SyncMode == RheiSyncMode.Temporal,
+            InTransaction = request.InTransaction,
+            Requested = request.Route,
+            DefaultRoute = request.DefaultRoute,
+            OlapAvailable = olapAvailable,
+            Catalog = catalog,
+            TemporalMode = temporalMirror,
         };
 
         RouteDecision? first = null;
@@ -62,6 +63,11 @@ internal static class CommandPlanner
             {
                 throw RheiException.Provider(
                     $"{decision.Reason}. The DuckDB mirror belongs to the sync engine: writes and DDL go to SQLite. Remove the OLAP route or hint from this statement.");
+            }
+
+            if (decision is { Rule: RouteRule.Requested, Target: RheiRoute.Olap })
+            {
+                RejectQuarantined(statement, catalog);
             }
 
             RheiObjectGuard.RejectChange(statement);
@@ -90,7 +96,7 @@ internal static class CommandPlanner
 
         if (chosen.Target == RheiRoute.Oltp)
         {
-            return new CommandPlan(RheiRoute.Oltp, chosen.Reason, chosen.Rule.ToString())
+            return new CommandPlan(RheiRoute.Oltp, chosen.Reason, chosen.Rule)
             {
                 IsSchemaChange = schemaChange,
                 SchemaChangeTable = schemaTable,
@@ -101,11 +107,11 @@ internal static class CommandPlanner
         // Only RheiCommand.Route = Olap is an order; a hint or the data source default is advice, held to the same
         // "can this be translated faithfully" test as Auto.
         var forced = chosen.Rule is RouteRule.Requested;
-        var schema = replication?.Registry.Snapshot;
+        var schema = catalog.Tables;
         var translateOptions = new TranslateOptions
         {
             TemporalMirror = context.TemporalMode,
-            IsTemporalTable = replication?.IsTemporalPredicate,
+            IsTemporalTable = catalog.IsTemporal,
             ColumnType = schema is null ? null : ColumnTypes(schema),
         };
         var olap = new List<OlapStatement>(statements.Count);
@@ -127,7 +133,7 @@ internal static class CommandPlanner
                     continue;
                 }
 
-                return new CommandPlan(RheiRoute.Oltp, $"not translatable to DuckDB faithfully: {reason}", "Untranslatable")
+                return new CommandPlan(RheiRoute.Oltp, $"not translatable to DuckDB faithfully: {reason}", RouteRule.Untranslatable)
                 {
                     OltpText = NumberAnonymousParameters(analysis),
                 };
@@ -136,7 +142,7 @@ internal static class CommandPlanner
             olap.Add(translated);
         }
 
-        return new CommandPlan(RheiRoute.Olap, chosen.Reason, chosen.Rule.ToString())
+        return new CommandPlan(RheiRoute.Olap, chosen.Reason, chosen.Rule)
         {
             OlapStatements = olap,
             // A hint in the text (often an EF tag) is advice: if DuckDB cannot run the statement (ef_* functions,
@@ -144,6 +150,23 @@ internal static class CommandPlanner
             FallbackToOltp = chosen.Rule != RouteRule.Requested,
             OltpText = NumberAnonymousParameters(analysis),
         };
+    }
+
+    /// <summary>
+    /// <c>RheiCommand.Route = Olap</c> skips the replication checks (it is an order), but a quarantined table has no mirror
+    /// to read: DuckDB would only say the table does not exist. Say why, and what would run it.
+    /// </summary>
+    private static void RejectQuarantined(SqlStatement statement, IMirrorCatalog catalog)
+    {
+        foreach (var table in statement.Tables)
+        {
+            if (catalog.QuarantineReason(table.QualifiedName) is { } reason)
+            {
+                throw RheiException.Provider(
+                    $"Table '{table.QualifiedName}' is quarantined, so the DuckDB mirror cannot answer this command (Route = Olap): {reason}. "
+                    + "Route = Auto, or a hint, would run it on SQLite; once the cause is repaired, InitialSyncAsync lifts the quarantine.");
+            }
+        }
     }
 
     /// <summary>

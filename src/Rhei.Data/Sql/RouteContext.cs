@@ -1,6 +1,6 @@
 namespace Rhei.Data.Sql;
 
-/// <summary>The connection state the router needs besides the statement itself.</summary>
+/// <summary>What the router needs besides the statement itself: the request, the transaction state and the mirror's catalog.</summary>
 internal readonly struct RouteContext
 {
     /// <summary>An explicit transaction is open: every statement must see its own writes, so SQLite answers.</summary>
@@ -14,9 +14,8 @@ internal readonly struct RouteContext
 
     public bool OlapAvailable { get; init; }
 
-    public Func<string, bool>? IsReplicated { get; init; }
-
-    public Func<string, bool>? IsQuarantined { get; init; }
+    /// <summary>Which tables the mirror holds and which it quarantined; null when there is no mirror (nothing is replicated).</summary>
+    public IMirrorCatalog? Catalog { get; init; }
 
     /// <summary>The mirror keeps history (period columns), so temporal queries can be answered.</summary>
     public bool TemporalMode { get; init; }

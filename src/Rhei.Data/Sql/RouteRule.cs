@@ -1,6 +1,10 @@
 namespace Rhei.Data.Sql;
 
-/// <summary>Which routing rule decided; the rules are listed in the order they are tried.</summary>
+/// <summary>
+/// Which rule decided a plan. The router's rules are listed in the order they are tried; <see cref="Control"/> and
+/// <see cref="Untranslatable"/> are the planner's own. The name is the string <c>RheiRouteExplanation.Rule</c>,
+/// <c>PRAGMA rhei_route</c> and the route metric show.
+/// </summary>
 internal enum RouteRule
 {
     OlapUnavailable,
@@ -17,4 +21,10 @@ internal enum RouteRule
     Analytical,
     Lookup,
     NoTables,
+
+    /// <summary>A <c>PRAGMA rhei_*</c> control command, answered by the provider itself.</summary>
+    Control,
+
+    /// <summary>The router chose DuckDB but a statement does not translate faithfully, so SQLite answers.</summary>
+    Untranslatable,
 }

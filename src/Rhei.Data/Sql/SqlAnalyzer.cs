@@ -52,6 +52,4 @@ internal static class SqlAnalyzer
 
         return new SqlCommandAnalysis(commandText, statements);
     }
-
-    internal static void ClearCache() => s_cache.Clear();
 }

@@ -93,12 +93,12 @@ internal static class SqlRouter
         foreach (var table in stmt.Tables)
         {
             var name = table.QualifiedName;
-            if (ctx.IsReplicated is null || !ctx.IsReplicated(name))
+            if (ctx.Catalog is null || !ctx.Catalog.IsReplicated(name))
             {
                 return new(RheiRoute.Oltp, $"table '{name}' is not replicated", RouteRule.NotReplicated);
             }
 
-            if (ctx.IsQuarantined is not null && ctx.IsQuarantined(name))
+            if (ctx.Catalog.QuarantineReason(name) is not null)
             {
                 return new(RheiRoute.Oltp, $"table '{name}' is quarantined", RouteRule.Quarantined);
             }

@@ -17,7 +17,29 @@ namespace Rhei.Data.Sql;
 /// </remarks>
 internal static class TemporalTag
 {
-    private const string Marker = "rhei:temporal";
+    /// <summary>The tag's prefix; Rhei.EntityFrameworkCore's <c>RheiTemporalTag</c> writes tags with the builders below.</summary>
+    internal const string Marker = "rhei:temporal";
+
+    private const string AsOfForm = "asof";
+    private const string AllForm = "all";
+    private const string FromToForm = "fromto";
+    private const string BetweenForm = "between";
+    private const string ContainedInForm = "containedin";
+
+    /// <summary>The tag for AS OF one instant (Unix epoch milliseconds).</summary>
+    internal static string AsOf(long instant) => $"{Marker} {AsOfForm} {Ms(instant)}";
+
+    /// <summary>The tag for ALL versions.</summary>
+    internal static string All() => $"{Marker} {AllForm}";
+
+    /// <summary>The tag for FROM … TO.</summary>
+    internal static string FromTo(long from, long to) => $"{Marker} {FromToForm} {Ms(from)} {Ms(to)}";
+
+    /// <summary>The tag for BETWEEN … AND.</summary>
+    internal static string Between(long from, long to) => $"{Marker} {BetweenForm} {Ms(from)} {Ms(to)}";
+
+    /// <summary>The tag for CONTAINED IN (…, …).</summary>
+    internal static string ContainedIn(long from, long to) => $"{Marker} {ContainedInForm} {Ms(from)} {Ms(to)}";
 
     /// <summary>
     /// The command text with the tag's clause applied to each table, or null when the text carries no tag.
@@ -123,11 +145,11 @@ internal static class TemporalTag
 
         return (kind, instants.Length) switch
         {
-            ("asof", 1) => $"FOR SYSTEM_TIME AS OF {Ms(instants[0])}",
-            ("all", 0) => "FOR SYSTEM_TIME ALL",
-            ("fromto", 2) => $"FOR SYSTEM_TIME FROM {Ms(instants[0])} TO {Ms(instants[1])}",
-            ("between", 2) => $"FOR SYSTEM_TIME BETWEEN {Ms(instants[0])} AND {Ms(instants[1])}",
-            ("containedin", 2) => $"FOR SYSTEM_TIME CONTAINED IN ({Ms(instants[0])}, {Ms(instants[1])})",
+            (AsOfForm, 1) => $"FOR SYSTEM_TIME AS OF {Ms(instants[0])}",
+            (AllForm, 0) => "FOR SYSTEM_TIME ALL",
+            (FromToForm, 2) => $"FOR SYSTEM_TIME FROM {Ms(instants[0])} TO {Ms(instants[1])}",
+            (BetweenForm, 2) => $"FOR SYSTEM_TIME BETWEEN {Ms(instants[0])} AND {Ms(instants[1])}",
+            (ContainedInForm, 2) => $"FOR SYSTEM_TIME CONTAINED IN ({Ms(instants[0])}, {Ms(instants[1])})",
             _ => throw Malformed(tag),
         };
     }

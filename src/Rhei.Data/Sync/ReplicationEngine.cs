@@ -106,6 +106,8 @@ internal sealed partial class ReplicationEngine : IAsyncDisposable
 
     public bool IsQuarantined(string table) => _mirror.IsQuarantined(table);
 
+    public string? QuarantineReason(string table) => _mirror.Find(table)?.QuarantineReason;
+
     public bool IsTemporal(string table) => _options.SyncMode == RheiSyncMode.Temporal && IsReplicated(table);
 
     public async Task<RheiSyncResult> SyncAsync(CancellationToken ct)

@@ -45,7 +45,7 @@ public class SqlRobustnessTest
                     Assert.InRange(token.End, token.Start, stmt.Start + stmt.Length);
                 }
 
-                var ctx = new RouteContext { OlapAvailable = true, IsReplicated = _ => true };
+                var ctx = new RouteContext { OlapAvailable = true, Catalog = new InMemoryMirrorCatalog { AlsoReplicated = _ => true } };
                 var decision = SqlRouter.Decide(stmt, in ctx);
                 Assert.True(Enum.IsDefined(decision.Rule), $"rule {decision.Rule} for: {prefix}");
                 Assert.False(string.IsNullOrWhiteSpace(decision.Reason), $"no reason for: {prefix}");

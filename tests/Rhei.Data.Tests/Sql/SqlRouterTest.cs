@@ -7,8 +7,11 @@ public class SqlRouterTest
     private static readonly RouteContext s_ready = new()
     {
         OlapAvailable = true,
-        IsReplicated = name => name is "orders" or "customers" or "main.orders" or "bad",
-        IsQuarantined = name => name == "bad",
+        Catalog = new InMemoryMirrorCatalog
+        {
+            AlsoReplicated = name => name is "orders" or "customers" or "main.orders" or "bad",
+            Quarantined = { ["bad"] = "a value does not fit the mirror" },
+        },
     };
 
     private static RouteDecision Route(string sql, RouteContext? ctx = null)
