@@ -20,7 +20,7 @@ public class RoutingBenchmarks
     {
         _point = SqlAnalyzer.Analyze(PointRead).Statements[0];
         _join = SqlAnalyzer.Analyze(Join).Statements[0];
-        _context = new RouteContext { OlapAvailable = true, IsReplicated = static _ => true, IsQuarantined = static _ => false };
+        _context = new RouteContext { OlapAvailable = true, Catalog = EveryTableReplicatedCatalog.Instance };
     }
 
     [Benchmark(Baseline = true)]

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using Rhei.Data.Benchmarks.Data;
 using Rhei.Data.Benchmarks.Harness;
+using Rhei.Data.Benchmarks.Micro;
 using Rhei.Data.Sql;
 
 namespace Rhei.Data.Benchmarks.Scenarios;
@@ -81,8 +82,7 @@ internal static class PointReadScenario
         var routeContext = new RouteContext
         {
             OlapAvailable = true,
-            IsReplicated = static _ => true,
-            IsQuarantined = static _ => false,
+            Catalog = EveryTableReplicatedCatalog.Instance,
         };
         var iterations = context.Quick ? 200_000 : 2_000_000;
 
