@@ -29,6 +29,9 @@ internal sealed class DuckDbStatementRunner
     public DuckDbResultReader Execute(int index)
     {
         var statement = Statements[index];
+
+        // Before DuckDB sees it: DuckDB's prepare of a statement SQLite refuses (80,000 ORs) does not look at an interrupt.
+        SqliteColumnNames.ThrowIfSqliteRefuses(_connection, statement, _sqliteText, index);
         try
         {
             var prepared = _session.Prepare(statement.Sql);
