@@ -122,26 +122,9 @@ internal static class DuckDbArrowQuery
 
     private static DuckDbArrowResult Run(DuckDbPreparedStatement prepared, OlapStatement statement, RheiParameterCollection parameters)
     {
-        for (var i = 0; i < statement.Parameters.Count; i++)
-        {
-            prepared.Bind(i + 1, ResolveParameter(statement.Parameters[i], parameters));
-        }
+        DuckDbParameterBinder.Bind(prepared, statement, parameters);
 
         return WithPointer(prepared, static pointer => DuckDbArrowResult.Execute(pointer));
-    }
-
-    // As RheiDataReader resolves them: by placeholder name, or by position for ? and ?NNN.
-    private static object? ResolveParameter(OlapParameterRef reference, RheiParameterCollection parameters)
-    {
-        var parameter = reference.Name is { } name
-            ? parameters.FindForPlaceholder(name)
-            : reference.Index < parameters.Count ? parameters[reference.Index] : null;
-        if (parameter is null)
-        {
-            throw new InvalidOperationException($"Must add values for the following parameters: {reference.Name ?? "?" + (reference.Index + 1)}");
-        }
-
-        return parameter.ToOlapValue();
     }
 
     private static T WithPointer<T>(DuckDbPreparedStatement prepared, Func<nint, T> call)

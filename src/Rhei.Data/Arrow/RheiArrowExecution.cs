@@ -30,7 +30,9 @@ internal static class RheiArrowExecution
                 try
                 {
                     var statement = plan.OlapStatements[0];
-                    var names = SqliteColumnNames.Get(connection, statement, plan.OltpText ?? command.CommandText);
+                    var sqliteText = plan.OltpText ?? command.CommandText;
+                    SqliteColumnNames.ThrowIfSqliteRefuses(connection, statement, sqliteText);
+                    var names = SqliteColumnNames.Get(connection, statement, sqliteText);
                     return await ExecuteOlapAsync(command, connection, statement, names, cancellationToken).ConfigureAwait(false);
                 }
                 catch (RheiException ex) when (ex.Engine == RheiException.DuckDbEngineName && plan.FallbackToOltp && !cancellationToken.IsCancellationRequested)

@@ -29,14 +29,13 @@ internal sealed class DuckDbStatementRunner
     public DuckDbResultReader Execute(int index)
     {
         var statement = Statements[index];
+
+        // Before DuckDB sees it: DuckDB's prepare of a statement SQLite refuses (80,000 ORs) does not look at an interrupt.
+        SqliteColumnNames.ThrowIfSqliteRefuses(_connection, statement, _sqliteText, index);
         try
         {
             var prepared = _session.Prepare(statement.Sql);
-            for (var i = 0; i < statement.Parameters.Count; i++)
-            {
-                prepared.Bind(i + 1, ResolveParameter(statement.Parameters[i]));
-            }
-
+            DuckDbParameterBinder.Bind(prepared, statement, _parameters);
             return prepared.Execute();
         }
         catch (DuckDbException ex)
@@ -56,23 +55,4 @@ internal sealed class DuckDbStatementRunner
     /// or null when SQLite cannot prepare it: the reader then shows DuckDB's own names.
     /// </summary>
     public string[]? SqliteNames(int index) => SqliteColumnNames.Get(_connection, Statements[index], _sqliteText, index);
-
-    private object? ResolveParameter(OlapParameterRef reference)
-    {
-        RheiParameter? parameter = reference.Name is { } name
-            ? _parameters.FindForPlaceholder(name)
-            : reference.Index < _parameters.Count ? _parameters[reference.Index] : null;
-        if (parameter is null)
-        {
-            throw new InvalidOperationException($"Must add values for the following parameters: {reference.Name ?? "?" + (reference.Index + 1)}");
-        }
-
-        if (!parameter.ValueIsSet)
-        {
-            throw new InvalidOperationException(
-                $"Must add values for the following parameters: {reference.Name ?? "?" + (reference.Index + 1)}. Its Value was never set; set DBNull.Value to bind NULL.");
-        }
-
-        return parameter.ToOlapValue();
-    }
 }

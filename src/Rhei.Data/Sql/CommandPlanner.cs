@@ -264,7 +264,7 @@ internal static class CommandPlanner
     }
 
     private static OlapStatement Untranslated(SqlStatement statement)
-        => new(statement.Text, statement.Parameters.Select(ToOlapRef).ToArray());
+        => Olap.DuckDbParameterText.ForDuckDb(statement, ToOlapRef);
 
     private static OlapParameterRef ToOlapRef(SqlParameterRef parameter) => parameter.Style switch
     {

@@ -113,7 +113,8 @@ public sealed class PlanningLimitTest : IDisposable
     public void Modest_commands_still_plan_and_run_within_the_timeout()
     {
         using var connection = _db.Open();
-        using var command = new RheiCommand(OrChain(2_000), connection) { CommandTimeout = 30, Route = RheiRoute.Olap };
+        // Under SQLite's expression depth (1000): SQLite answers it, so DuckDB may too.
+        using var command = new RheiCommand(OrChain(900), connection) { CommandTimeout = 30, Route = RheiRoute.Olap };
         Assert.Equal(2L, command.ExecuteScalar());
     }
 }
