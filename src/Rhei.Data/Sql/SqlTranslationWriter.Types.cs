@@ -298,6 +298,8 @@ internal sealed partial class SqlTranslationWriter
         var depth = 0;
         for (var k = caseIndex + 1; k < _t.Length; k++)
         {
+            // Nested CASEs make this scan quadratic in the nesting depth: count it, so a timeout or a cancel stops it.
+            SqlWorkLimit.Step();
             if (IsPunct(k, '('))
             {
                 if (_match[k] < 0)
@@ -394,6 +396,7 @@ internal sealed partial class SqlTranslationWriter
         var concat = false;
         for (var k = start; k < end; k++)
         {
+            SqlWorkLimit.Step();
             if (IsPunct(k, '('))
             {
                 if (_match[k] < 0 || _match[k] >= end)

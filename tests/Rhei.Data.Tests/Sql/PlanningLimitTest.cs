@@ -65,8 +65,9 @@ public sealed class PlanningLimitTest : IDisposable
     public void Command_timeout_stops_planning_with_a_timeout_error()
     {
         using var connection = _db.Open();
-        // ExplainRoute plans without running: what stops here is Rhei's own walk, not an engine.
-        using var command = new RheiCommand(OrChain(1_000_000), connection) { CommandTimeout = 1 };
+        // ExplainRoute plans without running: what stops here is Rhei's own walk, not an engine. The text is one no
+        // other test plans, so no analysis cached by another test can stand in for the walk being timed.
+        using var command = new RheiCommand(OrChain(1_000_000) + " OR v = -1", connection) { CommandTimeout = 1 };
         var watch = Stopwatch.StartNew();
         var error = Assert.Throws<RheiException>(() => command.ExplainRoute());
         Assert.Contains("timed out after 1 seconds", error.Message, StringComparison.Ordinal);
@@ -107,6 +108,35 @@ public sealed class PlanningLimitTest : IDisposable
         }
 
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(8), $"took {watch.Elapsed}");
+    }
+
+    [Fact]
+    public void Ten_thousand_nested_cases_forced_to_DuckDB_stop_at_the_command_timeout()
+    {
+        // Issue 9.15: the translator's scan for each CASE's END is quadratic in the nesting depth; before it counted
+        // that work, a forced DuckDB read of this text ran for minutes whatever CommandTimeout said.
+        const int depth = 10_000;
+        var sb = new StringBuilder("SELECT sum(");
+        for (var i = 0; i < depth; i++)
+        {
+            sb.Append("CASE WHEN v = ").Append(i).Append(" THEN (");
+        }
+
+        sb.Append('1');
+        for (var i = 0; i < depth; i++)
+        {
+            sb.Append(") ELSE 0 END");
+        }
+
+        sb.Append(") FROM t");
+        using var connection = _db.Open();
+        using var command = new RheiCommand(sb.ToString(), connection) { CommandTimeout = 2, Route = RheiRoute.Olap };
+        var watch = Stopwatch.StartNew();
+        var error = Assert.Throws<RheiException>(() => command.ExecuteScalar());
+        Assert.True(
+            error.Message.Contains("timed out after 2 seconds", StringComparison.Ordinal) || error.Message.Contains("SQLite refuses", StringComparison.Ordinal),
+            error.Message);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"took {watch.Elapsed}");
     }
 
     [Fact]
