@@ -391,6 +391,27 @@ internal sealed partial class SqlTranslationWriter
             return ValueType.Unknown;
         }
 
+        // TypeOf recurses through CASE branches and parentheses on its own, apart from the emitting walk's depth
+        // bound: bound it too, so that 10,000 nested CASEs are refused instead of overflowing the stack.
+        if (++_depth > SqlWorkLimit.MaxDepth)
+        {
+            _depth--;
+            throw Refuse($"expressions are nested more than {SqlWorkLimit.MaxDepth} levels deep");
+        }
+
+        try
+        {
+            return TypeOfWithin(start, end);
+        }
+        finally
+        {
+            _depth--;
+        }
+    }
+
+    private ValueType TypeOfWithin(int start, int end)
+    {
+
         var additive = new List<int>();
         var multiplicative = new List<int>();
         var concat = false;

