@@ -30,6 +30,23 @@ public sealed class PlanningLimitTest : IDisposable
         return sb.ToString();
     }
 
+    private static string NestedCase(int depth)
+    {
+        var sb = new StringBuilder("SELECT sum(");
+        for (var i = 0; i < depth; i++)
+        {
+            sb.Append("CASE WHEN v = ").Append(i).Append(" THEN (");
+        }
+
+        sb.Append('1');
+        for (var i = 0; i < depth; i++)
+        {
+            sb.Append(") ELSE 0 END");
+        }
+
+        return sb.Append(") FROM t").ToString();
+    }
+
     [Fact]
     public void A_cancelled_token_stops_planning_a_huge_command()
     {
@@ -88,21 +105,8 @@ public sealed class PlanningLimitTest : IDisposable
     public void Deeply_nested_case_plans_without_overflowing_the_stack()
     {
         const int depth = 3_000;
-        var sb = new StringBuilder("SELECT sum(");
-        for (var i = 0; i < depth; i++)
-        {
-            sb.Append("CASE WHEN v = ").Append(i).Append(" THEN (");
-        }
-
-        sb.Append('1');
-        for (var i = 0; i < depth; i++)
-        {
-            sb.Append(") ELSE 0 END");
-        }
-
-        sb.Append(") FROM t");
         using var connection = _db.Open();
-        using var command = new RheiCommand(sb.ToString(), connection) { CommandTimeout = 2 };
+        using var command = new RheiCommand(NestedCase(depth), connection) { CommandTimeout = 2 };
         var watch = Stopwatch.StartNew();
         try
         {
@@ -125,21 +129,8 @@ public sealed class PlanningLimitTest : IDisposable
         // Issue 9.15: the translator's scan for each CASE's END is quadratic in the nesting depth; before it counted
         // that work, a forced DuckDB read of this text ran for minutes whatever CommandTimeout said.
         const int depth = 10_000;
-        var sb = new StringBuilder("SELECT sum(");
-        for (var i = 0; i < depth; i++)
-        {
-            sb.Append("CASE WHEN v = ").Append(i).Append(" THEN (");
-        }
-
-        sb.Append('1');
-        for (var i = 0; i < depth; i++)
-        {
-            sb.Append(") ELSE 0 END");
-        }
-
-        sb.Append(") FROM t");
         using var connection = _db.Open();
-        using var command = new RheiCommand(sb.ToString(), connection) { CommandTimeout = 2, Route = RheiRoute.Olap };
+        using var command = new RheiCommand(NestedCase(depth), connection) { CommandTimeout = 2, Route = RheiRoute.Olap };
         var watch = Stopwatch.StartNew();
         var error = Assert.Throws<RheiException>(() => command.ExecuteScalar());
         Assert.True(
