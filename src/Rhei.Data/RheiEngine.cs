@@ -217,8 +217,15 @@ internal sealed class RheiEngine : IAsyncDisposable
 
         // SQLite's semantics (integer division, NULL order …) are the database's defaults, set at open:
         // its configuration is locked, so a session cannot SET them.
-        var native = database.Connect();
-        return new OlapSession(native);
+        try
+        {
+            return new OlapSession(database.Connect());
+        }
+        catch (DuckDbException ex)
+        {
+            // Every caller (reader, scalar, Arrow stream) sees the public type, naming DuckDB.
+            throw RheiException.FromDuckDb(ex);
+        }
     }
 
     public void ReturnOlapSession(OlapSession session)
