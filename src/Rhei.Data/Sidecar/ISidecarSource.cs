@@ -1,0 +1,39 @@
+namespace Rhei.Data.Sidecar;
+
+/// <summary>
+/// A database Rhei follows without owning it (sidecar mode): an external SQLite file or a PostgreSQL server. The
+/// sidecar pipeline asks it for the followed tables, copies them once, then reads changes after the position the
+/// mirror stored in the same DuckDB transaction as the rows it applied, and acknowledges a position only after
+/// that transaction committed (PostgreSQL advances its slot there, so WAL is recycled only once it is applied).
+/// A position is opaque to the pipeline: the source writes and parses it (a compound timestamp watermark per
+/// table, or an LSN). Calls are serialized by the pipeline, except <see cref="CurrentPositionAsync"/>.
+/// </summary>
+internal interface ISidecarSource : IAsyncDisposable
+{
+    /// <summary>What this source is, for logs, status and traces (never a connection string).</summary>
+    string Kind { get; }
+
+    /// <summary>Connects, checks what the configuration asks for, and describes the followed tables.</summary>
+    Task<IReadOnlyList<SidecarTable>> OpenAsync(SidecarSettings settings, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Copies every row of <paramref name="tables"/> into <paramref name="sink"/> from one consistent snapshot and
+    /// returns the position changes continue from, so nothing is missed or doubled between copy and stream.
+    /// </summary>
+    Task<SidecarPosition> CopyAsync(IReadOnlyList<SidecarTable> tables, ISidecarRowSink sink, IProgress<long>? progress, CancellationToken cancellationToken);
+
+    /// <summary>Reads at most <paramref name="maxChanges"/> changes committed after <paramref name="after"/>, in commit order.</summary>
+    Task<SidecarBatch> ReadAsync(SidecarPosition after, int maxChanges, CancellationToken cancellationToken);
+
+    /// <summary>Called after the mirror committed everything through <paramref name="applied"/>.</summary>
+    Task AcknowledgeAsync(SidecarPosition applied, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The source's position now, for a Strong read: once the mirror has applied through it, the read sees every
+    /// commit made before it began. Safe to call beside a running cycle.
+    /// </summary>
+    Task<SidecarPosition> CurrentPositionAsync(CancellationToken cancellationToken);
+
+    /// <summary>Whether the mirror, having applied through <paramref name="applied"/>, covers <paramref name="target"/>.</summary>
+    bool Covers(SidecarPosition applied, SidecarPosition target);
+}
