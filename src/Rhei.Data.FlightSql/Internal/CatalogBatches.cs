@@ -105,13 +105,16 @@ internal static class CatalogBatches
 
     /// <summary>
     /// A table's Arrow schema as a query of it answers (<c>SELECT *</c> through <c>ExecuteArrowReader</c>): the same
-    /// field names and the four storage-class types either engine gives.
+    /// field names and the four storage-class types either engine gives. Asked of DuckDB, whose prepared statement
+    /// knows the mirror column types: on SQLite the Arrow path reads Microsoft.Data.Sqlite's GetSchemaTable, which
+    /// scans the whole table once per column (<c>SELECT typeof(c) … GROUP BY</c>). A table that is not replicated
+    /// falls back to SQLite, as any hint does.
     /// </summary>
     private static async Task<Apache.Arrow.Schema> TableSchemaAsync(RheiConnection connection, string table, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT * FROM \"{table.Replace("\"", "\"\"", StringComparison.Ordinal)}\" LIMIT 0";
-        command.Route = RheiRoute.Oltp;
+        command.Route = RheiRoute.Olap;
         using var stream = await command.ExecuteArrowReaderAsync(cancellationToken).ConfigureAwait(false);
         return stream.Schema;
     }
