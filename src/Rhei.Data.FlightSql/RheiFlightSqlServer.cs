@@ -71,7 +71,8 @@ public sealed class RheiFlightSqlServer : FlightServer
                 _ => throw Unsupported(command, nameof(GetFlightInfo)),
             };
             var endpoint = new FlightEndpoint(new FlightTicket(ticket), []);
-            return Task.FromResult(new FlightInfo((ArrowSchema?)schema!, request, [endpoint], -1, -1));
+            // No schema for a query: it is planned at DoGet (the Flight library sends null as an empty schema).
+            return Task.FromResult(new FlightInfo(schema!, request, [endpoint], -1, -1));
         });
 
     /// <inheritdoc />
@@ -111,22 +112,22 @@ public sealed class RheiFlightSqlServer : FlightServer
                     await _runner.StreamQueryAsync(preparedStatement.Sql, SingleRow(preparedStatement.Parameters), responseStream, context).ConfigureAwait(false);
                     break;
                 case CommandGetSqlInfo info:
-                    await WriteAsync(responseStream, SqlInfoBatch.Build(_options, info.Info)).ConfigureAwait(false);
+                    await WriteAsync(responseStream, SqlInfoBatch.Build(_options, info.Info), context).ConfigureAwait(false);
                     break;
                 case CommandGetCatalogs:
-                    await WriteAsync(responseStream, CatalogBatches.Catalogs()).ConfigureAwait(false);
+                    await WriteAsync(responseStream, CatalogBatches.Catalogs(), context).ConfigureAwait(false);
                     break;
                 case CommandGetDbSchemas:
-                    await WriteAsync(responseStream, CatalogBatches.DbSchemas()).ConfigureAwait(false);
+                    await WriteAsync(responseStream, CatalogBatches.DbSchemas(), context).ConfigureAwait(false);
                     break;
                 case CommandGetTables tables:
-                    await WriteAsync(responseStream, await _runner.ReadCatalogAsync(c => CatalogBatches.TablesAsync(c, tables, token), token).ConfigureAwait(false)).ConfigureAwait(false);
+                    await WriteAsync(responseStream, await _runner.ReadCatalogAsync(c => CatalogBatches.TablesAsync(c, tables, token), token).ConfigureAwait(false), context).ConfigureAwait(false);
                     break;
                 case CommandGetTableTypes:
-                    await WriteAsync(responseStream, CatalogBatches.TableTypes()).ConfigureAwait(false);
+                    await WriteAsync(responseStream, CatalogBatches.TableTypes(), context).ConfigureAwait(false);
                     break;
                 case CommandGetPrimaryKeys keys:
-                    await WriteAsync(responseStream, await _runner.ReadCatalogAsync(c => Task.FromResult(CatalogBatches.PrimaryKeys(c, keys)), token).ConfigureAwait(false)).ConfigureAwait(false);
+                    await WriteAsync(responseStream, await _runner.ReadCatalogAsync(c => Task.FromResult(CatalogBatches.PrimaryKeys(c, keys)), token).ConfigureAwait(false), context).ConfigureAwait(false);
                     break;
                 default:
                     throw Unsupported(command, nameof(DoGet));
@@ -287,10 +288,17 @@ public sealed class RheiFlightSqlServer : FlightServer
         return rows;
     }
 
-    private static async Task WriteAsync(FlightServerRecordBatchStreamWriter writer, RecordBatch batch)
+    private async Task WriteAsync(FlightServerRecordBatchStreamWriter writer, RecordBatch batch, ServerCallContext context)
     {
         using (batch)
         {
+            var headers = new Metadata();
+            ResponseCompression.Add(headers, context, _options.CompressResponses);
+            if (headers.Count > 0)
+            {
+                await context.WriteResponseHeadersAsync(headers).ConfigureAwait(false);
+            }
+
             await writer.SetupStream(batch.Schema).ConfigureAwait(false);
             await writer.WriteAsync(batch).ConfigureAwait(false);
         }

@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using Apache.Arrow.Flight.Server;
 using Rhei.Data;
 using Rhei.Data.FlightSql;
@@ -19,16 +18,8 @@ public static class RheiFlightSqlServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(dataSource);
         var server = new RheiFlightSqlServer(dataSource, options);
-        var compress = options?.CompressResponses == true;
-        services.AddGrpc(grpc =>
-        {
-            if (compress)
-            {
-                // gRPC message compression, for clients that say they accept gzip (grpc-accept-encoding).
-                grpc.ResponseCompressionAlgorithm = "gzip";
-                grpc.ResponseCompressionLevel = CompressionLevel.Fastest;
-            }
-        });
+        // Compression (CompressResponses) is chosen per call by the server, not here: see ResponseCompression.
+        services.AddGrpc();
         services.AddSingleton(server);
         // Apache.Arrow.Flight.AspNetCore's service resolves the FlightServer it forwards every call to.
         services.AddSingleton<FlightServer>(server);

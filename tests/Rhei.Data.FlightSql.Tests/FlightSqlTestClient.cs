@@ -19,10 +19,11 @@ internal sealed class FlightSqlTestClient : IDisposable
 {
     private readonly GrpcChannel _channel;
     private readonly Metadata _headers = [];
+    private readonly EncodingRecorder _encodings = new();
 
     public FlightSqlTestClient(Uri address, string? bearerToken)
     {
-        _channel = GrpcChannel.ForAddress(address);
+        _channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions { HttpHandler = _encodings });
         Client = new FlightClient(_channel);
         if (bearerToken is not null)
         {
@@ -31,6 +32,9 @@ internal sealed class FlightSqlTestClient : IDisposable
     }
 
     public FlightClient Client { get; }
+
+    /// <summary>The <c>grpc-encoding</c> of the last response (Grpc.Net.Client keeps it out of the call's headers).</summary>
+    public string? LastResponseEncoding => _encodings.Last;
 
     public static FlightDescriptor Descriptor(IMessage command) => FlightDescriptor.CreateCommandDescriptor(Any.Pack(command).ToByteArray());
 
@@ -111,6 +115,19 @@ internal sealed class FlightSqlTestClient : IDisposable
         }
 
         return count;
+    }
+
+    /// <summary>Records each HTTP response's <c>grpc-encoding</c> header, read below the gRPC client.</summary>
+    private sealed class EncodingRecorder() : DelegatingHandler(new SocketsHttpHandler())
+    {
+        public string? Last { get; private set; }
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var response = await base.SendAsync(request, cancellationToken);
+            Last = response.Headers.TryGetValues("grpc-encoding", out var values) ? string.Join(",", values) : null;
+            return response;
+        }
     }
 
     /// <summary>What one Flight SQL read returned.</summary>

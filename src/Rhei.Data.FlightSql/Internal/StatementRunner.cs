@@ -40,11 +40,13 @@ internal sealed class StatementRunner(RheiDataSource dataSource, RheiFlightSqlOp
 
             var route = command.ExplainRoute();
             RefuseWriteWhenReadOnly(route, sql);
-            await context.WriteResponseHeadersAsync(new Metadata
+            var headers = new Metadata
             {
                 { RouteHeader, route.Target == RheiRoute.Olap ? "duckdb" : "sqlite" },
                 { RouteRuleHeader, route.Rule },
-            }).ConfigureAwait(false);
+            };
+            ResponseCompression.Add(headers, context, options.CompressResponses);
+            await context.WriteResponseHeadersAsync(headers).ConfigureAwait(false);
 
             using var stream = await command.ExecuteArrowReaderAsync(cancellationToken).ConfigureAwait(false);
             await writer.SetupStream(stream.Schema).ConfigureAwait(false);
