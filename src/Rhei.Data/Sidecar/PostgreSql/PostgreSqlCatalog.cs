@@ -50,12 +50,12 @@ internal static class PostgreSqlCatalog
             }
         }
 
-        var chosen = new List<(uint Oid, string Schema, string Name, string Reported, char ReplicaIdentity)>();
+        var chosen = new List<(uint Oid, string Schema, string Name, string Reported, char ReplicaIdentity, bool HasPrimaryKey)>();
         if (settings.Tables.Count == 0)
         {
             foreach (var table in all.Where(t => t.HasPrimaryKey || settings.TableSettings.ContainsKey(Reported(t.Schema, t.Name))))
             {
-                chosen.Add((table.Oid, table.Schema, table.Name, Reported(table.Schema, table.Name), table.ReplicaIdentity));
+                chosen.Add((table.Oid, table.Schema, table.Name, Reported(table.Schema, table.Name), table.ReplicaIdentity, table.HasPrimaryKey));
             }
         }
         else
@@ -76,14 +76,14 @@ internal static class PostgreSqlCatalog
                     throw PostgreSqlErrors.Refuse($"Sidecar Tables names '{requested}', which is not a table of the PostgreSQL source");
                 }
 
-                chosen.Add((match.Oid, match.Schema, match.Name, requested, match.ReplicaIdentity));
+                chosen.Add((match.Oid, match.Schema, match.Name, requested, match.ReplicaIdentity, match.HasPrimaryKey));
             }
         }
 
         var described = new List<PostgreSqlTableInfo>(chosen.Count);
         foreach (var table in chosen)
         {
-            var info = await DescribeTableAsync(connection, table.Oid, table.Schema, table.Name, table.Reported, table.ReplicaIdentity, settings, quarantine, cancellationToken).ConfigureAwait(false);
+            var info = await DescribeTableAsync(connection, table.Oid, table.Schema, table.Name, table.Reported, table.ReplicaIdentity, table.HasPrimaryKey, settings, quarantine, cancellationToken).ConfigureAwait(false);
             if (info is not null)
             {
                 described.Add(info);
@@ -93,12 +93,8 @@ internal static class PostgreSqlCatalog
         return described;
     }
 
-    /// <summary>Describes one table again (a relation message said its shape changed).</summary>
-    public static async Task<PostgreSqlTableInfo?> RedescribeAsync(NpgsqlConnection connection, PostgreSqlTableInfo table, SidecarSettings settings, PostgreSqlQuarantine quarantine, CancellationToken cancellationToken)
-        => await DescribeTableAsync(connection, table.Oid, table.Schema, table.RelationName, table.Table.Name, table.ReplicaIdentity, settings, quarantine, cancellationToken).ConfigureAwait(false);
-
     private static async Task<PostgreSqlTableInfo?> DescribeTableAsync(
-        NpgsqlConnection connection, uint oid, string schema, string name, string reported, char replicaIdentity, SidecarSettings settings, PostgreSqlQuarantine quarantine, CancellationToken cancellationToken)
+        NpgsqlConnection connection, uint oid, string schema, string name, string reported, char replicaIdentity, bool hasPrimaryKey, SidecarSettings settings, PostgreSqlQuarantine quarantine, CancellationToken cancellationToken)
     {
         settings.TableSettings.TryGetValue(reported, out var tableSettings);
         var columns = new List<SidecarColumn>();
@@ -145,7 +141,7 @@ internal static class PostgreSqlCatalog
         if (key.Count == 0)
         {
             throw PostgreSqlErrors.Refuse(
-                $"table {reported} has no primary key, so its rows cannot be followed: add one (ALTER TABLE {Quote(schema, name)} ADD PRIMARY KEY (…)), or name its key columns in the table's sidecar settings");
+                $"table {reported} has no primary key, so its rows cannot be followed: add one (ALTER TABLE {Quote(schema, name)} ADD PRIMARY KEY (…)), or name its key columns in the table's sidecar settings (logical replication then also needs ALTER TABLE {Quote(schema, name)} REPLICA IDENTITY FULL)");
         }
 
         foreach (var part in key)
@@ -157,7 +153,7 @@ internal static class PostgreSqlCatalog
         }
 
         return new PostgreSqlTableInfo(
-            new SidecarTable(reported, columns, key, null, null), [.. types], oid, schema, name, replicaIdentity, tableSettings?.PrimaryKey is { Count: > 0 });
+            new SidecarTable(reported, columns, key, null, null), [.. types], oid, schema, name, replicaIdentity, hasPrimaryKey);
     }
 
     /// <summary>The name reported for a table: bare in <c>public</c>, schema-qualified elsewhere.</summary>

@@ -16,8 +16,6 @@ namespace Rhei.Data.Sidecar.PostgreSql;
 /// </summary>
 internal sealed class PostgreSqlTimestampSource : ISidecarSource
 {
-    private const int ProgressEvery = 10_000;
-
     private readonly SemaphoreSlim _currentPositionGate = new(1, 1);
     private readonly Dictionary<string, PolledTable> _tables = new(StringComparer.Ordinal);
     private PostgreSqlConnector? _connector;
@@ -71,7 +69,7 @@ internal sealed class PostgreSqlTimestampSource : ISidecarSource
             {
                 var polled = Polled(table.Name);
                 doing = $"copying table {table.Name}";
-                copied = await CopyTableAsync(connection, polled, sink, progress, copied, cancellationToken).ConfigureAwait(false);
+                copied = await PostgreSqlCopy.CopyTableAsync(connection, polled.Info, sink, Quarantine, polled.IsSoftDeleted, progress, copied, cancellationToken).ConfigureAwait(false);
                 doing = $"reading the watermark of table {table.Name}";
                 await ReadMaxWatermarkAsync(connection, polled, watermarks, cancellationToken).ConfigureAwait(false);
             }
@@ -167,33 +165,6 @@ internal sealed class PostgreSqlTimestampSource : ISidecarSource
     private PolledTable Polled(string name)
         => _tables.TryGetValue(name, out var table) ? table : throw new InvalidOperationException($"table {name} was not described by OpenAsync");
 
-    private async Task<long> CopyTableAsync(NpgsqlConnection connection, PolledTable table, ISidecarRowSink sink, IProgress<long>? progress, long copied, CancellationToken cancellationToken)
-    {
-        if (Quarantine.Contains(table.Info.Table.Name))
-        {
-            return copied;
-        }
-
-        var sql = $"COPY (SELECT {table.Info.SelectList} FROM {table.Info.QuotedName}) TO STDOUT (FORMAT BINARY)";
-        var values = new object?[table.Info.Types.Length];
-        await using var exporter = await connection.BeginBinaryExportAsync(sql, cancellationToken).ConfigureAwait(false);
-        while (await exporter.StartRowAsync(cancellationToken).ConfigureAwait(false) >= 0)
-        {
-            if (!await ReadRowAsync(exporter, table, values, cancellationToken).ConfigureAwait(false) || table.IsSoftDeleted(values))
-            {
-                continue;
-            }
-
-            sink.Append(table.Info.Table, values);
-            if (++copied % ProgressEvery == 0)
-            {
-                progress?.Report(copied);
-            }
-        }
-
-        return copied;
-    }
-
     private async Task PollTableAsync(NpgsqlConnection connection, PolledTable table, PostgreSqlWatermarks watermarks, int limit, List<SidecarChange> changes, CancellationToken cancellationToken)
     {
         var name = table.Info.Table.Name;
@@ -206,7 +177,7 @@ internal sealed class PostgreSqlTimestampSource : ISidecarSource
         while (await exporter.StartRowAsync(cancellationToken).ConfigureAwait(false) >= 0)
         {
             var values = new object?[columnCount];
-            var mapped = await ReadRowAsync(exporter, table, values, cancellationToken).ConfigureAwait(false);
+            var mapped = await PostgreSqlCopy.ReadRowAsync(exporter, table.Info, Quarantine, values, cancellationToken).ConfigureAwait(false);
             var newTimestamp = await exporter.ReadAsync<string>(cancellationToken).ConfigureAwait(false);
             var newKey = new string[table.KeyOrdinals.Length];
             for (var k = 0; k < newKey.Length; k++)
@@ -228,44 +199,6 @@ internal sealed class PostgreSqlTimestampSource : ISidecarSource
                 ? new SidecarChange(SidecarChangeKind.Delete, name, keyValues, null, commitTime)
                 : new SidecarChange(SidecarChangeKind.Upsert, name, keyValues, values, commitTime));
         }
-    }
-
-    /// <summary>
-    /// Reads a row's mapped columns into <paramref name="values"/>; false (and the table quarantined, the rest of the
-    /// row's mapped columns skipped) when a value cannot map. Columns after the mapped ones are left to the caller.
-    /// </summary>
-    private async Task<bool> ReadRowAsync(NpgsqlBinaryExporter exporter, PolledTable table, object?[] values, CancellationToken cancellationToken)
-    {
-        var name = table.Info.Table.Name;
-        if (Quarantine.Contains(name))
-        {
-            for (var i = 0; i < values.Length; i++)
-            {
-                await exporter.SkipAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            return false;
-        }
-
-        for (var i = 0; i < values.Length; i++)
-        {
-            try
-            {
-                values[i] = await PostgreSqlValueReader.ReadCopiedAsync(exporter, table.Info.Types[i], cancellationToken).ConfigureAwait(false);
-            }
-            catch (PostgreSqlUnmappableValueException ex)
-            {
-                Quarantine.Add(name, $"column {table.Info.Table.Columns[i].Name}: {ex.Message}");
-                for (var rest = i + 1; rest < values.Length; rest++)
-                {
-                    await exporter.SkipAsync(cancellationToken).ConfigureAwait(false);
-                }
-
-                return false;
-            }
-        }
-
-        return true;
     }
 
     private static async Task ReadMaxWatermarkAsync(NpgsqlConnection connection, PolledTable table, PostgreSqlWatermarks watermarks, CancellationToken cancellationToken)
