@@ -242,7 +242,15 @@ internal sealed class PostgreSqlLogicalReplicationSource : ISidecarSource
             if (_replication is not null && _replicationStreamed && _pumpTask is { IsCompleted: false })
             {
                 _replication.SetReplicationStatus(lsn);
-                await _replication.SendStatusUpdate(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await _replication.SendStatusUpdate(cancellationToken).ConfigureAwait(false);
+                }
+                catch (InvalidOperationException)
+                {
+                    // The pump has not started the stream yet: its periodic status update carries the position.
+                }
+
                 return;
             }
 
@@ -261,8 +269,10 @@ internal sealed class PostgreSqlLogicalReplicationSource : ISidecarSource
     }
 
     /// <summary>
-    /// <c>pg_current_wal_lsn()</c>, after which this writes a fence (<c>pg_logical_emit_message</c>, not transactional)
-    /// that the stream delivers even when no followed table changes, so the position moves past the target.
+    /// The server's WAL insert position (<c>pg_current_wal_insert_lsn()</c>, not <c>pg_current_wal_lsn()</c>: under
+    /// <c>synchronous_commit=off</c> a commit is visible before its WAL is written, and the write position would be
+    /// short of it). After reading it this writes a fence (<c>pg_logical_emit_message</c>, not transactional) that the
+    /// stream delivers even when no followed table changes, so the position moves past the target.
     /// </summary>
     public async Task<SidecarPosition> CurrentPositionAsync(CancellationToken cancellationToken)
     {
@@ -271,7 +281,7 @@ internal sealed class PostgreSqlLogicalReplicationSource : ISidecarSource
         try
         {
             _positionConnection ??= await connector.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using var command = new NpgsqlCommand($"SELECT pg_current_wal_lsn()::text, pg_logical_emit_message(false, '{PostgreSqlReplicationPump.FencePrefix}', '')", _positionConnection);
+            await using var command = new NpgsqlCommand($"SELECT pg_current_wal_insert_lsn()::text, pg_logical_emit_message(false, '{PostgreSqlReplicationPump.FencePrefix}', '')", _positionConnection);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             return new SidecarPosition(reader.GetString(0));
@@ -448,7 +458,8 @@ internal sealed class PostgreSqlLogicalReplicationSource : ISidecarSource
     private async Task<LogicalReplicationConnection> NewReplicationConnectionAsync(CancellationToken cancellationToken)
     {
         await (_replication?.DisposeAsync() ?? ValueTask.CompletedTask).ConfigureAwait(false);
-        _replication = new LogicalReplicationConnection(Connector.ConnectionString);
+        // Status updates every second: an acknowledgement that could not be sent at once reaches the slot soon.
+        _replication = new LogicalReplicationConnection(Connector.ConnectionString) { WalReceiverStatusInterval = TimeSpan.FromSeconds(1) };
         _replicationStreamed = false;
         await _replication.Open(cancellationToken).ConfigureAwait(false);
         return _replication;
