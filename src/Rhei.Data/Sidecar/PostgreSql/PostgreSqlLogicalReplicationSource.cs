@@ -180,6 +180,12 @@ internal sealed class PostgreSqlLogicalReplicationSource : ISidecarSource
                 {
                     break;
                 }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // The pump completed the channel with its failure.
+                    await StopStreamAsync().ConfigureAwait(false);
+                    throw ex is RheiException ? ex : Connector.Wrap(ex, $"streaming changes from replication slot {Name}");
+                }
 
                 continue;
             }

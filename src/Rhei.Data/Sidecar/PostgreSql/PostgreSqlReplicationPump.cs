@@ -69,7 +69,11 @@ internal sealed class PostgreSqlReplicationPump
         catch (Exception ex)
         {
             var error = PostgreSqlErrors.IsPostgreSqlFailure(ex) ? _connector.Wrap(ex, $"streaming changes from replication slot {_settings.ReplicationName}") : ex;
-            _events.TryWrite(new PostgreSqlReplicationEvent.Failure(error));
+            // After the events before it; a full channel cannot lose it, as completing with the error cannot fail.
+            if (!_events.TryWrite(new PostgreSqlReplicationEvent.Failure(error)))
+            {
+                _events.TryComplete(error);
+            }
         }
         finally
         {

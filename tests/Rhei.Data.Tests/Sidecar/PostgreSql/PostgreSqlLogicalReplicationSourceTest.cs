@@ -238,4 +238,43 @@ public sealed class PostgreSqlLogicalReplicationSourceTest(PostgreSqlServerFixtu
         Assert.Contains("NaN", source.Quarantine.Tables["prices"], StringComparison.Ordinal);
         Assert.DoesNotContain(consumer.Changes, c => c.Table == "prices");
     }
+
+    [Fact]
+    public async Task Rebuilding_the_mirror_with_the_slot_kept_copies_from_a_temporary_slot_and_streams_on_without_doubles()
+    {
+        var (database, source, consumer, _) = await StartAsync("lr_rebuild", "CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t VALUES (1)");
+        await server.ExecuteAsync(database, "INSERT INTO t VALUES (2)");
+        await consumer.UntilAsync(c => c.Changes.Count >= 1);
+        await source.DisposeAsync();
+        await server.ExecuteAsync(database, "INSERT INTO t VALUES (3)");
+
+        // An in-memory mirror starts empty: the kept slot is reused, the copy comes from a fresh snapshot.
+        await using var rebuilt = new PostgreSqlLogicalReplicationSource();
+        var tables = await rebuilt.OpenAsync(Settings(database), CancellationToken.None);
+        var sink = new RecordingRowSink();
+        var resumed = new ReplicationConsumer(rebuilt, await rebuilt.CopyAsync(tables, sink, null, CancellationToken.None));
+        await server.ExecuteAsync(database, "INSERT INTO t VALUES (4)");
+        await resumed.UntilAsync(c => c.Changes.Count >= 1);
+        await resumed.ReadOnceAsync();
+
+        Assert.Equal([1, 2, 3], sink.Of("t").Select(r => (int)r[0]!).Order());
+        Assert.Equal([4], resumed.Changes.Select(c => (int)c.Key[0]!));
+        Assert.Equal(1L, await server.ScalarAsSuperUserAsync(database, "SELECT count(*) FROM pg_replication_slots WHERE database = current_database()"));
+    }
+
+    [Fact]
+    public async Task Slot_dropped_behind_the_mirror_s_back_is_a_clear_error_that_the_mirror_must_be_copied_again()
+    {
+        var (database, source, consumer, _) = await StartAsync("lr_lostslot", "CREATE TABLE t (id int PRIMARY KEY)");
+        var position = consumer.Position;
+        await source.DisposeAsync();
+        await server.ScalarAsSuperUserAsync(database, $"SELECT pg_drop_replication_slot('{database}')");
+
+        await using var restarted = new PostgreSqlLogicalReplicationSource();
+        await restarted.OpenAsync(Settings(database), CancellationToken.None);
+        var ex = await Assert.ThrowsAsync<RheiException>(() => restarted.ReadAsync(position, 100, CancellationToken.None));
+        Assert.Equal("PostgreSQL", ex.Engine);
+        Assert.Contains($"replication slot {database} does not exist", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("copied again", ex.Message, StringComparison.Ordinal);
+    }
 }

@@ -124,4 +124,25 @@ public sealed class PostgreSqlTimestampSourceTest(PostgreSqlServerFixture server
         Assert.Contains("plain", ex.Message, StringComparison.Ordinal);
         Assert.Contains("Updated At Column", ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task New_source_from_a_stored_watermark_continues_with_nothing_missed_or_repeated()
+    {
+        var database = await server.CreateDatabaseAsync("ts_restart");
+        await server.ExecuteAsync(database, "CREATE TABLE t (id int PRIMARY KEY, updated_at timestamptz NOT NULL); INSERT INTO t SELECT g, '2026-01-01+00' FROM generate_series(1, 5) g");
+        var settings = SidecarTestSettings.For(server.ReplicationConnectionString(database));
+        SidecarPosition stored;
+        await using (var first = new PostgreSqlTimestampSource())
+        {
+            var tables = await first.OpenAsync(settings, CancellationToken.None);
+            stored = await first.CopyAsync(tables, new RecordingRowSink(), null, CancellationToken.None);
+            await server.ExecuteAsync(database, "INSERT INTO t SELECT g, '2026-01-01+00' FROM generate_series(6, 8) g");
+            stored = (await first.ReadAsync(stored, 2, CancellationToken.None)).Position;
+        }
+
+        await using var second = new PostgreSqlTimestampSource();
+        await second.OpenAsync(settings, CancellationToken.None);
+        var batch = await second.ReadAsync(stored, 100, CancellationToken.None);
+        Assert.Equal([8], batch.Changes.Select(c => (int)c.Key[0]!));
+    }
 }
