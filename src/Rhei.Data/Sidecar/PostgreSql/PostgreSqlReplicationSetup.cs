@@ -72,17 +72,25 @@ internal static partial class PostgreSqlReplicationSetup
         }
 
         var missing = tables.Where(t => !published.Contains(t.Oid)).ToList();
-        if (missing.Count == 0)
+        if (missing.Count == 0 && allTables is not null)
         {
             return;
         }
 
+        // With no table to follow yet the publication is still made (empty), so the stream can start.
         var list = string.Join(", ", missing.Select(t => t.QuotedName));
-        var statement = allTables is null ? $"CREATE PUBLICATION {quotedName} FOR TABLE {list}" : $"ALTER PUBLICATION {quotedName} ADD TABLE {list}";
+        var statement = allTables is not null ? $"ALTER PUBLICATION {quotedName} ADD TABLE {list}"
+            : missing.Count == 0 ? $"CREATE PUBLICATION {quotedName}"
+            : $"CREATE PUBLICATION {quotedName} FOR TABLE {list}";
 
         // Only a table's owner may publish it, and creating a publication needs CREATE on the database: check both
         // first, so a refusal leaves nothing half made.
         var mayCreate = allTables is not null || (bool)(await ScalarAsync(connection, "SELECT has_database_privilege(current_database(), 'CREATE')", cancellationToken).ConfigureAwait(false))!;
+        if (!mayCreate && missing.Count == 0)
+        {
+            throw PostgreSqlErrors.Refuse($"the role may not create publication {name} (no CREATE privilege on the database): the database owner must run {statement}");
+        }
+
         foreach (var table in missing)
         {
             var owns = (bool)(await ScalarAsync(connection, $"SELECT pg_has_role(relowner, 'USAGE') FROM pg_class WHERE oid = {table.Oid}", cancellationToken).ConfigureAwait(false))!;

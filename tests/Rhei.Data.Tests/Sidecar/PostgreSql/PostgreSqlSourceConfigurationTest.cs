@@ -158,6 +158,20 @@ public sealed class PostgreSqlSourceConfigurationTest(PostgreSqlServerFixture se
         Assert.DoesNotContain(server.ReplicationPassword, new PostgreSqlConnector(settings.Source).Describe(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Database_with_no_table_to_follow_yet_gets_an_empty_publication_and_a_stream_that_starts()
+    {
+        var database = await server.CreateDatabaseAsync("cfg_empty");
+        await using var source = new PostgreSqlLogicalReplicationSource();
+        var tables = await source.OpenAsync(SidecarTestSettings.For(server.ReplicationConnectionString(database)) with { ReplicationName = database }, CancellationToken.None);
+        Assert.Empty(tables);
+        var position = await source.CopyAsync(tables, new RecordingRowSink(), null, CancellationToken.None);
+
+        var batch = await source.ReadAsync(position, 100, CancellationToken.None);
+        Assert.Empty(batch.Changes);
+        Assert.Equal(1L, await server.ScalarAsSuperUserAsync(database, $"SELECT count(*) FROM pg_publication WHERE pubname = '{database}'"));
+    }
+
     private async Task AssertNothingCreatedAsync(string database)
     {
         Assert.Equal(0L, await server.ScalarAsSuperUserAsync(database, $"SELECT count(*) FROM pg_replication_slots WHERE slot_name = '{database}'"));
