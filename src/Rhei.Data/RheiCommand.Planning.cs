@@ -50,6 +50,7 @@ public sealed partial class RheiCommand
             _cachedPlanInTransaction = inTransaction;
         }
 
+        Sidecar.SidecarWriteGuard.ThrowIfRefused(connection.Engine, plan, _commandText);
         RheiDiagnostics.RecordRoute(plan.Target, plan.Rule, connection.Options.RedactedConnectionString);
         return (connection, plan);
     }
