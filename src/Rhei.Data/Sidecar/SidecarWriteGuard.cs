@@ -30,10 +30,11 @@ internal static class SidecarWriteGuard
                     RheiException.ProviderEngineName);
             }
 
-            if (statement.TargetTable is { } target && sidecar.IsFollowed(target))
+            if ((statement.TargetTable is { } target && sidecar.IsFollowed(target))
+                || statement.Text.Contains(SidecarSqliteFallback.SchemaName, StringComparison.OrdinalIgnoreCase))
             {
                 throw new RheiException(
-                    $"Table '{target}' is followed from the {sidecar.Kind} source read-only: a {statement.Kind} statement on it is refused. Write to the source database itself; local tables of the 'Data Source' file take writes.",
+                    $"Table '{statement.TargetTable}' is followed from the {sidecar.Kind} source read-only: a {statement.Kind} statement on it is refused. Write to the source database itself; local tables of the 'Data Source' file take writes.",
                     RheiException.ProviderEngineName);
             }
         }

@@ -67,6 +67,10 @@ internal sealed class SqliteTimestampSource : ISidecarSource
     public static string ReadOnlyConnectionString(string path)
         => new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString();
 
+    // Pooled: a Strong read asks for the position before every analytical read, and opening a file each time would cost more than the query.
+    private static string ProbeConnectionString(string path)
+        => new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = true }.ToString();
+
     public Task<SidecarPosition> CopyAsync(IReadOnlyList<SidecarTable> tables, ISidecarRowSink sink, IProgress<long>? progress, CancellationToken cancellationToken)
     {
         var connection = Connection;
@@ -164,7 +168,7 @@ internal sealed class SqliteTimestampSource : ISidecarSource
     public async Task<SidecarPosition> CurrentPositionAsync(CancellationToken cancellationToken)
     {
         // Its own connection: a Strong read may ask beside a running cycle.
-        await using var connection = new SqliteConnection(ReadOnlyConnectionString(_settings!.Source));
+        await using var connection = new SqliteConnection(ProbeConnectionString(_settings!.Source));
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         var watermarks = SqliteWatermarks.Empty();
         using var transaction = connection.BeginTransaction(deferred: true);
@@ -260,9 +264,9 @@ internal sealed class SqliteTimestampSource : ISidecarSource
     }
 
     /// <summary>The largest watermark a table holds now (an index on the updated-at column makes it one seek).</summary>
-    private object?[]? HighestWatermark(Polled polled, SqliteTransaction transaction)
+    private static object?[]? HighestWatermark(Polled polled, SqliteTransaction transaction)
     {
-        using var command = Connection.CreateCommand();
+        using var command = transaction.Connection!.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = $"SELECT {polled.WatermarkList} FROM {SqlIdentifier.Quote(polled.Table.Name)} WHERE {SqlIdentifier.Quote(polled.Table.UpdatedAtColumn!)} IS NOT NULL ORDER BY {polled.DescendingOrderList} LIMIT 1";
         using var reader = command.ExecuteReader();
