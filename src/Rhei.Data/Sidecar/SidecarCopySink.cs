@@ -33,7 +33,7 @@ internal sealed class SidecarCopySink : ISidecarRowSink, IDisposable
 
     public void Append(SidecarTable table, ReadOnlySpan<object?> values)
     {
-        if (!ReferenceEquals(_current?.Table, table) && _current?.Name != table.Name)
+        if (_current is null || (!ReferenceEquals(_current.Table, table) && !_current.Name.Equals(table.Name, StringComparison.OrdinalIgnoreCase)))
         {
             Switch(table.Name);
         }
@@ -44,26 +44,22 @@ internal sealed class SidecarCopySink : ISidecarRowSink, IDisposable
             return;
         }
 
-        var row = values.ToArray();
-        var key = mirrored.Schema.KeyOrdinals.Select(i => row[i]).ToArray();
-        if (mirrored.SqliteTyped && (key.Any(k => k is null) || MirrorTypeFit.FirstMisfit(mirrored.Schema, row) is not null))
+        if (mirrored.SqliteTyped && Misfit(mirrored, values) is { } misfit)
         {
-            var nullKey = Array.FindIndex(key, k => k is null);
-            var reason = nullKey >= 0 ? MirrorTypeFit.NullKey(mirrored.Schema, nullKey) : MirrorTypeFit.Misfit(mirrored.Schema, MirrorTypeFit.FirstMisfit(mirrored.Schema, row)!.Value, row[MirrorTypeFit.FirstMisfit(mirrored.Schema, row)!.Value]);
-            Quarantines[mirrored.Name] = (reason, SidecarMirror.DescribeKey(key));
+            Quarantines[mirrored.Name] = misfit;
             return;
         }
 
         try
         {
-            foreach (var value in row)
+            foreach (var value in values)
             {
                 SidecarApplier.AppendValue(_appender!, value);
             }
 
             if (_mode == RheiSyncMode.Temporal)
             {
-                var time = (_updatedAt >= 0 ? SidecarTime.ToInstant(row[_updatedAt]) : null) ?? (_createdAt >= 0 ? SidecarTime.ToInstant(row[_createdAt]) : null);
+                var time = (_updatedAt >= 0 ? SidecarTime.ToInstant(values[_updatedAt]) : null) ?? (_createdAt >= 0 ? SidecarTime.ToInstant(values[_createdAt]) : null);
                 _appender!.Append(time is { } t ? SidecarTime.ToEpochMilliseconds(t) : _copyTime);
                 _appender.AppendNull();
                 _appender.Append("I");
@@ -75,7 +71,7 @@ internal sealed class SidecarCopySink : ISidecarRowSink, IDisposable
         catch (DuckDbException ex)
         {
             // DuckDB refused a value (the appender is cleared): the table's mirror is incomplete, so it is set aside.
-            Quarantines[mirrored.Name] = (ex.Message, SidecarMirror.DescribeKey(key));
+            Quarantines[mirrored.Name] = (ex.Message, SidecarMirror.DescribeKey(Key(mirrored, values)));
             _appender?.Dispose();
             _appender = null;
         }
@@ -85,6 +81,40 @@ internal sealed class SidecarCopySink : ISidecarRowSink, IDisposable
     public void Complete() => CloseCurrent();
 
     public void Dispose() => _appender?.Dispose();
+
+    /// <summary>The local sync's fit rule, checked without copying the row (the copy's hot path).</summary>
+    private static (string Reason, string? Key)? Misfit(SidecarMirrorTable table, ReadOnlySpan<object?> values)
+    {
+        var schema = table.Schema;
+        for (var k = 0; k < schema.KeyOrdinals.Count; k++)
+        {
+            if (values[schema.KeyOrdinals[k]] is null)
+            {
+                return (MirrorTypeFit.NullKey(schema, k), SidecarMirror.DescribeKey(Key(table, values)));
+            }
+        }
+
+        for (var c = 0; c < values.Length; c++)
+        {
+            if (!Schema.SqliteTypeMapper.Holds(schema.MirrorTypes[c], values[c]))
+            {
+                return (MirrorTypeFit.Misfit(schema, c, values[c]), SidecarMirror.DescribeKey(Key(table, values)));
+            }
+        }
+
+        return null;
+    }
+
+    private static object?[] Key(SidecarMirrorTable table, ReadOnlySpan<object?> values)
+    {
+        var key = new object?[table.Schema.KeyOrdinals.Count];
+        for (var k = 0; k < key.Length; k++)
+        {
+            key[k] = values[table.Schema.KeyOrdinals[k]];
+        }
+
+        return key;
+    }
 
     private void Switch(string table)
     {

@@ -86,7 +86,6 @@ internal sealed class SqliteTimestampSource : ISidecarSource
                 command.CommandText = $"SELECT {polled.SelectList} FROM {SqlIdentifier.Quote(table.Name)}";
                 using var reader = command.ExecuteReader();
                 var values = new object?[table.Columns.Count];
-                object?[]? highest = null;
                 while (reader.Read())
                 {
                     cancellationToken.ThrowIfCancellationRequested();
@@ -97,24 +96,14 @@ internal sealed class SqliteTimestampSource : ISidecarSource
 
                     Fill(reader, values);
                     sink.Append(table, values);
-                    var mark = polled.Watermark(reader);
-                    if (mark[0] is not null && (highest is null || SqliteWatermarks.Compare(mark, highest) > 0))
-                    {
-                        highest = mark;
-                    }
-
                     if (++copied % 10_000 == 0)
                     {
                         progress?.Report(copied);
                     }
                 }
 
-                // Soft-deleted rows are not copied, but they still move the watermark: they are past it.
-                if (HighestWatermark(polled, transaction) is { } top && (highest is null || SqliteWatermarks.Compare(top, highest) > 0))
-                {
-                    highest = top;
-                }
-
+                // The highest watermark of the same snapshot (soft-deleted rows included: they are past it too).
+                var highest = HighestWatermark(polled, transaction);
                 if (highest is not null)
                 {
                     watermarks = watermarks.With(table.Name, highest);
