@@ -47,6 +47,7 @@ internal static class Program
         await RunGroupAsync(context, MemoryScenario.Group, () => MemoryScenario.RunAsync(context)).ConfigureAwait(false);
         await RunGroupAsync(context, ArrowScenario.Group, () => ArrowScenario.RunAsync(context)).ConfigureAwait(false);
         await RunGroupAsync(context, FlightScenario.Group, () => FlightScenario.RunAsync(context)).ConfigureAwait(false);
+        await RunGroupAsync(context, SidecarScenario.Group, () => SidecarScenario.RunAsync(context)).ConfigureAwait(false);
 
         Console.WriteLine();
         Console.WriteLine($"Finished in {total.Elapsed.TotalSeconds:0} s.");

@@ -46,6 +46,9 @@ internal sealed class PostgreSqlLogicalReplicationSource : ISidecarSource
     /// <summary>Tables this source stopped delivering, and why (see <see cref="PostgreSqlQuarantine"/>).</summary>
     public PostgreSqlQuarantine Quarantine { get; } = new();
 
+    /// <inheritdoc />
+    public IReadOnlyDictionary<string, string> QuarantinedTables => Quarantine.Tables;
+
     private string Name => _settings?.ReplicationName ?? throw new InvalidOperationException("OpenAsync first");
 
     private PostgreSqlConnector Connector => _connector ?? throw new InvalidOperationException("OpenAsync first");

@@ -29,6 +29,9 @@ internal sealed class PostgreSqlTimestampSource : ISidecarSource
     /// <summary>Tables this source stopped delivering, and why (see <see cref="PostgreSqlQuarantine"/>).</summary>
     public PostgreSqlQuarantine Quarantine { get; } = new();
 
+    /// <inheritdoc />
+    public IReadOnlyDictionary<string, string> QuarantinedTables => Quarantine.Tables;
+
     public async Task<IReadOnlyList<SidecarTable>> OpenAsync(SidecarSettings settings, CancellationToken cancellationToken)
     {
         _settings = settings;
