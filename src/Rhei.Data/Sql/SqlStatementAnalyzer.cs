@@ -1,3 +1,5 @@
+using Rhei.Data.Sql.Syntax;
+
 namespace Rhei.Data.Sql;
 
 /// <summary>
@@ -7,32 +9,17 @@ namespace Rhei.Data.Sql;
 /// </summary>
 internal sealed class SqlStatementAnalyzer
 {
-    private static readonly HashSet<string> s_clauseEnds = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "WHERE", "GROUP", "HAVING", "ORDER", "LIMIT", "WINDOW", "QUALIFY", "UNION", "EXCEPT", "INTERSECT",
-        "SELECT", "RETURNING", "ON", "USING", "SET", "VALUES", "OFFSET",
-    };
-
     private static readonly HashSet<string> s_exprStops = new(StringComparer.OrdinalIgnoreCase)
     {
         "WHERE", "AS", "JOIN", "INNER", "LEFT", "RIGHT", "FULL", "CROSS", "NATURAL", "ON", "USING", "GROUP",
         "ORDER", "LIMIT", "UNION", "EXCEPT", "INTERSECT", "HAVING", "WINDOW", "QUALIFY", "SELECT",
     };
 
-    /// <summary>Keywords that may be used as a function name (<c>replace(...)</c>, <c>range(...)</c>).</summary>
-    private static readonly HashSet<string> s_keywordFunctions = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "REPLACE", "CAST", "LIKE", "GLOB", "RANGE", "LEFT", "RIGHT", "MATCH", "REGEXP", "FIRST", "LAST",
-    };
-
     private static readonly string[] s_periodColumns = ["_rhei_valid_from", "_rhei_valid_to", "_rhei_operation"];
 
     private readonly string _text;
     private readonly SqlToken[] _t;
-    private readonly int[] _match;
-    private readonly int[] _parent;
-    private readonly bool[] _isCall;
-    private readonly List<(string Name, int From, int To)> _ctes = [];
+    private readonly SqlSyntax _syntax;
     private readonly List<SqlTableReference> _tables = [];
     private readonly List<string> _tableFunctions = [];
     private readonly List<string> _functions = [];
@@ -43,27 +30,7 @@ internal sealed class SqlStatementAnalyzer
     {
         _text = text;
         _t = tokens;
-        _match = new int[tokens.Length];
-        _parent = new int[tokens.Length];
-        _isCall = new bool[tokens.Length];
-        var stack = new Stack<int>();
-        for (var i = 0; i < tokens.Length; i++)
-        {
-            _match[i] = -1;
-            _parent[i] = stack.Count > 0 ? stack.Peek() : -1;
-            if (IsPunct(i, '('))
-            {
-                _isCall[i] = IsCallName(i - 1);
-                stack.Push(i);
-            }
-            else if (IsPunct(i, ')') && stack.Count > 0)
-            {
-                var open = stack.Pop();
-                _match[open] = i;
-                _match[i] = open;
-                _parent[i] = stack.Count > 0 ? stack.Peek() : -1;
-            }
-        }
+        _syntax = SqlSyntaxBuilder.Build(text, tokens);
     }
 
     /// <summary>Analyses the tokens [start, end) of <paramref name="all"/>.</summary>
@@ -107,7 +74,11 @@ internal sealed class SqlStatementAnalyzer
 
     private SqlStatement Run(int start, int length, RheiRoute? hint)
     {
-        FindCtes();
+        if (_syntax.HasWith)
+        {
+            _features |= SqlFeatures.Cte;
+        }
+
         var (kind, verb) = DetectKind();
         var target = FindTarget(kind, verb);
         Walk(kind);
@@ -117,6 +88,7 @@ internal sealed class SqlStatementAnalyzer
             Start = start,
             Length = length,
             Tokens = _t,
+            Syntax = _syntax,
             Kind = kind,
             Features = _features,
             Tables = _tables,
@@ -144,122 +116,6 @@ internal sealed class SqlStatementAnalyzer
 
     private string Lower(int i) => _t[i].Text(_text).ToLowerInvariant();
 
-    private int Depth(int i)
-    {
-        var depth = 0;
-        for (var p = _parent[i]; p >= 0; p = _parent[p])
-        {
-            depth++;
-        }
-
-        return depth;
-    }
-
-    private bool IsCallName(int i)
-    {
-        if (i < 0)
-        {
-            return false;
-        }
-
-        var token = _t[i];
-        if (token.Kind == SqlTokenKind.Identifier)
-        {
-            // A name in table position followed by a column list is not a call: INSERT INTO t(a), REFERENCES t(id), ON t(col).
-            return !(Is(i - 1, "INTO") || Is(i - 1, "TABLE") || Is(i - 1, "REFERENCES") || Is(i - 1, "INDEX")
-                     || (Is(i - 1, "ON") && Is(0, "CREATE")) || Is(i - 1, "WITH") || Is(i - 1, "RECURSIVE")
-                     || IsPunct(i - 1, ',') && IsCteName(i));
-        }
-
-        return token.Kind == SqlTokenKind.Keyword && s_keywordFunctions.Contains(token.Text(_text)) && !IsKind(i - 1, SqlTokenKind.Operator);
-    }
-
-    /// <summary>A CTE name declaration: <c>name (cols) AS (</c>.</summary>
-    private bool IsCteName(int i)
-    {
-        var open = i + 1;
-        return IsPunct(open, '(') && _match[open] > 0 && Is(_match[open] + 1, "AS");
-    }
-
-    // ---- CTEs ----------------------------------------------------------------------------
-
-    private void FindCtes()
-    {
-        for (var w = 0; w < _t.Length; w++)
-        {
-            if (!Is(w, "WITH") || Is(w - 1, "START"))
-            {
-                continue;
-            }
-
-            _features |= SqlFeatures.Cte;
-            var scopeEnd = _parent[w] >= 0 ? _match[_parent[w]] : _t.Length;
-            if (scopeEnd < 0)
-            {
-                scopeEnd = _t.Length;
-            }
-
-            var k = w + 1;
-            if (Is(k, "RECURSIVE"))
-            {
-                k++;
-            }
-
-            while (k < _t.Length && _t[k].IsName)
-            {
-                var name = _t[k].Unquote(_text);
-                k++;
-                if (IsPunct(k, '(') && _match[k] > 0)
-                {
-                    k = _match[k] + 1;
-                }
-
-                if (!Is(k, "AS"))
-                {
-                    break;
-                }
-
-                k++;
-                if (Is(k, "NOT"))
-                {
-                    k++;
-                }
-
-                if (Is(k, "MATERIALIZED"))
-                {
-                    k++;
-                }
-
-                _ctes.Add((name, w, scopeEnd));
-                if (!IsPunct(k, '(') || _match[k] < 0)
-                {
-                    break;
-                }
-
-                k = _match[k] + 1;
-                if (!IsPunct(k, ','))
-                {
-                    break;
-                }
-
-                k++;
-            }
-        }
-    }
-
-    private bool IsCte(string name, int at)
-    {
-        foreach (var (cteName, from, to) in _ctes)
-        {
-            if (at > from && at < to && string.Equals(cteName, name, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
     // ---- kind and targets ----------------------------------------------------------------
 
     private (SqlStatementKind Kind, int Verb) DetectKind()
@@ -276,9 +132,9 @@ internal sealed class SqlStatementAnalyzer
             var k = p + 1;
             while (k < _t.Length && _t[k].Kind != SqlTokenKind.End)
             {
-                if (IsPunct(k, '(') && _match[k] > 0)
+                if (IsPunct(k, '(') && _syntax.Match(k) > 0)
                 {
-                    k = _match[k] + 1;
+                    k = _syntax.Match(k) + 1;
                     continue;
                 }
 
@@ -491,9 +347,6 @@ internal sealed class SqlStatementAnalyzer
 
     private void Walk(SqlStatementKind kind)
     {
-        // fromActive[d]: a FROM clause is open at paren depth d, so a comma there starts another table.
-        var fromActive = new bool[_t.Length + 1];
-        var depth = 0;
         var seenFunctions = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < _t.Length; i++)
         {
@@ -505,9 +358,7 @@ internal sealed class SqlStatementAnalyzer
                     var c = _text[token.Start];
                     if (c == '(')
                     {
-                        depth++;
-                        fromActive[depth] = false;
-                        if (Is(i + 1, "SELECT") || Is(i + 1, "WITH") || Is(i + 1, "FROM") && !_isCall[i])
+                        if (Is(i + 1, "SELECT") || Is(i + 1, "WITH") || Is(i + 1, "FROM") && !_syntax.IsCall(i - 1))
                         {
                             _features |= SqlFeatures.Subquery;
                             if (Is(i + 1, "FROM"))
@@ -516,17 +367,12 @@ internal sealed class SqlStatementAnalyzer
                             }
                         }
 
-                        if (_isCall[i])
+                        if (_syntax.IsCall(i - 1))
                         {
                             OnCall(i, seenFunctions);
                         }
                     }
-                    else if (c == ')')
-                    {
-                        fromActive[depth] = false;
-                        depth = Math.Max(0, depth - 1);
-                    }
-                    else if (c == ',' && fromActive[depth])
+                    else if (c == ',' && _syntax.Clause(i) == SqlClauseKind.From)
                     {
                         _features |= SqlFeatures.Join;
                         ParseTableRef(i + 1);
@@ -551,19 +397,19 @@ internal sealed class SqlStatementAnalyzer
                     break;
 
                 case SqlTokenKind.Keyword:
-                    OnKeyword(i, depth, fromActive, kind);
+                    OnKeyword(i, kind);
                     break;
             }
         }
     }
 
-    private void OnKeyword(int i, int depth, bool[] fromActive, SqlStatementKind kind)
+    private void OnKeyword(int i, SqlStatementKind kind)
     {
         var word = _t[i].Text(_text).ToUpperInvariant();
         switch (word)
         {
             case "FROM":
-                if (Is(i - 1, "DISTINCT") || (_parent[i] >= 0 && _isCall[_parent[i]]) || (kind == SqlStatementKind.Delete && Is(i - 1, "DELETE")))
+                if (Is(i - 1, "DISTINCT") || (_syntax.Parent(i) >= 0 && _syntax.IsCall(_syntax.Parent(i) - 1)) || (kind == SqlStatementKind.Delete && Is(i - 1, "DELETE")))
                 {
                     return;
                 }
@@ -573,7 +419,6 @@ internal sealed class SqlStatementAnalyzer
                     _features |= SqlFeatures.DuckDbOnlySyntax;
                 }
 
-                fromActive[depth] = true;
                 ParseTableRef(i + 1);
                 return;
             case "JOIN":
@@ -589,7 +434,7 @@ internal sealed class SqlStatementAnalyzer
 
                 break;
             case "ORDER" when Is(i + 1, "BY"):
-                if (_parent[i] < 0 || !_isCall[_parent[i]] && !Is(_parent[i] - 1, "OVER"))
+                if (_syntax.Parent(i) < 0 || !_syntax.IsCall(_syntax.Parent(i) - 1) && !Is(_syntax.Parent(i) - 1, "OVER"))
                 {
                     _features |= SqlFeatures.OrderBy;
                 }
@@ -622,11 +467,6 @@ internal sealed class SqlStatementAnalyzer
                 _features |= SqlFeatures.DuckDbOnlySyntax;
                 break;
         }
-
-        if (s_clauseEnds.Contains(word))
-        {
-            fromActive[depth] = false;
-        }
     }
 
     private void OnCall(int open, HashSet<string> seen)
@@ -637,24 +477,12 @@ internal sealed class SqlStatementAnalyzer
             _functions.Add(name);
         }
 
-        var close = _match[open];
-        var args = 0;
-        if (close > open + 1)
-        {
-            args = 1;
-            for (var k = open + 1; k < close; k++)
-            {
-                if (IsPunct(k, ',') && _parent[k] == open)
-                {
-                    args++;
-                }
-            }
-        }
-
+        var close = _syntax.Match(open);
+        var args = _syntax.Items(open).Count;
         var after = close + 1;
-        if (close > 0 && Is(after, "FILTER") && IsPunct(after + 1, '(') && _match[after + 1] > 0)
+        if (close > 0 && Is(after, "FILTER") && IsPunct(after + 1, '(') && _syntax.Match(after + 1) > 0)
         {
-            after = _match[after + 1] + 1;
+            after = _syntax.Match(after + 1) + 1;
         }
 
         if (close > 0 && Is(after, "OVER"))
@@ -689,7 +517,7 @@ internal sealed class SqlStatementAnalyzer
             return;
         }
 
-        if (!(IsPlainName(p) || IsKind(p, SqlTokenKind.Keyword) && s_keywordFunctions.Contains(_t[p].Text(_text)) && IsPunct(p + 1, '(')))
+        if (!(IsPlainName(p) || IsKind(p, SqlTokenKind.Keyword) && SqlSyntaxBuilder.IsKeywordFunction(_t[p].Text(_text)) && IsPunct(p + 1, '(')))
         {
             return;
         }
@@ -717,7 +545,7 @@ internal sealed class SqlStatementAnalyzer
             return;
         }
 
-        if (schema is null && IsCte(name, first))
+        if (schema is null && _syntax.IsCte(name, first))
         {
             return;
         }
@@ -782,20 +610,11 @@ internal sealed class SqlStatementAnalyzer
                 k = bEnd;
             }
         }
-        else if (Is(k, "CONTAINED") && Is(k + 1, "IN") && IsPunct(k + 2, '(') && _match[k + 2] > 0)
+        else if (Is(k, "CONTAINED") && Is(k + 1, "IN") && IsPunct(k + 2, '(') && _syntax.Match(k + 2) > 0)
         {
             var open = k + 2;
-            var close = _match[open];
-            var comma = -1;
-            for (var j = open + 1; j < close; j++)
-            {
-                if (IsPunct(j, ',') && _parent[j] == open)
-                {
-                    comma = j;
-                    break;
-                }
-            }
-
+            var close = _syntax.Match(open);
+            var comma = _syntax.NextItem(open) is var item && item < close ? item : -1;
             if (comma > 0)
             {
                 clause = new SqlTemporalClause(SqlTemporalKind.ContainedIn, first, close + 1, (open + 1, comma), (comma + 1, close));
@@ -836,7 +655,7 @@ internal sealed class SqlStatementAnalyzer
                 return p;
             }
 
-            p = IsPunct(p, '(') && _match[p] > 0 ? _match[p] + 1 : p + 1;
+            p = IsPunct(p, '(') && _syntax.Match(p) > 0 ? _syntax.Match(p) + 1 : p + 1;
         }
 
         return p;
@@ -915,7 +734,7 @@ internal sealed class SqlStatementAnalyzer
         for (var i = 0; i < _t.Length; i++)
         {
             SqlWorkLimit.Step();
-            if (_parent[i] < 0 && Is(i, "WHERE"))
+            if (_syntax.Parent(i) < 0 && Is(i, "WHERE"))
             {
                 where = i;
                 break;
@@ -996,9 +815,9 @@ internal sealed class SqlStatementAnalyzer
             return IsConstant(ref p) ? SqlLookupKind.Range : SqlLookupKind.Scan;
         }
 
-        if (op.Is(_text, "IN") && IsPunct(p + 1, '(') && _match[p + 1] > 0)
+        if (op.Is(_text, "IN") && IsPunct(p + 1, '(') && _syntax.Match(p + 1) > 0)
         {
-            var close = _match[p + 1];
+            var close = _syntax.Match(p + 1);
             for (var k = p + 2; k < close; k++)
             {
                 if (!(_t[k].Kind is SqlTokenKind.Number or SqlTokenKind.String or SqlTokenKind.Parameter || IsPunct(k, ',')))

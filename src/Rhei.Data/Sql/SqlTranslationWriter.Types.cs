@@ -1,5 +1,6 @@
 using System.Globalization;
 using Rhei.Data.Schema;
+using Rhei.Data.Sql.Syntax;
 
 namespace Rhei.Data.Sql;
 
@@ -47,9 +48,11 @@ internal sealed partial class SqlTranslationWriter
         "FROM", "WHERE", "GROUP", "HAVING", "WINDOW", "ORDER", "LIMIT", "UNION", "INTERSECT", "EXCEPT",
     };
 
-    private HashSet<string>? _aliases;
-    private HashSet<string>? _derivedNames;
-    private List<(int Start, int End)>? _derivedSources;
+    /// <summary>
+    /// Types already inferred, by token range: a CASE's branches are typed when the CASE is checked and again inside every
+    /// enclosing CASE's check, so without this a deep nesting is typed once per level (quadratic work).
+    /// </summary>
+    private readonly Dictionary<(int Start, int End), ValueType> _typeOf = [];
 
     // ---- branch checks -------------------------------------------------------------------
 
@@ -106,21 +109,13 @@ internal sealed partial class SqlTranslationWriter
     /// <summary>Every compound SELECT's columns and every VALUES list's columns must keep one class across members and rows.</summary>
     private void CheckCompoundsAndValues()
     {
+        // Set operators are grouped by the parenthesised group they stand in: one compound per group.
         var groups = new Dictionary<int, List<int>>();
-        var open = new Stack<int>();
         for (var k = 0; k < _t.Length; k++)
         {
-            if (IsPunct(k, '('))
+            if (Is(k, "UNION") || Is(k, "INTERSECT") || Is(k, "EXCEPT"))
             {
-                open.Push(k);
-            }
-            else if (IsPunct(k, ')') && open.Count > 0)
-            {
-                open.Pop();
-            }
-            else if (Is(k, "UNION") || Is(k, "INTERSECT") || Is(k, "EXCEPT"))
-            {
-                var key = open.Count > 0 ? open.Peek() : -1;
+                var key = _syntax.Parent(k);
                 if (!groups.TryGetValue(key, out var list))
                 {
                     groups[key] = list = [];
@@ -170,7 +165,7 @@ internal sealed partial class SqlTranslationWriter
         {
             if (IsPunct(k, ')'))
             {
-                k = _match[k];
+                k = _syntax.Match(k);
                 if (k < 0)
                 {
                     return -1;
@@ -237,7 +232,7 @@ internal sealed partial class SqlTranslationWriter
             }
             else if (IsPunct(k, '('))
             {
-                k = _match[k] < 0 ? _t.Length : _match[k];
+                k = _syntax.Match(k) < 0 ? _t.Length : _syntax.Match(k);
             }
             else if (Is(k, "CASE"))
             {
@@ -275,10 +270,10 @@ internal sealed partial class SqlTranslationWriter
     {
         var rows = new List<List<ValueType>>();
         var k = values + 1;
-        while (IsPunct(k, '(') && _match[k] > k)
+        while (IsPunct(k, '(') && _syntax.Match(k) > k)
         {
-            rows.Add(ArgumentRanges(k, _match[k]).Select(r => TypeOf(r.Start, r.End)).ToList());
-            k = _match[k] + 1;
+            rows.Add(_syntax.Items(k).Select(r => TypeOf(r.Start, r.End)).ToList());
+            k = _syntax.Match(k) + 1;
             if (!IsPunct(k, ','))
             {
                 break;
@@ -292,40 +287,8 @@ internal sealed partial class SqlTranslationWriter
 
     // ---- CASE structure ------------------------------------------------------------------
 
-    /// <summary>The END closing the CASE at <paramref name="caseIndex"/>, or -1.</summary>
-    private int CaseEnd(int caseIndex)
-    {
-        var depth = 0;
-        for (var k = caseIndex + 1; k < _t.Length; k++)
-        {
-            // Nested CASEs make this scan quadratic in the nesting depth: count it, so a timeout or a cancel stops it.
-            SqlWorkLimit.Step();
-            if (IsPunct(k, '('))
-            {
-                if (_match[k] < 0)
-                {
-                    return -1;
-                }
-
-                k = _match[k];
-            }
-            else if (Is(k, "CASE"))
-            {
-                depth++;
-            }
-            else if (Is(k, "END"))
-            {
-                if (depth == 0)
-                {
-                    return k;
-                }
-
-                depth--;
-            }
-        }
-
-        return -1;
-    }
+    /// <summary>The END closing the CASE at <paramref name="caseIndex"/>, or -1: read from the shared parse, never scanned for.</summary>
+    private int CaseEnd(int caseIndex) => _syntax.CaseEnd(caseIndex);
 
     /// <summary>The result expressions of a CASE (after each THEN, and after ELSE).</summary>
     private (List<(int Start, int End)> Branches, bool HasElse) CaseBranches(int caseIndex, int end)
@@ -337,7 +300,7 @@ internal sealed partial class SqlTranslationWriter
         {
             if (IsPunct(k, '('))
             {
-                k = _match[k];
+                k = _syntax.Match(k);
                 continue;
             }
 
@@ -378,10 +341,7 @@ internal sealed partial class SqlTranslationWriter
     // ---- inference -----------------------------------------------------------------------
 
     /// <summary>Whether token <paramref name="k"/> can end an operand (so a following + or - is binary).</summary>
-    private bool IsOperandEnd(int k)
-        => k >= 0 && k < _t.Length && (_t[k].Kind is SqlTokenKind.Identifier or SqlTokenKind.QuotedIdentifier or SqlTokenKind.Number
-                                           or SqlTokenKind.String or SqlTokenKind.Blob or SqlTokenKind.Parameter
-                                       || IsPunct(k, ')') || Is(k, "END") || Is(k, "NULL"));
+    private bool IsOperandEnd(int k) => _syntax.IsOperandEnd(k);
 
     /// <summary>The storage class every row of the expression in tokens [start, end) has (or NULL), when it can be told.</summary>
     private ValueType TypeOf(int start, int end)
@@ -401,7 +361,13 @@ internal sealed partial class SqlTranslationWriter
 
         try
         {
-            return TypeOfWithin(start, end);
+            if (!_typeOf.TryGetValue((start, end), out var type))
+            {
+                type = TypeOfWithin(start, end);
+                _typeOf[(start, end)] = type;
+            }
+
+            return type;
         }
         finally
         {
@@ -411,7 +377,6 @@ internal sealed partial class SqlTranslationWriter
 
     private ValueType TypeOfWithin(int start, int end)
     {
-
         var additive = new List<int>();
         var multiplicative = new List<int>();
         var concat = false;
@@ -420,12 +385,12 @@ internal sealed partial class SqlTranslationWriter
             SqlWorkLimit.Step();
             if (IsPunct(k, '('))
             {
-                if (_match[k] < 0 || _match[k] >= end)
+                if (_syntax.Match(k) < 0 || _syntax.Match(k) >= end)
                 {
                     return ValueType.Unknown;
                 }
 
-                k = _match[k];
+                k = _syntax.Match(k);
             }
             else if (Is(k, "CASE"))
             {
@@ -544,7 +509,7 @@ internal sealed partial class SqlTranslationWriter
             return ColumnTypeOf(start, _t[start].Unquote(_text), _t[start + 2].Unquote(_text));
         }
 
-        if (IsPunct(start, '(') && _match[start] == end - 1)
+        if (IsPunct(start, '(') && _syntax.Match(start) == end - 1)
         {
             return Is(start + 1, "SELECT") || Is(start + 1, "WITH") || Is(start + 1, "VALUES") ? ValueType.Unknown : TypeOf(start + 1, end - 1);
         }
@@ -555,8 +520,8 @@ internal sealed partial class SqlTranslationWriter
             return Unify(branches.Select(b => TypeOf(b.Start, b.End)));
         }
 
-        if (_t[start].Kind is SqlTokenKind.Identifier or SqlTokenKind.Keyword && IsCall(start) && _match[start + 1] > start
-            && (_match[start + 1] == end - 1 || Is(_match[start + 1] + 1, "OVER") || Is(_match[start + 1] + 1, "FILTER")))
+        if (_t[start].Kind is SqlTokenKind.Identifier or SqlTokenKind.Keyword && IsCall(start) && _syntax.Match(start + 1) > start
+            && (_syntax.Match(start + 1) == end - 1 || Is(_syntax.Match(start + 1) + 1, "OVER") || Is(_syntax.Match(start + 1) + 1, "FILTER")))
         {
             return CallType(start);
         }
@@ -582,7 +547,7 @@ internal sealed partial class SqlTranslationWriter
     {
         var lower = Raw(nameIndex).ToLowerInvariant();
         var open = nameIndex + 1;
-        var close = _match[open];
+        var close = _syntax.Match(open);
         if (lower == "cast")
         {
             for (var k = close - 1; k > open; k--)
@@ -600,7 +565,7 @@ internal sealed partial class SqlTranslationWriter
             return ValueType.Unknown;
         }
 
-        var ranges = ArgumentRanges(open, close);
+        var ranges = _syntax.Items(open);
         if (ranges.Count > 0 && Is(ranges[0].Start, "DISTINCT"))
         {
             ranges[0] = (ranges[0].Start + 1, ranges[0].End);
@@ -653,7 +618,10 @@ internal sealed partial class SqlTranslationWriter
             return ValueType.Unknown;
         }
 
-        if (qualifier is null ? HasDerivedSources(at) || Aliases().Contains(column) : DerivedNames().Contains(qualifier))
+        var names = _syntax.Names;
+        if (qualifier is null
+                ? _stmt.TableFunctions.Count > 0 || names.HasDerivedSourceAround(at) || names.ResultAliases.Contains(column)
+                : names.DerivedNames.Contains(qualifier))
         {
             return ValueType.Unknown;
         }
@@ -693,156 +661,5 @@ internal sealed partial class SqlTranslationWriter
             MirrorType.Blob => ValueType.Blob,
             _ => ValueType.Unknown,
         };
-    }
-
-    /// <summary>Names given with AS or as a bare alias after an expression: SQLite lets WHERE and ORDER BY use result aliases.</summary>
-    private HashSet<string> Aliases()
-    {
-        if (_aliases is null)
-        {
-            _aliases = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            for (var k = 1; k < _t.Length; k++)
-            {
-                if (_t[k].Kind is SqlTokenKind.Identifier or SqlTokenKind.QuotedIdentifier or SqlTokenKind.String
-                    && (Is(k - 1, "AS") || IsOperandEnd(k - 1) && !IsPunct(k - 2, '.') && !IsPunct(k + 1, '(')))
-                {
-                    _aliases.Add(_t[k].Unquote(_text));
-                }
-            }
-        }
-
-        return _aliases;
-    }
-
-    /// <summary>CTE names and subquery aliases: qualifiers that name no replicated table.</summary>
-    private HashSet<string> DerivedNames()
-    {
-        if (_derivedNames is null)
-        {
-            _derivedNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            for (var k = 0; k < _t.Length; k++)
-            {
-                if (_t[k].Kind is not (SqlTokenKind.Identifier or SqlTokenKind.QuotedIdentifier))
-                {
-                    continue;
-                }
-
-                var cte = Is(k + 1, "AS") && (IsPunct(k + 2, '(') || Is(k + 2, "MATERIALIZED") || Is(k + 2, "NOT"))
-                          || IsPunct(k + 1, '(') && _match[k + 1] > k && Is(_match[k + 1] + 1, "AS");
-                var subquery = IsPunct(k - 1, ')') || Is(k - 1, "AS") && IsPunct(k - 2, ')');
-                if (cte || subquery)
-                {
-                    _derivedNames.Add(_t[k].Unquote(_text));
-                }
-            }
-        }
-
-        return _derivedNames;
-    }
-
-    /// <summary>
-    /// Whether a FROM clause in scope at token <paramref name="at"/> reads a CTE, a subquery or a table function, whose
-    /// columns could shadow a table's. A source is in scope for the SELECT it belongs to and everything nested in it,
-    /// except its own body.
-    /// </summary>
-    private bool HasDerivedSources(int at)
-    {
-        if (_stmt.TableFunctions.Count > 0)
-        {
-            return true;
-        }
-
-        if (_derivedSources is null)
-        {
-            _derivedSources = [];
-            var ctes = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            for (var k = 0; k < _t.Length; k++)
-            {
-                if (_t[k].Kind is SqlTokenKind.Identifier or SqlTokenKind.QuotedIdentifier
-                    && (Is(k + 1, "AS") && (IsPunct(k + 2, '(') || Is(k + 2, "MATERIALIZED") || Is(k + 2, "NOT"))
-                        || IsPunct(k + 1, '(') && _match[k + 1] > k && Is(_match[k + 1] + 1, "AS")))
-                {
-                    ctes.Add(_t[k].Unquote(_text));
-                }
-            }
-
-            for (var k = 1; k < _t.Length; k++)
-            {
-                if (IsPunct(k, '(') && (Is(k + 1, "SELECT") || Is(k + 1, "VALUES") || Is(k + 1, "WITH") || IsPunct(k + 1, '(')) && IsFromItem(k))
-                {
-                    _derivedSources.Add((k, _match[k]));
-                }
-                else if (_t[k].Kind is SqlTokenKind.Identifier or SqlTokenKind.QuotedIdentifier && ctes.Contains(_t[k].Unquote(_text)) && IsFromItem(k))
-                {
-                    _derivedSources.Add((k, k));
-                }
-            }
-        }
-
-        foreach (var (source, sourceEnd) in _derivedSources)
-        {
-            var scope = EnclosingParen(source);
-            var inScope = scope < 0 || at > scope && at < _match[scope];
-            if (inScope && !(at > source && at < sourceEnd))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private int EnclosingParen(int k)
-    {
-        for (var j = k - 1; j >= 0; j--)
-        {
-            if (IsPunct(j, ')'))
-            {
-                j = _match[j] < 0 ? 0 : _match[j];
-            }
-            else if (IsPunct(j, '('))
-            {
-                return j;
-            }
-        }
-
-        return -1;
-    }
-
-    /// <summary>Whether the token at <paramref name="open"/> begins an item of a FROM clause.</summary>
-    private bool IsFromItem(int open)
-    {
-        if (Is(open - 1, "FROM") || Is(open - 1, "JOIN"))
-        {
-            return true;
-        }
-
-        if (!IsPunct(open - 1, ','))
-        {
-            return false;
-        }
-
-        for (var k = open - 2; k >= 0; k--)
-        {
-            if (IsPunct(k, ')'))
-            {
-                k = _match[k] < 0 ? 0 : _match[k];
-            }
-            else if (IsPunct(k, '('))
-            {
-                return false;
-            }
-            else if (Is(k, "FROM") || Is(k, "JOIN") || Is(k, "ON") || Is(k, "USING"))
-            {
-                return true;
-            }
-            else if (Is(k, "SELECT") || Is(k, "WHERE") || Is(k, "GROUP") || Is(k, "HAVING") || Is(k, "ORDER") || Is(k, "WINDOW")
-                     || Is(k, "VALUES") || Is(k, "BY") || Is(k, "LIMIT"))
-            {
-                return false;
-            }
-        }
-
-        return false;
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Rhei.Data.Sql.Syntax;
 
 namespace Rhei.Data.Sql;
 
@@ -43,11 +44,17 @@ internal sealed partial class SqlTranslationWriter
         ["string_agg"] = "string_agg() concatenates in scan order, which DuckDB does not keep",
     };
 
+    /// <summary>Keywords the translator treats as SQLite function names when called.</summary>
+    private static readonly HashSet<string> s_keywordCalls = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "CAST", "REPLACE", "LIKE", "GLOB", "RANGE", "REGEXP", "MATCH",
+    };
+
     private readonly SqlStatement _stmt;
     private readonly TranslateOptions _options;
     private readonly string _text;
     private readonly SqlToken[] _t;
-    private readonly int[] _match;
+    private readonly SqlSyntax _syntax;
     private readonly Dictionary<int, SqlTableReference> _rewrites = [];
     private readonly Dictionary<int, int> _positions = [];
     private readonly List<SqlParameterRef> _parameters = [];
@@ -60,23 +67,7 @@ internal sealed partial class SqlTranslationWriter
         _options = options;
         _text = stmt.CommandText;
         _t = stmt.Tokens;
-        _match = new int[_t.Length];
-        var stack = new Stack<int>();
-        for (var i = 0; i < _t.Length; i++)
-        {
-            _match[i] = -1;
-            if (IsPunct(i, '('))
-            {
-                stack.Push(i);
-            }
-            else if (IsPunct(i, ')') && stack.Count > 0)
-            {
-                var open = stack.Pop();
-                _match[open] = i;
-                _match[i] = open;
-            }
-        }
-
+        _syntax = stmt.Syntax;
         var p = 0;
         for (var i = 0; i < _t.Length; i++)
         {
@@ -145,24 +136,13 @@ internal sealed partial class SqlTranslationWriter
         return sb.ToString();
     }
 
+    /// <summary>
+    /// A call the translator rewrites: the shared parse's call (<see cref="SqlSyntax.IsCall"/>), and for a keyword only the
+    /// SQLite functions spelled as keywords. LEFT(…), RIGHT(…), FIRST(…) and LAST(…) exist only in DuckDB, which alone runs
+    /// them (the analyser marks them DuckDB-only), so they are copied as written.
+    /// </summary>
     private bool IsCall(int nameIndex)
-    {
-        if (!IsPunct(nameIndex + 1, '('))
-        {
-            return false;
-        }
-
-        var token = _t[nameIndex];
-        if (token.Kind == SqlTokenKind.Identifier)
-        {
-            return !(Is(nameIndex - 1, "WITH") || Is(nameIndex - 1, "RECURSIVE") || IsPunct(nameIndex - 1, ',') && Is(_match[nameIndex + 1] + 1, "AS")
-                     || Is(nameIndex - 1, "AS") || IsKind(nameIndex - 1, SqlTokenKind.Identifier) || IsPunct(nameIndex - 1, ')'));
-        }
-
-        return token.Kind == SqlTokenKind.Keyword && (Is(nameIndex, "CAST") || Is(nameIndex, "REPLACE") || Is(nameIndex, "LIKE") || Is(nameIndex, "GLOB")
-                                                      || Is(nameIndex, "RANGE") || Is(nameIndex, "REGEXP") || Is(nameIndex, "MATCH"))
-               && !IsKind(nameIndex - 1, SqlTokenKind.Operator);
-    }
+        => _syntax.IsCall(nameIndex) && (_t[nameIndex].Kind != SqlTokenKind.Keyword || s_keywordCalls.Contains(Raw(nameIndex)));
 
     // ---- the walk ------------------------------------------------------------------------
 
@@ -233,7 +213,7 @@ internal sealed partial class SqlTranslationWriter
             case SqlTokenKind.Identifier when IsCall(i):
             case SqlTokenKind.Keyword when IsCall(i):
                 sb.Append(TranslateCall(i));
-                return _match[i + 1];
+                return _syntax.Match(i + 1);
             case SqlTokenKind.Identifier:
                 if (Is(i, "rowid") || Is(i, "_rowid_"))
                 {
@@ -323,7 +303,7 @@ internal sealed partial class SqlTranslationWriter
 
         if (IsPunct(k, ')'))
         {
-            k = _match[k];
+            k = _syntax.Match(k);
             if (k > from && (IsKind(k - 1, SqlTokenKind.Identifier) || IsKind(k - 1, SqlTokenKind.Keyword) && IsCall(k - 1)))
             {
                 k--;
@@ -360,12 +340,12 @@ internal sealed partial class SqlTranslationWriter
 
         if (IsPunct(k, '('))
         {
-            return _match[k] < 0 ? throw Refuse("unbalanced parentheses") : _match[k] + 1;
+            return _syntax.Match(k) < 0 ? throw Refuse("unbalanced parentheses") : _syntax.Match(k) + 1;
         }
 
         if ((IsKind(k, SqlTokenKind.Identifier) || IsKind(k, SqlTokenKind.Keyword) && IsCall(k)) && IsPunct(k + 1, '('))
         {
-            return _match[k + 1] < 0 ? throw Refuse("unbalanced parentheses") : _match[k + 1] + 1;
+            return _syntax.Match(k + 1) < 0 ? throw Refuse("unbalanced parentheses") : _syntax.Match(k + 1) + 1;
         }
 
         if (_t[k].Kind is SqlTokenKind.Identifier or SqlTokenKind.QuotedIdentifier or SqlTokenKind.String or SqlTokenKind.Number
@@ -544,7 +524,7 @@ internal sealed partial class SqlTranslationWriter
 
             if (IsPunct(k, ')'))
             {
-                k = _match[k];
+                k = _syntax.Match(k);
                 if (k > from && (IsKind(k - 1, SqlTokenKind.Identifier) || IsKind(k - 1, SqlTokenKind.Keyword) && IsCall(k - 1)))
                 {
                     k--;
@@ -592,11 +572,11 @@ internal sealed partial class SqlTranslationWriter
 
             if (IsPunct(k, '('))
             {
-                k = _match[k] < 0 ? throw Refuse("unbalanced parentheses") : _match[k] + 1;
+                k = _syntax.Match(k) < 0 ? throw Refuse("unbalanced parentheses") : _syntax.Match(k) + 1;
             }
             else if (IsKind(k, SqlTokenKind.Identifier) || IsKind(k, SqlTokenKind.Keyword) && IsCall(k))
             {
-                k = !IsPunct(k + 1, '(') ? k + 1 : _match[k + 1] < 0 ? throw Refuse("unbalanced parentheses") : _match[k + 1] + 1;
+                k = !IsPunct(k + 1, '(') ? k + 1 : _syntax.Match(k + 1) < 0 ? throw Refuse("unbalanced parentheses") : _syntax.Match(k + 1) + 1;
                 while (IsPunct(k, '.') && k + 1 < to)
                 {
                     k += 2;
@@ -637,7 +617,7 @@ internal sealed partial class SqlTranslationWriter
         {
             if (IsPunct(end, '('))
             {
-                end = _match[end] < 0 ? to - 1 : _match[end];
+                end = _syntax.Match(end) < 0 ? to - 1 : _syntax.Match(end);
             }
             else if (IsPunct(end, ',') && comma < 0)
             {
@@ -809,7 +789,7 @@ internal sealed partial class SqlTranslationWriter
         var name = Raw(nameIndex);
         var lower = name.ToLowerInvariant();
         var open = nameIndex + 1;
-        var close = _match[open];
+        var close = _syntax.Match(open);
         if (close < 0)
         {
             throw Refuse($"unbalanced parentheses after {name}");
@@ -820,7 +800,7 @@ internal sealed partial class SqlTranslationWriter
             return TranslateCast(open, close);
         }
 
-        var ranges = ArgumentRanges(open, close);
+        var ranges = _syntax.Items(open);
         var distinct = ranges.Count > 0 && Is(ranges[0].Start, "DISTINCT");
         if (distinct)
         {
@@ -984,7 +964,7 @@ internal sealed partial class SqlTranslationWriter
 
             if (IsPunct(k, ')'))
             {
-                k = _match[k];
+                k = _syntax.Match(k);
                 if (k > from && (IsKind(k - 1, SqlTokenKind.Identifier) || IsKind(k - 1, SqlTokenKind.Keyword) && IsCall(k - 1)))
                 {
                     k--;
@@ -1032,7 +1012,7 @@ internal sealed partial class SqlTranslationWriter
         int end;
         if (IsPunct(k, '('))
         {
-            end = _match[k] + 1;
+            end = _syntax.Match(k) + 1;
         }
         else if (Is(k, "CASE"))
         {
@@ -1040,7 +1020,7 @@ internal sealed partial class SqlTranslationWriter
         }
         else if ((IsKind(k, SqlTokenKind.Identifier) || IsKind(k, SqlTokenKind.Keyword)) && IsCall(k))
         {
-            end = _match[k + 1] + 1;
+            end = _syntax.Match(k + 1) + 1;
         }
         else if (IsOperandEnd(k))
         {
@@ -1075,32 +1055,6 @@ internal sealed partial class SqlTranslationWriter
         => lower.StartsWith("list_", StringComparison.Ordinal) || lower.StartsWith("struct_", StringComparison.Ordinal)
            || lower.StartsWith("array_", StringComparison.Ordinal) || lower.StartsWith("map_", StringComparison.Ordinal);
 
-    private List<(int Start, int End)> ArgumentRanges(int open, int close)
-    {
-        var ranges = new List<(int, int)>();
-        if (close == open + 1)
-        {
-            return ranges;
-        }
-
-        var start = open + 1;
-        for (var k = open + 1; k < close; k++)
-        {
-            if (IsPunct(k, '('))
-            {
-                k = _match[k];
-            }
-            else if (IsPunct(k, ','))
-            {
-                ranges.Add((start, k));
-                start = k + 1;
-            }
-        }
-
-        ranges.Add((start, close));
-        return ranges;
-    }
-
     /// <summary>The value of a lone string literal argument, unescaped; null for anything else.</summary>
     private string? LiteralValue(int start, int end)
     {
@@ -1124,7 +1078,7 @@ internal sealed partial class SqlTranslationWriter
         {
             if (IsPunct(k, '('))
             {
-                k = _match[k];
+                k = _syntax.Match(k);
             }
             else if (Is(k, "AS"))
             {
