@@ -36,6 +36,10 @@ internal static class SqlSyntaxBuilder
         ["VALUES"] = SqlClauseKind.Values,
     };
 
+    // Looked up by the token's span: the build allocates nothing per token.
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> s_keywordFunctionLookup = s_keywordFunctions.GetAlternateLookup<ReadOnlySpan<char>>();
+    private static readonly Dictionary<string, SqlClauseKind>.AlternateLookup<ReadOnlySpan<char>> s_clauseKeywordLookup = s_clauseKeywords.GetAlternateLookup<ReadOnlySpan<char>>();
+
     /// <summary>Whether a keyword may be used as a function name (<c>replace(…)</c>, <c>range(…)</c>).</summary>
     public static bool IsKeywordFunction(string word) => s_keywordFunctions.Contains(word);
 
@@ -184,7 +188,7 @@ internal static class SqlSyntaxBuilder
             return;
         }
 
-        if (s_clauseKeywords.TryGetValue(token.Text(text), out var kind))
+        if (s_clauseKeywordLookup.TryGetValue(token.Span(text), out var kind))
         {
             levelClause[depth] = kind;
         }
@@ -206,7 +210,7 @@ internal static class SqlSyntaxBuilder
                      || IsPunct(text, tokens, before, ')'));
         }
 
-        return token.Kind == SqlTokenKind.Keyword && s_keywordFunctions.Contains(token.Text(text))
+        return token.Kind == SqlTokenKind.Keyword && s_keywordFunctionLookup.Contains(token.Span(text))
                && !(i > 0 && tokens[i - 1].Kind == SqlTokenKind.Operator);
     }
 
