@@ -44,10 +44,10 @@ internal sealed partial class SqlTranslationWriter
     };
 
     /// <summary>
-    /// Types already inferred, by token range: a CASE's branches are typed when the CASE is checked and again inside every
+    /// CASE expressions already typed, by the CASE token: a CASE is typed when it is checked and again inside every
     /// enclosing CASE's check, so without this a deep nesting is typed once per level (quadratic work).
     /// </summary>
-    private readonly Dictionary<(int Start, int End), ValueType> _typeOf = [];
+    private Dictionary<int, ValueType>? _caseTypes;
 
     // ---- inference -----------------------------------------------------------------------
 
@@ -72,13 +72,7 @@ internal sealed partial class SqlTranslationWriter
 
         try
         {
-            if (!_typeOf.TryGetValue((start, end), out var type))
-            {
-                type = TypeOfWithin(start, end);
-                _typeOf[(start, end)] = type;
-            }
-
-            return type;
+            return TypeOfWithin(start, end);
         }
         finally
         {
@@ -227,8 +221,15 @@ internal sealed partial class SqlTranslationWriter
 
         if (Is(start, "CASE") && CaseEnd(start) == end - 1)
         {
-            var (branches, _) = CaseBranches(start, end - 1);
-            return Unify(branches.Select(b => TypeOf(b.Start, b.End)));
+            _caseTypes ??= [];
+            if (!_caseTypes.TryGetValue(start, out var type))
+            {
+                var (branches, _) = CaseBranches(start, end - 1);
+                type = Unify(branches.Select(b => TypeOf(b.Start, b.End)));
+                _caseTypes[start] = type;
+            }
+
+            return type;
         }
 
         if (_t[start].Kind is SqlTokenKind.Identifier or SqlTokenKind.Keyword && IsCall(start) && _syntax.Match(start + 1) > start

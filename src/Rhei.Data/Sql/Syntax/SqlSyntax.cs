@@ -12,8 +12,7 @@ internal sealed class SqlSyntax
 {
     private readonly int[] _match;
     private readonly int[] _parent;
-    private readonly int[] _casePartner;
-    private readonly int[] _nextItem;
+    private readonly int[] _link;
     private readonly bool[] _isCall;
     private readonly SqlClauseKind[] _clause;
     private SqlNameScope? _names;
@@ -23,8 +22,7 @@ internal sealed class SqlSyntax
         SqlToken[] tokens,
         int[] match,
         int[] parent,
-        int[] casePartner,
-        int[] nextItem,
+        int[] link,
         bool[] isCall,
         SqlClauseKind[] clause,
         IReadOnlyList<SqlCteDeclaration> ctes,
@@ -34,8 +32,7 @@ internal sealed class SqlSyntax
         Tokens = tokens;
         _match = match;
         _parent = parent;
-        _casePartner = casePartner;
-        _nextItem = nextItem;
+        _link = link;
         _isCall = isCall;
         _clause = clause;
         Ctes = ctes;
@@ -64,10 +61,10 @@ internal sealed class SqlSyntax
     public int Parent(int i) => i >= 0 && i < _parent.Length ? _parent[i] : -1;
 
     /// <summary>The END closing the CASE at <paramref name="caseIndex"/> in the same parenthesised group, or -1.</summary>
-    public int CaseEnd(int caseIndex) => IsWord(caseIndex, "CASE") ? _casePartner[caseIndex] : -1;
+    public int CaseEnd(int caseIndex) => IsWord(caseIndex, "CASE") ? _link[caseIndex] : -1;
 
     /// <summary>The CASE that the END at <paramref name="endIndex"/> closes, or -1.</summary>
-    public int CaseStart(int endIndex) => IsWord(endIndex, "END") ? _casePartner[endIndex] : -1;
+    public int CaseStart(int endIndex) => IsWord(endIndex, "END") ? _link[endIndex] : -1;
 
     /// <summary>
     /// Whether the name at <paramref name="nameIndex"/> calls a function: it is followed by <c>(</c> and is not a table
@@ -83,7 +80,7 @@ internal sealed class SqlSyntax
     /// For a <c>(</c> or a <c>,</c> at <paramref name="i"/>: the next <c>,</c> of the same group, or the group's <c>)</c>
     /// (for a top-level comma: the next top-level comma, or the End token); -1 for any other token or an unclosed group.
     /// </summary>
-    public int NextItem(int i) => i >= 0 && i < _nextItem.Length ? _nextItem[i] : -1;
+    public int NextItem(int i) => IsPunct(i, '(') || IsPunct(i, ',') ? _link[i] : -1;
 
     /// <summary>The items [start, end) of the group opened at <paramref name="open"/>, split at its own commas; empty for <c>()</c>.</summary>
     public List<(int Start, int End)> Items(int open)
@@ -96,7 +93,7 @@ internal sealed class SqlSyntax
         }
 
         var start = open + 1;
-        for (var separator = _nextItem[open]; separator > 0 && separator <= close; separator = _nextItem[separator])
+        for (var separator = _link[open]; separator > 0 && separator <= close; separator = _link[separator])
         {
             items.Add((start, separator));
             if (separator == close)

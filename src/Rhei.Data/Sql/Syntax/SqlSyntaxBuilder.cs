@@ -50,18 +50,18 @@ internal static class SqlSyntaxBuilder
         var parent = new int[n];
         MatchParentheses(text, tokens, match, parent);
 
-        var casePartner = new int[n];
-        var nextItem = new int[n];
+        // For '(' and ',': the next item separator of the group; for CASE and END: the partner. The two sets of tokens are
+        // disjoint, so one array holds both links.
+        var link = new int[n];
         var isCall = new bool[n];
         var clause = new SqlClauseKind[n];
-        Array.Fill(casePartner, -1);
-        Array.Fill(nextItem, -1);
+        Array.Fill(link, -1);
 
         // Per open group: where its CASE stack starts and the last item separator ('(' or ','); index 0 is the top level.
-        var caseStack = new List<int>();
-        var frames = new List<(int CaseBase, int LastSeparator)> { (0, -1) };
+        List<int>? caseStack = null;
+        var frames = new List<(int CaseBase, int LastSeparator)>(4) { (0, -1) };
         // The clause per paren depth, with the analyser's depth rule: '(' goes one deeper, ')' one shallower (never below 0).
-        var levelClause = new SqlClauseKind[n + 1];
+        var levelClause = new SqlClauseKind[8];
         var depth = 0;
         for (var i = 0; i < n; i++)
         {
@@ -69,7 +69,7 @@ internal static class SqlSyntaxBuilder
             var token = tokens[i];
             if (IsPunct(text, tokens, i, '('))
             {
-                if (match[i] < 0)
+                if (match[i] < 0 && caseStack is not null)
                 {
                     // Nothing after an unclosed '(' is outside it: no CASE still open in this group can find its END.
                     caseStack.RemoveRange(frames[^1].CaseBase, caseStack.Count - frames[^1].CaseBase);
@@ -82,8 +82,13 @@ internal static class SqlSyntaxBuilder
 
                 clause[i] = levelClause[depth];
                 depth++;
+                if (depth == levelClause.Length)
+                {
+                    Array.Resize(ref levelClause, levelClause.Length * 2);
+                }
+
                 levelClause[depth] = SqlClauseKind.None;
-                frames.Add((caseStack.Count, i));
+                frames.Add((caseStack?.Count ?? 0, i));
                 continue;
             }
 
@@ -96,8 +101,8 @@ internal static class SqlSyntaxBuilder
                 {
                     var frame = frames[^1];
                     frames.RemoveAt(frames.Count - 1);
-                    caseStack.RemoveRange(frame.CaseBase, caseStack.Count - frame.CaseBase);
-                    nextItem[frame.LastSeparator] = i;
+                    caseStack?.RemoveRange(frame.CaseBase, caseStack.Count - frame.CaseBase);
+                    link[frame.LastSeparator] = i;
                 }
 
                 continue;
@@ -108,25 +113,25 @@ internal static class SqlSyntaxBuilder
                 var frame = frames[^1];
                 if (frame.LastSeparator >= 0)
                 {
-                    nextItem[frame.LastSeparator] = i;
+                    link[frame.LastSeparator] = i;
                 }
 
                 frames[^1] = (frame.CaseBase, i);
             }
             else if (token.Kind == SqlTokenKind.End && frames.Count == 1 && frames[0].LastSeparator >= 0)
             {
-                nextItem[frames[0].LastSeparator] = i;
+                link[frames[0].LastSeparator] = i;
             }
             else if (token.Is(text, "CASE"))
             {
-                caseStack.Add(i);
+                (caseStack ??= []).Add(i);
             }
-            else if (token.Is(text, "END") && caseStack.Count > frames[^1].CaseBase)
+            else if (token.Is(text, "END") && caseStack is not null && caseStack.Count > frames[^1].CaseBase)
             {
                 var open = caseStack[^1];
                 caseStack.RemoveAt(caseStack.Count - 1);
-                casePartner[open] = i;
-                casePartner[i] = open;
+                link[open] = i;
+                link[i] = open;
             }
 
             if (token.Kind == SqlTokenKind.Keyword)
@@ -138,17 +143,17 @@ internal static class SqlSyntaxBuilder
         }
 
         var hasWith = false;
-        var ctes = new List<SqlCteDeclaration>();
+        List<SqlCteDeclaration>? ctes = null;
         for (var w = 0; w < n; w++)
         {
             if (tokens[w].Is(text, "WITH") && !(w > 0 && tokens[w - 1].Is(text, "START")))
             {
                 hasWith = true;
-                ReadCtes(text, tokens, match, parent, w, ctes);
+                ReadCtes(text, tokens, match, parent, w, ctes ??= []);
             }
         }
 
-        return new SqlSyntax(text, tokens, match, parent, casePartner, nextItem, isCall, clause, ctes, hasWith);
+        return new SqlSyntax(text, tokens, match, parent, link, isCall, clause, (IReadOnlyList<SqlCteDeclaration>?)ctes ?? [], hasWith);
     }
 
     private static void MatchParentheses(string text, SqlToken[] tokens, int[] match, int[] parent)
