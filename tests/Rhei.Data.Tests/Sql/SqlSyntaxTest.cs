@@ -170,6 +170,17 @@ public class SqlSyntaxTest
     }
 
     [Fact]
+    public void On_outside_a_from_clause_separates_no_from_items()
+    {
+        var pivot = Parse("PIVOT t ON a, b USING sum(x)");
+        Assert.Equal(SqlClauseKind.OtherOn, pivot.Clause(At(pivot, ",")));
+        Assert.False(pivot.IsFromItem(At(pivot, "b")));
+        Assert.DoesNotContain(One(pivot.Text).Tables, t => t.Name == "b");
+        var upsert = Parse("INSERT INTO t VALUES (1) ON CONFLICT (id) DO UPDATE SET a = 1, b = 2");
+        Assert.Equal(SqlClauseKind.Set, upsert.Clause(At(upsert, ",")));
+    }
+
+    [Fact]
     public void A_cte_is_visible_only_inside_the_statement_or_group_that_declares_it()
     {
         var s = Parse("SELECT * FROM (WITH c AS (SELECT 1 AS k) SELECT k FROM c) AS s, c");

@@ -15,6 +15,9 @@ internal enum SqlClauseKind : byte
 
     /// <summary>A join's <c>ON</c> or <c>USING</c> condition; the FROM clause goes on after it (<c>ON … , c</c>).</summary>
     JoinCondition,
+
+    /// <summary>After an <c>ON</c> or <c>USING</c> outside a FROM clause: <c>PIVOT t ON a, b</c>, <c>ON CONFLICT</c>, <c>CREATE INDEX … ON</c>.</summary>
+    OtherOn,
     Where,
     GroupBy,
     Having,

@@ -195,7 +195,11 @@ internal static class SqlSyntaxBuilder
 
         if (s_clauseKeywordLookup.TryGetValue(token.Span(text), out var kind))
         {
-            levelClause[depth] = kind;
+            // ON and USING continue a FROM clause only as a join's condition; elsewhere (PIVOT … ON a, b) a comma
+            // after them separates no FROM items.
+            levelClause[depth] = kind == SqlClauseKind.JoinCondition && levelClause[depth] is not (SqlClauseKind.From or SqlClauseKind.JoinCondition)
+                ? SqlClauseKind.OtherOn
+                : kind;
         }
     }
 
