@@ -179,6 +179,8 @@ public sealed partial class RheiConnection : DbConnection
                 pragma.ExecuteNonQuery();
             }
 
+            // Commits through this connection wake the sync loop (writes reach the mirror in milliseconds).
+            Sync.CommitSignal.Attach(_sqlite, _engine.Replication);
             SqliteConnectionOpened?.Invoke(_sqlite);
         }
         catch (Exception ex) when (RheiException.TryTranslate(ex, out var translated))
@@ -226,7 +228,12 @@ public sealed partial class RheiConnection : DbConnection
                 _olapSession = null;
             }
 
-            _sqlite?.Dispose();
+            if (_sqlite is not null)
+            {
+                Sync.CommitSignal.Detach(_sqlite);
+                _sqlite.Dispose();
+            }
+
             _sqlite = null;
             _engine = null;
             _state = ConnectionState.Closed;

@@ -8,6 +8,12 @@ internal sealed partial class ReplicationEngine
 {
     private MirrorFreshness Freshness => _pipeline.Freshness;
 
+    /// <summary>
+    /// Called by SQLite's commit hook on connections opened through Rhei (on the committing thread, so it only signals):
+    /// the background loop syncs now instead of at its next interval.
+    /// </summary>
+    public void NoteCommit() => _pipeline.NoteCommit();
+
     /// <summary>How long ago the mirror last covered every committed change.</summary>
     public TimeSpan Staleness => Freshness.Staleness;
 
