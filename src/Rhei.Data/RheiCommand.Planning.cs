@@ -42,8 +42,8 @@ public sealed partial class RheiCommand
             }
 
             // Only decisions that replication state cannot change are kept: writes, point lookups, forced SQLite…
-            // a read that went to DuckDB (or to SQLite because a table is not replicated) is decided afresh.
-            var stable = plan.Target == RheiRoute.Oltp && plan.Control is null && IsStableOltpRule(plan.Rule);
+            // a read that went to DuckDB (or to SQLite because a table is not replicated, or is still small) is decided afresh.
+            var stable = plan.Target == RheiRoute.Oltp && plan.Control is null && IsStableOltpRule(plan.Rule) && !plan.SizeDependent;
             _cachedPlan = stable ? plan : null;
             _cachedPlanText = _commandText;
             _cachedPlanRoute = Route;
@@ -61,7 +61,10 @@ public sealed partial class RheiCommand
     /// <summary>Hands the planner this command's text and route, the connection's transaction state and the mirror's catalog.</summary>
     internal CommandPlan Plan(RheiConnection connection, CancellationToken cancellationToken = default)
         => CommandPlanner.Plan(
-            new PlanRequest(CommandText, Route, connection.Options.DefaultRoute, connection.Transaction is not null, CommandTimeout),
+            new PlanRequest(CommandText, Route, connection.Options.DefaultRoute, connection.Transaction is not null, CommandTimeout)
+            {
+                FullScanThreshold = connection.Options.FullScanThreshold,
+            },
             connection.Engine.Catalog,
             cancellationToken);
 

@@ -25,6 +25,7 @@ public sealed class RheiConnectionStringBuilder : DbConnectionStringBuilder
     private const string FreshnessKeyword = "Freshness";
     private const string MaxStalenessKeyword = "Max Staleness";
     private const string DefaultRouteKeyword = "Default Route";
+    private const string FullScanThresholdKeyword = "Full Scan Threshold";
     private const string BridgePathKeyword = "Bridge Path";
     private const string SchemaRegistryPathKeyword = "Schema Registry Path";
     private const string PersistSecurityInfoKeyword = "Persist Security Info";
@@ -47,6 +48,7 @@ public sealed class RheiConnectionStringBuilder : DbConnectionStringBuilder
         SchemaRegistryPath,
         PersistSecurityInfo,
         OlapExternalAccess,
+        FullScanThreshold,
     }
 
     private static readonly IReadOnlyDictionary<string, Keyword> s_keywords = new Dictionary<string, Keyword>(StringComparer.OrdinalIgnoreCase)
@@ -73,6 +75,8 @@ public sealed class RheiConnectionStringBuilder : DbConnectionStringBuilder
         ["MaxStaleness"] = Keyword.MaxStaleness,
         [DefaultRouteKeyword] = Keyword.DefaultRoute,
         ["DefaultRoute"] = Keyword.DefaultRoute,
+        [FullScanThresholdKeyword] = Keyword.FullScanThreshold,
+        ["FullScanThreshold"] = Keyword.FullScanThreshold,
         [BridgePathKeyword] = Keyword.BridgePath,
         ["BridgePath"] = Keyword.BridgePath,
         [SchemaRegistryPathKeyword] = Keyword.SchemaRegistryPath,
@@ -86,6 +90,7 @@ public sealed class RheiConnectionStringBuilder : DbConnectionStringBuilder
         DataSourceKeyword, OlapKeyword, OlapPathKeyword, ReplicateKeyword, SyncModeKeyword, SyncIntervalKeyword,
         SyncBatchSizeKeyword, PruneAfterSyncKeyword, FreshnessKeyword, MaxStalenessKeyword, DefaultRouteKeyword,
         BridgePathKeyword, SchemaRegistryPathKeyword, PersistSecurityInfoKeyword, OlapExternalAccessKeyword,
+        FullScanThresholdKeyword,
     ];
 
     /// <summary>Initializes a new instance with every key at its default.</summary>
@@ -187,6 +192,17 @@ public sealed class RheiConnectionStringBuilder : DbConnectionStringBuilder
     {
         get => ParseEnum<RheiRoute>(DefaultRouteKeyword, GetString(DefaultRouteKeyword), RheiRoute.Auto);
         set => this[DefaultRouteKeyword] = value.ToString();
+    }
+
+    /// <summary>
+    /// Rows a replicated table must hold before SQLite's own query plan steers a read: a read SQLite would answer by
+    /// reading such a table end to end goes to DuckDB even without analytical shape, and an analytical read SQLite
+    /// answers through the table's key stays on SQLite. 0 routes by the statement's shape alone.
+    /// </summary>
+    public int FullScanThreshold
+    {
+        get => ParseInt(FullScanThresholdKeyword, GetString(FullScanThresholdKeyword), RheiOptions.DefaultFullScanThreshold, 0);
+        set => this[FullScanThresholdKeyword] = value.ToString(CultureInfo.InvariantCulture);
     }
 
     /// <summary>Directory of the durable change log; empty when not used.</summary>
@@ -367,6 +383,7 @@ public sealed class RheiConnectionStringBuilder : DbConnectionStringBuilder
                 break;
             case SyncIntervalKeyword:
             case MaxStalenessKeyword:
+            case FullScanThresholdKeyword:
                 ParseInt(canonical, text, 0, 0);
                 break;
             case SyncBatchSizeKeyword:

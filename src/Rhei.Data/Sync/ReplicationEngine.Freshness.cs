@@ -14,6 +14,12 @@ internal sealed partial class ReplicationEngine
     /// </summary>
     public void NoteCommit() => _pipeline.NoteCommit();
 
+    /// <summary>
+    /// SQLite's schema version as the engine last read it (at start and every cycle): cached query plans are kept
+    /// against it, so a new index or table is planned afresh within a cycle of its creation.
+    /// </summary>
+    public long SchemaVersion => Interlocked.Read(ref _schemaVersion);
+
     /// <summary>How long ago the mirror last covered every committed change.</summary>
     public TimeSpan Staleness => Freshness.Staleness;
 
