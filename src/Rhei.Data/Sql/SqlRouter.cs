@@ -96,9 +96,9 @@ internal static class SqlRouter
     /// Asks SQLite how it would run the read (the shape guesses; the plan knows): a read without analytical shape that
     /// SQLite would answer by reading a replicated table of at least <c>Full Scan Threshold</c> rows end to end goes to
     /// DuckDB, which scans columns in parallel; an analytical read that SQLite starts from one row found by a table's
-    /// whole key, reaching any other table by index equality, stays on SQLite when its tables are that large (DuckDB's
-    /// fixed cost per query is then most of the time). Below the threshold, and without a plan, the shape decides as
-    /// before. A LIMIT or OFFSET keeps the shape's decision: which rows it keeps (without ORDER BY, or among ties) is each
+    /// whole key, reaching any other table by index equality, stays on SQLite (DuckDB's
+    /// fixed cost per query is then most of the time, whatever the table's size). Below the threshold, and without a
+    /// plan, the shape decides as before. A LIMIT or OFFSET keeps the shape's decision: which rows it keeps (without ORDER BY, or among ties) is each
     /// engine's own choice, and the same text must give the same rows. <paramref name="sizeDependent"/> says the
     /// decision left to the shape weighed table sizes that may grow.
     /// </summary>
@@ -138,23 +138,15 @@ internal static class SqlRouter
             return null;
         }
 
-        // Sizes first: an analytical read of small tables needs no plan at all.
-        var largest = 0L;
-        foreach (var table in stmt.Tables)
-        {
-            largest = Math.Max(largest, catalog.RowCount(table.QualifiedName) ?? 0);
-        }
-
-        if (largest < threshold || catalog.SqlitePlan(stmt.Text)?.KeyedSearch() is not { } first
+        // A keyed search reads a handful of rows whatever the table's size: no size is needed, and the decision holds
+        // until the schema changes.
+        if (catalog.SqlitePlan(stmt.Text)?.KeyedSearch() is not { } first
             || Resolve(stmt, first.Name) is not { } driver || !IsWholeKey(catalog, driver, first.Detail, first.Columns))
         {
             return null;
         }
 
-        return new(RheiRoute.Oltp, $"SQLite reaches the rows by the key of '{driver.QualifiedName}' ({largest} rows in the largest table, Full Scan Threshold {threshold}): {first.Detail}", RouteRule.KeyedSearch)
-        {
-            SizeDependent = true,
-        };
+        return new(RheiRoute.Oltp, $"SQLite reaches the rows by the key of '{driver.QualifiedName}': {first.Detail}", RouteRule.KeyedSearch);
     }
 
     /// <summary>The statement's table a query-plan line names: SQLite writes the alias when there is one, else the table name.</summary>

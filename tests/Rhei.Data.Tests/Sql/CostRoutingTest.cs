@@ -94,6 +94,15 @@ public sealed class CostRoutingTest : IDisposable
     }
 
     [Fact]
+    public void An_aggregate_through_the_key_stays_on_SQLite_whatever_the_table_s_size()
+    {
+        using var connection = _db.Open();
+        var explanation = Explain(connection, "SELECT count(*), max(product) FROM tiny WHERE id = 2");
+        Assert.Equal((RheiRoute.Oltp, "KeyedSearch"), (explanation.Target, explanation.Rule));
+        Assert.Equal([1L, 500L], Rows(connection, "SELECT count(*), max(product) FROM tiny WHERE id = 2", RheiRoute.Auto).Rows.Single());
+    }
+
+    [Fact]
     public void A_join_from_one_key_through_an_index_stays_on_SQLite()
     {
         using var connection = _db.Open();
