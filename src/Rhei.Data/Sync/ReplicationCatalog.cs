@@ -12,14 +12,16 @@ namespace Rhei.Data.Sync;
 /// The planner's view of one data source's mirror: the replication registry, the mirror's quarantine list, whether
 /// DuckDB can answer now, SQLite's query plans and the mirror's row counts. Made once per engine; every answer reads
 /// the current state, except the two caches: a query plan is kept per statement text until the schema version the
-/// engine last saw (or the registry) changes, a row count for a second (a routing threshold needs no exact figure, and
-/// counting on every read would cost what routing saves).
+/// engine last saw (or the registry) changes; a row count until a cycle has applied changes since it was read and it
+/// is a second old, or for half a minute at most (a full load outside a cycle): a routing threshold needs no exact
+/// figure, and counting on every read would cost what routing saves.
 /// </summary>
 internal sealed class ReplicationCatalog(RheiEngine engine) : IMirrorCatalog
 {
     // Ad-hoc texts (literals inlined) would grow the plan cache without end: past this many it starts over.
     private const int MaxCachedPlans = 4096;
     private static readonly TimeSpan s_rowCountAge = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan s_rowCountMaxAge = TimeSpan.FromSeconds(30);
 
     private readonly ConcurrentDictionary<string, CachedPlan> _plans = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, CachedCount> _rowCounts = new(StringComparer.OrdinalIgnoreCase);
@@ -68,13 +70,18 @@ internal sealed class ReplicationCatalog(RheiEngine engine) : IMirrorCatalog
         }
 
         var now = Stopwatch.GetTimestamp();
-        if (_rowCounts.TryGetValue(schema.Name, out var cached) && Stopwatch.GetElapsedTime(cached.At, now) < s_rowCountAge)
+        var applied = replication.AppliedCycles;
+        if (_rowCounts.TryGetValue(schema.Name, out var cached))
         {
-            return cached.Rows;
+            var age = Stopwatch.GetElapsedTime(cached.At, now);
+            if (age < s_rowCountAge || (cached.AppliedCycles == applied && age < s_rowCountMaxAge))
+            {
+                return cached.Rows;
+            }
         }
 
         var rows = CountMirrorRows(schema);
-        _rowCounts[schema.Name] = new CachedCount(rows, now);
+        _rowCounts[schema.Name] = new CachedCount(rows, now, applied);
         return rows;
     }
 
@@ -147,5 +154,5 @@ internal sealed class ReplicationCatalog(RheiEngine engine) : IMirrorCatalog
 
     private sealed record CachedPlan(SqliteQueryPlan? Plan, long SchemaVersion, object Registry);
 
-    private readonly record struct CachedCount(long? Rows, long At);
+    private readonly record struct CachedCount(long? Rows, long At, long AppliedCycles);
 }

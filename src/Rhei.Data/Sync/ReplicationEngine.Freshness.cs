@@ -20,6 +20,9 @@ internal sealed partial class ReplicationEngine
     /// </summary>
     public long SchemaVersion => Interlocked.Read(ref _schemaVersion);
 
+    /// <summary>Grows with every cycle that applied changes to the mirror (row counts read before it may be out of date).</summary>
+    public long AppliedCycles => _pipeline.AppliedCycles;
+
     /// <summary>How long ago the mirror last covered every committed change.</summary>
     public TimeSpan Staleness => Freshness.Staleness;
 

@@ -25,6 +25,7 @@ internal sealed class SyncPipeline
     private volatile bool _closed;
     private Task? _sharedCycle;
     private long _sharedTarget;
+    private long _appliedCycles;
 
     /// <param name="cycle">One cycle, run under the lock: fills the set with the tables it applied changes to.</param>
     /// <param name="appliedPosition">The position the mirror has applied through (for freshness).</param>
@@ -40,6 +41,9 @@ internal sealed class SyncPipeline
 
     /// <summary>When the mirror last covered every committed change, for Eventual reads.</summary>
     public MirrorFreshness Freshness { get; } = new();
+
+    /// <summary>Counts the cycles that applied changes: a reader of the mirror's row counts knows they may have moved.</summary>
+    public long AppliedCycles => Interlocked.Read(ref _appliedCycles);
 
     /// <summary>Whether the background loop is running.</summary>
     public bool IsLooping => _loop?.IsRunning ?? false;
@@ -188,6 +192,11 @@ internal sealed class SyncPipeline
         try
         {
             result = _cycle(tables, ct);
+            if (result.EventsProcessed > 0 || tables.Count > 0)
+            {
+                Interlocked.Increment(ref _appliedCycles);
+            }
+
             return result;
         }
         catch (Exception ex)
