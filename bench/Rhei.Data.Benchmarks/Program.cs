@@ -47,6 +47,7 @@ internal static class Program
         }
         await RunGroupAsync(context, AnalyticsScenario.Group, () => AnalyticsScenario.RunAsync(context)).ConfigureAwait(false);
         await RunGroupAsync(context, FreshnessScenario.Group, () => FreshnessScenario.RunAsync(context)).ConfigureAwait(false);
+        await RunGroupAsync(context, RoutingScenario.Group, () => RoutingScenario.RunAsync(context)).ConfigureAwait(false);
         await RunGroupAsync(context, HtapScenario.Group, () => HtapScenario.RunAsync(context)).ConfigureAwait(false);
         await RunGroupAsync(context, MemoryScenario.Group, () => MemoryScenario.RunAsync(context)).ConfigureAwait(false);
         await RunGroupAsync(context, ArrowScenario.Group, () => ArrowScenario.RunAsync(context)).ConfigureAwait(false);

@@ -23,6 +23,9 @@ internal sealed record CommandPlan(RheiRoute Target, string Reason, RouteRule Ru
     /// <summary>A <c>PRAGMA rhei_*</c> control command, answered by the provider itself.</summary>
     public RheiControlCommand? Control { get; init; }
 
+    /// <summary>The route weighed table sizes (SQLite's plan against Full Scan Threshold): it may change as tables grow.</summary>
+    public bool SizeDependent { get; init; }
+
     public string? OlapSql => OlapStatements is null ? null : string.Join(";\n", OlapStatements.Select(s => s.Sql));
 }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Rhei.Data.Diagnostics;
 using Rhei.Data.Sql;
 
@@ -29,7 +30,8 @@ public sealed partial class RheiCommand
 
         var inTransaction = connection.Transaction is not null;
         var plan = _cachedPlan;
-        if (plan is null || !ReferenceEquals(_cachedPlanText, _commandText) || _cachedPlanRoute != Route || _cachedPlanInTransaction != inTransaction)
+        if (plan is null || !ReferenceEquals(_cachedPlanText, _commandText) || _cachedPlanRoute != Route || _cachedPlanInTransaction != inTransaction
+            || (plan.SizeDependent && Stopwatch.GetTimestamp() > _cachedPlanUntil))
         {
             try
             {
@@ -42,9 +44,12 @@ public sealed partial class RheiCommand
             }
 
             // Only decisions that replication state cannot change are kept: writes, point lookups, forced SQLite…
-            // a read that went to DuckDB (or to SQLite because a table is not replicated) is decided afresh.
+            // a read that went to DuckDB (or to SQLite because a table is not replicated, or is still small) is decided afresh.
+            // A decision that weighed table sizes is kept as long as the sizes it read are (a second): a table that grows
+            // past Full Scan Threshold changes the route of a command run again and again.
             var stable = plan.Target == RheiRoute.Oltp && plan.Control is null && IsStableOltpRule(plan.Rule);
             _cachedPlan = stable ? plan : null;
+            _cachedPlanUntil = plan.SizeDependent ? Stopwatch.GetTimestamp() + Stopwatch.Frequency : long.MaxValue;
             _cachedPlanText = _commandText;
             _cachedPlanRoute = Route;
             _cachedPlanInTransaction = inTransaction;
@@ -57,12 +62,15 @@ public sealed partial class RheiCommand
 
     /// <summary>The rules whose SQLite decision no change of replication state can overturn.</summary>
     private static bool IsStableOltpRule(RouteRule rule) => rule is RouteRule.InTransaction or RouteRule.Requested or RouteRule.Hint
-        or RouteRule.DefaultRoute or RouteRule.SideEffects or RouteRule.Lookup or RouteRule.NoTables;
+        or RouteRule.DefaultRoute or RouteRule.SideEffects or RouteRule.Lookup or RouteRule.KeyedSearch or RouteRule.NoTables;
 
     /// <summary>Hands the planner this command's text and route, the connection's transaction state and the mirror's catalog.</summary>
     internal CommandPlan Plan(RheiConnection connection, CancellationToken cancellationToken = default)
         => Sidecar.SidecarPassThroughPlanner.TryPlan(connection.Engine, CommandText, Route, connection.Transaction is not null) ?? CommandPlanner.Plan(
-            new PlanRequest(CommandText, Route, connection.Options.DefaultRoute, connection.Transaction is not null, CommandTimeout),
+            new PlanRequest(CommandText, Route, connection.Options.DefaultRoute, connection.Transaction is not null, CommandTimeout)
+            {
+                FullScanThreshold = connection.Options.FullScanThreshold,
+            },
             connection.Engine.Catalog,
             cancellationToken);
 
@@ -70,4 +78,5 @@ public sealed partial class RheiCommand
     private string? _cachedPlanText;
     private RheiRoute _cachedPlanRoute;
     private bool _cachedPlanInTransaction;
+    private long _cachedPlanUntil;
 }

@@ -184,6 +184,8 @@ public sealed partial class RheiConnection : DbConnection
                 Sidecar.SidecarSqliteFallback.Attach(_sqlite, sidecarSource);
             }
 
+            // Commits through this connection wake the sync loop (writes reach the mirror in milliseconds).
+            Sync.CommitSignal.Attach(_sqlite, _engine.Replication);
             SqliteConnectionOpened?.Invoke(_sqlite);
         }
         catch (Exception ex) when (RheiException.TryTranslate(ex, out var translated))
@@ -231,7 +233,12 @@ public sealed partial class RheiConnection : DbConnection
                 _olapSession = null;
             }
 
-            _sqlite?.Dispose();
+            if (_sqlite is not null)
+            {
+                Sync.CommitSignal.Detach(_sqlite);
+                _sqlite.Dispose();
+            }
+
             _sqlite = null;
             _engine = null;
             _state = ConnectionState.Closed;

@@ -25,6 +25,7 @@ public sealed partial class RheiConnectionStringBuilder : DbConnectionStringBuil
     private const string FreshnessKeyword = "Freshness";
     private const string MaxStalenessKeyword = "Max Staleness";
     private const string DefaultRouteKeyword = "Default Route";
+    private const string FullScanThresholdKeyword = "Full Scan Threshold";
     private const string BridgePathKeyword = "Bridge Path";
     private const string SchemaRegistryPathKeyword = "Schema Registry Path";
     private const string PersistSecurityInfoKeyword = "Persist Security Info";
@@ -67,6 +68,7 @@ public sealed partial class RheiConnectionStringBuilder : DbConnectionStringBuil
         SoftDeleteColumn,
         LocalOltp,
         SidecarPollBatchSize,
+        FullScanThreshold,
     }
 
     private static readonly IReadOnlyDictionary<string, Keyword> s_keywords = new Dictionary<string, Keyword>(StringComparer.OrdinalIgnoreCase)
@@ -93,6 +95,8 @@ public sealed partial class RheiConnectionStringBuilder : DbConnectionStringBuil
         ["MaxStaleness"] = Keyword.MaxStaleness,
         [DefaultRouteKeyword] = Keyword.DefaultRoute,
         ["DefaultRoute"] = Keyword.DefaultRoute,
+        [FullScanThresholdKeyword] = Keyword.FullScanThreshold,
+        ["FullScanThreshold"] = Keyword.FullScanThreshold,
         [BridgePathKeyword] = Keyword.BridgePath,
         ["BridgePath"] = Keyword.BridgePath,
         [SchemaRegistryPathKeyword] = Keyword.SchemaRegistryPath,
@@ -127,6 +131,7 @@ public sealed partial class RheiConnectionStringBuilder : DbConnectionStringBuil
         BridgePathKeyword, SchemaRegistryPathKeyword, PersistSecurityInfoKeyword, OlapExternalAccessKeyword,
         SidecarKeyword, SidecarSourceKeyword, SidecarCaptureKeyword, SidecarTablesKeyword, UpdatedAtColumnKeyword,
         CreatedAtColumnKeyword, DeleteDetectionKeyword, SoftDeleteColumnKeyword, LocalOltpKeyword, SidecarPollBatchSizeKeyword,
+        FullScanThresholdKeyword,
     ];
 
     /// <summary>Initializes a new instance with every key at its default.</summary>
@@ -228,6 +233,17 @@ public sealed partial class RheiConnectionStringBuilder : DbConnectionStringBuil
     {
         get => ParseEnum<RheiRoute>(DefaultRouteKeyword, GetString(DefaultRouteKeyword), RheiRoute.Auto);
         set => this[DefaultRouteKeyword] = value.ToString();
+    }
+
+    /// <summary>
+    /// Rows a replicated table must hold before SQLite's own query plan steers a read: a read SQLite would answer by
+    /// reading such a table end to end goes to DuckDB even without analytical shape, and an analytical read SQLite
+    /// answers through the table's key stays on SQLite. 0 routes by the statement's shape alone.
+    /// </summary>
+    public int FullScanThreshold
+    {
+        get => ParseInt(FullScanThresholdKeyword, GetString(FullScanThresholdKeyword), RheiOptions.DefaultFullScanThreshold, 0);
+        set => this[FullScanThresholdKeyword] = value.ToString(CultureInfo.InvariantCulture);
     }
 
     /// <summary>Directory of the durable change log; empty when not used.</summary>
@@ -408,6 +424,7 @@ public sealed partial class RheiConnectionStringBuilder : DbConnectionStringBuil
                 break;
             case SyncIntervalKeyword:
             case MaxStalenessKeyword:
+            case FullScanThresholdKeyword:
                 ParseInt(canonical, text, 0, 0);
                 break;
             case SyncBatchSizeKeyword:

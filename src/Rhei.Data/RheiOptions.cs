@@ -71,6 +71,15 @@ internal sealed record RheiOptions
 
     public RheiRoute DefaultRoute { get; init; } = RheiRoute.Auto;
 
+    /// <summary>
+    /// Measured on the routing benchmark (docs/benchmarks.md): below this many rows a filter SQLite answers by a full
+    /// scan is as fast there as on DuckDB, above it DuckDB wins and the gap grows with the table.
+    /// </summary>
+    public const int DefaultFullScanThreshold = 50_000;
+
+    /// <summary>Rows from which SQLite's query plan steers a read (<c>Full Scan Threshold</c>); 0 = by shape only.</summary>
+    public long FullScanThreshold { get; init; } = DefaultFullScanThreshold;
+
     public string? BridgePath { get; init; }
 
     public string? SchemaRegistryPath { get; init; }
@@ -136,6 +145,7 @@ internal sealed record RheiOptions
             Freshness = builder.Freshness,
             MaxStaleness = builder.MaxStaleness == 0 ? null : TimeSpan.FromMilliseconds(builder.MaxStaleness),
             DefaultRoute = builder.DefaultRoute,
+            FullScanThreshold = builder.FullScanThreshold,
             BridgePath = string.IsNullOrWhiteSpace(builder.BridgePath) ? null : builder.BridgePath,
             SchemaRegistryPath = string.IsNullOrWhiteSpace(builder.SchemaRegistryPath) ? null : builder.SchemaRegistryPath,
             Sidecar = Rhei.Data.Sidecar.SidecarOptions.From(builder),

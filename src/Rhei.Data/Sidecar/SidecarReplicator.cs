@@ -125,7 +125,7 @@ internal sealed class SidecarReplicator : IAsyncDisposable
 
         if (_options.SyncInterval > TimeSpan.Zero)
         {
-            _loop = new SyncLoop(ct2 => CycleAsync("background", keyScan: false, ct2), _options.SyncInterval, _logger);
+            _loop = new SyncLoop(async ct2 => (RheiSyncResult?)await CycleAsync("background", keyScan: false, ct2).ConfigureAwait(false), _options.SyncInterval, _logger);
         }
     }
 

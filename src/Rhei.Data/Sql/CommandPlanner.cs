@@ -43,6 +43,7 @@ internal static class CommandPlanner
             OlapAvailable = olapAvailable,
             Catalog = catalog,
             TemporalMode = temporalMirror,
+            FullScanThreshold = request.FullScanThreshold,
         };
 
         RouteDecision? first = null;
@@ -98,6 +99,7 @@ internal static class CommandPlanner
         {
             return new CommandPlan(RheiRoute.Oltp, chosen.Reason, chosen.Rule)
             {
+                SizeDependent = chosen.SizeDependent,
                 IsSchemaChange = schemaChange,
                 SchemaChangeTable = schemaTable,
                 OltpText = NumberAnonymousParameters(analysis),

@@ -29,4 +29,13 @@ internal interface IMirrorCatalog
 
     /// <summary>Why the mirror set <paramref name="table"/> aside, or null when it is not quarantined.</summary>
     string? QuarantineReason(string table);
+
+    /// <summary>
+    /// How SQLite would run <paramref name="sqliteText"/> (one statement, as SQLite reads it), or null when it cannot say
+    /// (no SQLite at hand, or SQLite cannot plan the text there). Cached by text and schema version by the implementation.
+    /// </summary>
+    SqliteQueryPlan? SqlitePlan(string sqliteText) => null;
+
+    /// <summary>About how many rows the mirror holds for <paramref name="table"/> (current rows), or null when unknown.</summary>
+    long? RowCount(string table) => null;
 }

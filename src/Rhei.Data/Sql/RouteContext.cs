@@ -19,4 +19,7 @@ internal readonly struct RouteContext
 
     /// <summary>The mirror keeps history (period columns), so temporal queries can be answered.</summary>
     public bool TemporalMode { get; init; }
+
+    /// <summary>Rows from which SQLite's plan decides a read (see <see cref="PlanRequest.FullScanThreshold"/>); 0 = shape only.</summary>
+    public long FullScanThreshold { get; init; }
 }

@@ -19,6 +19,12 @@ internal enum RouteRule
     Temporal,
     DuckDbOnlySyntax,
     Analytical,
+
+    /// <summary>A read without analytical shape that SQLite would answer by reading a large replicated table end to end: DuckDB scans it faster.</summary>
+    FullScan,
+
+    /// <summary>An analytical read that SQLite answers through a key of a large table (a handful of rows): SQLite is faster than a DuckDB round trip.</summary>
+    KeyedSearch,
     Lookup,
     NoTables,
 

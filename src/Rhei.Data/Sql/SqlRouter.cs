@@ -74,6 +74,11 @@ internal static class SqlRouter
             return new(RheiRoute.Oltp, "reads no replicated table", RouteRule.NoTables);
         }
 
+        if (ByQueryPlan(stmt, ctx, out var sizeDependent) is { } byPlan)
+        {
+            return byPlan;
+        }
+
         if ((stmt.Features & SqlFeatures.Analytical) != 0)
         {
             return new(RheiRoute.Olap, DescribeShape(stmt.Features) + " over replicated tables", RouteRule.Analytical);
@@ -84,7 +89,111 @@ internal static class SqlRouter
             SqlLookupKind.Point => "point lookup",
             SqlLookupKind.Range => "range lookup",
             _ => "plain select",
-        }, RouteRule.Lookup);
+        }, RouteRule.Lookup) { SizeDependent = sizeDependent };
+    }
+
+    /// <summary>
+    /// Asks SQLite how it would run the read (the shape guesses; the plan knows): a read without analytical shape that
+    /// SQLite would answer by reading a replicated table of at least <c>Full Scan Threshold</c> rows end to end goes to
+    /// DuckDB, which scans columns in parallel; an analytical read that SQLite starts from one row found by a table's
+    /// whole key, reaching any other table by index equality, stays on SQLite (DuckDB's
+    /// fixed cost per query is then most of the time, whatever the table's size). Below the threshold, and without a
+    /// plan, the shape decides as before. A LIMIT or OFFSET keeps the shape's decision: which rows it keeps (without ORDER BY, or among ties) is each
+    /// engine's own choice, and the same text must give the same rows. <paramref name="sizeDependent"/> says the
+    /// decision left to the shape weighed table sizes that may grow.
+    /// </summary>
+    private static RouteDecision? ByQueryPlan(SqlStatement stmt, in RouteContext ctx, out bool sizeDependent)
+    {
+        sizeDependent = false;
+        var threshold = ctx.FullScanThreshold;
+        if (threshold <= 0 || ctx.Catalog is not { } catalog || stmt.Has(SqlFeatures.Limit))
+        {
+            return null;
+        }
+
+        if ((stmt.Features & SqlFeatures.Analytical) == 0)
+        {
+            if (catalog.SqlitePlan(stmt.Text) is not { } plan)
+            {
+                return null;
+            }
+
+            foreach (var (name, detail) in plan.FullScans())
+            {
+                if (Resolve(stmt, name) is not { } table)
+                {
+                    continue;
+                }
+
+                sizeDependent = true;
+                if (catalog.RowCount(table.QualifiedName) is { } rows && rows >= threshold)
+                {
+                    return new(RheiRoute.Olap, $"SQLite would read all {rows} rows of '{table.QualifiedName}' (Full Scan Threshold {threshold}): {detail}", RouteRule.FullScan)
+                    {
+                        SizeDependent = true,
+                    };
+                }
+            }
+
+            return null;
+        }
+
+        // A keyed search reads a handful of rows whatever the table's size: no size is needed, and the decision holds
+        // until the schema changes.
+        if (catalog.SqlitePlan(stmt.Text)?.KeyedSearch() is not { } first
+            || Resolve(stmt, first.Name) is not { } driver || !IsWholeKey(catalog, driver, first.Detail, first.Columns))
+        {
+            return null;
+        }
+
+        return new(RheiRoute.Oltp, $"SQLite reaches the rows by the key of '{driver.QualifiedName}': {first.Detail}", RouteRule.KeyedSearch);
+    }
+
+    /// <summary>The statement's table a query-plan line names: SQLite writes the alias when there is one, else the table name.</summary>
+    private static SqlTableReference? Resolve(SqlStatement stmt, string planName)
+    {
+        SqlTableReference? byName = null;
+        foreach (var table in stmt.Tables)
+        {
+            if (table.Alias is { } alias)
+            {
+                if (alias.Equals(planName, StringComparison.OrdinalIgnoreCase))
+                {
+                    return table;
+                }
+            }
+            else if (table.Name.Equals(planName, StringComparison.OrdinalIgnoreCase))
+            {
+                byName ??= table;
+            }
+        }
+
+        return byName;
+    }
+
+    /// <summary>Whether the plan's first search compares the table's whole primary key (at most one row): the rowid, or every key column.</summary>
+    private static bool IsWholeKey(IMirrorCatalog catalog, SqlTableReference table, string detail, IReadOnlyList<string> columns)
+    {
+        if (detail.Contains(" USING INTEGER PRIMARY KEY ", StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        if (catalog.Tables is not { } tables || !tables.TryGetValue(table.Name, out var schema) || schema.KeyOrdinals.Count != columns.Count)
+        {
+            return false;
+        }
+
+        foreach (var ordinal in schema.KeyOrdinals)
+        {
+            var key = schema.Columns[ordinal].Name;
+            if (!columns.Any(c => c.Equals(key, StringComparison.OrdinalIgnoreCase)))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Why the mirror cannot give SQLite's answer to this read (a table it lacks or has quarantined, SQLite's own catalog), or null.</summary>

@@ -128,7 +128,8 @@ internal sealed partial class ReplicationEngine : IAsyncDisposable
 
         if (MirrorFreshness.IsBehind(target, Watermark))
         {
-            await _pipeline.RunCycleAsync(SyncCycleTrigger.Freshness, target, ct).ConfigureAwait(false);
+            // The pipeline does the work (the loop's cycle or one shared by every waiting reader), never this thread.
+            await _pipeline.CatchUpAsync(target, ct).ConfigureAwait(false);
         }
     }
 

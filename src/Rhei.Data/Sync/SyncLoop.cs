@@ -3,24 +3,34 @@ using Microsoft.Extensions.Logging;
 namespace Rhei.Data.Sync;
 
 /// <summary>
-/// Runs sync cycles on an interval until stopped. A failing cycle is logged and retried with
-/// exponential backoff; nothing is lost because the watermark only moves with a committed apply.
+/// Runs sync cycles on an interval until stopped, and sooner when woken: a commit made through a Rhei connection
+/// wakes the loop (<see cref="Wake"/>), so its change reaches the mirror in milliseconds, while the interval still
+/// bounds the delay for writers the provider cannot see (another process, the sqlite3 shell). A failing cycle is
+/// logged and retried with exponential backoff; nothing is lost because the watermark only moves with a committed apply.
 /// </summary>
 internal sealed class SyncLoop
 {
     private static readonly TimeSpan s_maxBackoff = TimeSpan.FromSeconds(5);
-    private readonly Func<CancellationToken, Task> _cycle;
+
+    // SQLite calls the commit hook just before the commit becomes visible to other connections: a cycle started at
+    // once would read the log without it. A wake therefore waits this long first, and a woken cycle that found
+    // nothing looks again after a doubling pause (while it stays below the interval) instead of waiting a whole interval.
+    private static readonly TimeSpan s_settle = TimeSpan.FromMilliseconds(1);
+
+    private readonly Func<CancellationToken, Task<RheiSyncResult?>> _cycle;
     private readonly TimeSpan _interval;
     private readonly ILogger _logger;
     private readonly bool _untilSuccess;
     private readonly CancellationTokenSource _stop = new();
+    private readonly SemaphoreSlim _wakeSignal = new(0, 1);
     private readonly Task _task;
+    private int _wakeRequested;
 
-    /// <param name="cycle">One cycle.</param>
+    /// <param name="cycle">One cycle; its result (null when it had nothing to do) tells a woken loop whether the commit arrived.</param>
     /// <param name="interval">Pause between cycles, and the first backoff step.</param>
     /// <param name="logger">Where failures are logged.</param>
     /// <param name="untilSuccess">Stop after the first cycle that succeeds (a recovery loop), instead of running until stopped.</param>
-    public SyncLoop(Func<CancellationToken, Task> cycle, TimeSpan interval, ILogger logger, bool untilSuccess = false)
+    public SyncLoop(Func<CancellationToken, Task<RheiSyncResult?>> cycle, TimeSpan interval, ILogger logger, bool untilSuccess = false)
     {
         _cycle = cycle;
         _untilSuccess = untilSuccess;
@@ -30,6 +40,26 @@ internal sealed class SyncLoop
     }
 
     public bool IsRunning => !_task.IsCompleted && !_stop.IsCancellationRequested;
+
+    /// <summary>Asks for a cycle soon (after a commit); many wakes before the loop gets to it make one cycle. Cheap and thread-safe.</summary>
+    public void Wake()
+    {
+        if (Interlocked.Exchange(ref _wakeRequested, 1) == 0)
+        {
+            try
+            {
+                _wakeSignal.Release();
+            }
+            catch (ObjectDisposedException)
+            {
+                // A commit raced with stopping the loop: nothing is left to wake.
+            }
+            catch (SemaphoreFullException)
+            {
+                // Already signalled: the pending wake covers this commit too.
+            }
+        }
+    }
 
     public async Task StopAsync()
     {
@@ -44,6 +74,7 @@ internal sealed class SyncLoop
         }
 
         _stop.Dispose();
+        _wakeSignal.Dispose();
     }
 
     private async Task RunAsync()
@@ -51,12 +82,20 @@ internal sealed class SyncLoop
         var token = _stop.Token;
         var delay = _interval;
         var failures = 0;
+        var recheck = TimeSpan.Zero;
         while (!token.IsCancellationRequested)
         {
             try
             {
-                await Task.Delay(delay, token).ConfigureAwait(false);
-                await _cycle(token).ConfigureAwait(false);
+                var woken = await _wakeSignal.WaitAsync(recheck > TimeSpan.Zero ? recheck : delay, token).ConfigureAwait(false);
+                if (woken)
+                {
+                    // Cleared before the cycle: a commit during the cycle wakes the loop again.
+                    Volatile.Write(ref _wakeRequested, 0);
+                    await Task.Delay(s_settle, token).ConfigureAwait(false);
+                }
+
+                var result = await _cycle(token).ConfigureAwait(false);
                 if (_untilSuccess)
                 {
                     return;
@@ -64,6 +103,7 @@ internal sealed class SyncLoop
 
                 failures = 0;
                 delay = _interval;
+                recheck = NextRecheck(woken || recheck > TimeSpan.Zero, recheck, result);
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
             {
@@ -72,9 +112,25 @@ internal sealed class SyncLoop
             catch (Exception ex)
             {
                 failures++;
+                recheck = TimeSpan.Zero;
                 delay = TimeSpan.FromTicks(Math.Min(s_maxBackoff.Ticks, _interval.Ticks << Math.Min(failures, 16)));
                 _logger.LogWarning(ex, "Background sync cycle failed ({Failures} in a row); retrying in {Delay} ms.", failures, delay.TotalMilliseconds);
             }
         }
+    }
+
+    /// <summary>
+    /// After a woken cycle that applied nothing, the commit that woke the loop may not have been visible yet: look again
+    /// after a short pause, doubling it each time, until the pause would reach the interval. Zero means wait the interval.
+    /// </summary>
+    private TimeSpan NextRecheck(bool afterWake, TimeSpan previous, RheiSyncResult? result)
+    {
+        if (!afterWake || result is null || result.EventsProcessed > 0)
+        {
+            return TimeSpan.Zero;
+        }
+
+        var next = previous > TimeSpan.Zero ? previous * 2 : s_settle * 2;
+        return next < _interval ? next : TimeSpan.Zero;
     }
 }

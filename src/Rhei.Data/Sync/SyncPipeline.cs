@@ -7,7 +7,7 @@ namespace Rhei.Data.Sync;
 /// <summary>
 /// Moves batches from a change source to the mirror, one cycle at a time: owns the lock that serializes cycles and
 /// schema changes (the DDL lock), the one entry point every cycle goes through (explicit sync, freshness, the
-/// background loop), the background loop and the recovery loop that retries with backoff while the mirror has a
+/// background loop), the freshness cycle concurrent Strong readers share, the wake-up a commit gives the loop, the background loop and the recovery loop that retries with backoff while the mirror has a
 /// fault, and the cycle's trace and duration. What a cycle does is given as a delegate by its owner.
 /// </summary>
 internal sealed class SyncPipeline
@@ -15,6 +15,7 @@ internal sealed class SyncPipeline
     private static readonly TimeSpan s_firstRetry = TimeSpan.FromMilliseconds(100);
 
     private readonly SemaphoreSlim _lock = new(1, 1);
+    private readonly object _sharedGate = new();
     private readonly Func<ISet<string>, CancellationToken, RheiSyncResult> _cycle;
     private readonly Func<long> _appliedPosition;
     private readonly string _dataSource;
@@ -22,6 +23,9 @@ internal sealed class SyncPipeline
     private SyncLoop? _loop;
     private SyncLoop? _recovery;
     private volatile bool _closed;
+    private Task? _sharedCycle;
+    private long _sharedTarget;
+    private long _appliedCycles;
 
     /// <param name="cycle">One cycle, run under the lock: fills the set with the tables it applied changes to.</param>
     /// <param name="appliedPosition">The position the mirror has applied through (for freshness).</param>
@@ -38,6 +42,9 @@ internal sealed class SyncPipeline
     /// <summary>When the mirror last covered every committed change, for Eventual reads.</summary>
     public MirrorFreshness Freshness { get; } = new();
 
+    /// <summary>Counts the cycles that applied changes: a reader of the mirror's row counts knows they may have moved.</summary>
+    public long AppliedCycles => Interlocked.Read(ref _appliedCycles);
+
     /// <summary>Whether the background loop is running.</summary>
     public bool IsLooping => _loop?.IsRunning ?? false;
 
@@ -51,28 +58,38 @@ internal sealed class SyncPipeline
     /// there was nothing to do: a freshness caller that queued behind a cycle finds it covered its target, or the
     /// background loop finds the pipeline closed.
     /// </summary>
-    public async Task<RheiSyncResult?> RunCycleAsync(SyncCycleTrigger trigger, long freshnessTarget, CancellationToken ct)
+    public Task<RheiSyncResult?> RunCycleAsync(SyncCycleTrigger trigger, long freshnessTarget, CancellationToken ct)
+        => RunLockedAsync(trigger, () => freshnessTarget, ct);
+
+    /// <summary>
+    /// Returns once the mirror has applied everything up to <paramref name="target"/> (a position a Strong read saw in
+    /// the change source), without running a cycle on the caller's thread: the read joins the freshness cycle that is
+    /// queued or running, or starts one on the thread pool, and concurrent readers share it. A cycle that started
+    /// before the caller's target was seen may stop short of it, so at most one more is joined; after that the read goes
+    /// ahead as it always did after its one cycle (a quarantined table, say, leaves its events behind). The token only
+    /// ends the wait: the shared cycle finishes for the others.
+    /// </summary>
+    public async Task CatchUpAsync(long target, CancellationToken ct)
     {
-        await _lock.WaitAsync(ct).ConfigureAwait(false);
-        try
+        for (var joined = 0; joined < 2 && MirrorFreshness.IsBehind(target, _appliedPosition()); joined++)
         {
-            if (trigger == SyncCycleTrigger.Background && _closed)
+            Task cycle;
+            lock (_sharedGate)
             {
-                return null;
+                if (target > _sharedTarget)
+                {
+                    _sharedTarget = target;
+                }
+
+                cycle = _sharedCycle ??= Task.Run(RunSharedCycleAsync, CancellationToken.None);
             }
 
-            if (trigger == SyncCycleTrigger.Freshness && !MirrorFreshness.IsBehind(freshnessTarget, _appliedPosition()))
-            {
-                return null;
-            }
-
-            return RunTraced(trigger, ct);
-        }
-        finally
-        {
-            _lock.Release();
+            await cycle.WaitAsync(ct).ConfigureAwait(false);
         }
     }
+
+    /// <summary>Tells the background loop a commit was made through a Rhei connection, so it syncs now rather than at the next interval.</summary>
+    public void NoteCommit() => _loop?.Wake();
 
     public void StartLoop(TimeSpan interval)
     {
@@ -117,7 +134,47 @@ internal sealed class SyncPipeline
     /// <summary>Marks the pipeline closed (caller holds the lock): background cycles queued behind it skip.</summary>
     public void Close() => _closed = true;
 
-    private Task BackgroundCycleAsync(CancellationToken ct) => RunCycleAsync(SyncCycleTrigger.Background, 0, ct);
+    private Task<RheiSyncResult?> BackgroundCycleAsync(CancellationToken ct) => RunCycleAsync(SyncCycleTrigger.Background, 0, ct);
+
+    private async Task<RheiSyncResult?> RunLockedAsync(SyncCycleTrigger trigger, Func<long> freshnessTarget, CancellationToken ct)
+    {
+        await _lock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            if (trigger == SyncCycleTrigger.Background && _closed)
+            {
+                return null;
+            }
+
+            if (trigger == SyncCycleTrigger.Freshness && !MirrorFreshness.IsBehind(freshnessTarget(), _appliedPosition()))
+            {
+                return null;
+            }
+
+            return RunTraced(trigger, ct);
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    /// <summary>The freshness cycle readers share: covers the highest target any of them asked for by the time it holds the lock.</summary>
+    private async Task RunSharedCycleAsync()
+    {
+        try
+        {
+            await RunLockedAsync(SyncCycleTrigger.Freshness, () => Volatile.Read(ref _sharedTarget), CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Under the gate, so this runs after the starter stored the task: a later reader then starts a new cycle.
+            lock (_sharedGate)
+            {
+                _sharedCycle = null;
+            }
+        }
+    }
 
     private RheiSyncResult RunTraced(SyncCycleTrigger trigger, CancellationToken ct)
     {
@@ -135,6 +192,11 @@ internal sealed class SyncPipeline
         try
         {
             result = _cycle(tables, ct);
+            if (result.EventsProcessed > 0 || tables.Count > 0)
+            {
+                Interlocked.Increment(ref _appliedCycles);
+            }
+
             return result;
         }
         catch (Exception ex)
