@@ -1,4 +1,3 @@
-using Rhei.Data.Diagnostics;
 using Rhei.Data.Sql;
 
 namespace Rhei.Data;
@@ -50,7 +49,7 @@ public sealed partial class RheiCommand
             _cachedPlanInTransaction = inTransaction;
         }
 
-        RheiDiagnostics.RecordRoute(plan.Target, plan.Rule, connection.Options.RedactedConnectionString);
+        RecordPlan(connection, plan);
         return (connection, plan);
     }
 

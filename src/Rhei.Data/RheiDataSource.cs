@@ -33,6 +33,10 @@ public sealed class RheiDataSource : DbDataSource
     public static RheiDataSource Create(string connectionString, ILoggerFactory? loggerFactory = null)
         => new(RheiOptions.FromConnectionString(connectionString), loggerFactory, isShared: false);
 
+    /// <summary>Creates a data source that you own from options a <see cref="RheiDataSourceBuilder"/> completed.</summary>
+    internal static RheiDataSource FromOptions(RheiOptions options, ILoggerFactory? loggerFactory)
+        => new(options, loggerFactory, isShared: false);
+
     /// <inheritdoc />
     /// <remarks>Any password is left out.</remarks>
     public override string ConnectionString => Options.RedactedConnectionString;
