@@ -37,13 +37,17 @@ public sealed class NoPasswordInTelemetryTest
                     "INSERT INTO t VALUES (3, 'not a number')",
                 })
                 {
-                    await new RheiCommand(sql, connection).ExecuteNonQueryAsync();
+                    await using var write = new RheiCommand(sql, connection);
+                    await write.ExecuteNonQueryAsync();
                 }
 
                 await connection.SyncAsync();
-                Assert.Equal(3L, await new RheiCommand("SELECT count(*) FROM t", connection).ExecuteScalarAsync());
-                Assert.Equal(1L, await new RheiCommand("SELECT n FROM t WHERE id = 1", connection).ExecuteScalarAsync());
-                await Assert.ThrowsAsync<RheiException>(() => new RheiCommand("SELECT * FROM missing", connection).ExecuteScalarAsync());
+                await using var analytical = new RheiCommand("SELECT count(*) FROM t", connection);
+                Assert.Equal(3L, await analytical.ExecuteScalarAsync());
+                await using var point = new RheiCommand("SELECT n FROM t WHERE id = 1", connection);
+                Assert.Equal(1L, await point.ExecuteScalarAsync());
+                await using var failing = new RheiCommand("SELECT * FROM missing", connection);
+                await Assert.ThrowsAsync<RheiException>(() => failing.ExecuteScalarAsync());
             }
 
             capture.CollectGauges();
@@ -65,7 +69,8 @@ public sealed class NoPasswordInTelemetryTest
         await using var dataSource = RheiDataSource.Create(db.ConnectionString + ";Password=" + Password);
         using var capture = new TelemetryCapture(db.Path);
 
-        var error = await Record.ExceptionAsync(() => dataSource.CreateCommand("SELECT 1").ExecuteScalarAsync());
+        await using var command = dataSource.CreateCommand("SELECT 1");
+        var error = await Record.ExceptionAsync(() => command.ExecuteScalarAsync());
         var health = await CheckAsync(dataSource);
 
         Assert.NotNull(error);
