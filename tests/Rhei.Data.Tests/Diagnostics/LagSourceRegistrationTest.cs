@@ -20,22 +20,24 @@ public sealed class LagSourceRegistrationTest
         var reads = 0;
         var registration = RheiMetrics.RegisterLagSource(kind, name, () =>
         {
-            Interlocked.Increment(ref reads);
-            return [new RheiLagMeasurement("orders", 42, TimeSpan.FromMilliseconds(1500)), new RheiLagMeasurement(null, 42, TimeSpan.FromMilliseconds(1500))];
+            // Each reading differs (other tests collect too), so the two gauges show whether they shared one.
+            var n = Interlocked.Increment(ref reads);
+            return [new RheiLagMeasurement("orders", n, TimeSpan.FromSeconds(n)), new RheiLagMeasurement(null, n, TimeSpan.FromSeconds(n))];
         });
 
         capture.CollectGauges();
 
         var events = capture.Measurements(prefix + ".lag.events");
         Assert.Equal(2, events.Count);
-        Assert.All(events, m => Assert.Equal(("{event}", 42.0), (m.Unit, m.Value)));
+        Assert.All(events, m => Assert.Equal("{event}", m.Unit));
+        var reading = events[0].Value;
+        Assert.All(events, m => Assert.Equal(reading, m.Value));
         Assert.Contains(events, m => Equals(m.Tag("db.collection.name"), "orders"));
         Assert.Contains(events, m => !m.Tags.ContainsKey("db.collection.name"));
         var time = capture.Measurements(prefix + ".lag.time");
-        Assert.All(time, m => Assert.Equal(("s", 1.5), (m.Unit, m.Value)));
+        // Both gauges of one collection share one reading: the time (n seconds) is the events' n.
+        Assert.All(time, m => Assert.Equal(("s", reading), (m.Unit, m.Value)));
         Assert.Empty(capture.Measurements("rhei.sync.lag.events"));
-        // Both gauges of one collection share one reading.
-        Assert.Equal(1, reads);
 
         registration.Dispose();
         Thread.Sleep(300);

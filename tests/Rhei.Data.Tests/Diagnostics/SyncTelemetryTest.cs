@@ -64,7 +64,8 @@ public sealed class SyncTelemetryTest
 
         await Assert.ThrowsAsync<RheiException>(() => h.Engine.SyncAsync(s_ct));
         await Assert.ThrowsAsync<RheiException>(() => h.Engine.SyncAsync(s_ct));
-        Assert.Equal(2, (await h.Engine.GetStatusAsync(s_ct)).ConsecutiveSyncFailures);
+        // The fault also starts the recovery loop, whose background cycles fail too and count as well.
+        Assert.True((await h.Engine.GetStatusAsync(s_ct)).ConsecutiveSyncFailures >= 2);
         h.Engine.ApplyFaultInjector = null;
 
         var failed = capture.Spans("rhei.sync.cycle").Where(s => Equals(s.GetTagItem("rhei.sync.trigger"), "explicit")).ToList();
@@ -76,7 +77,7 @@ public sealed class SyncTelemetryTest
             Assert.Equal(typeof(RheiException).FullName, cycle.GetTagItem("error.type"));
             Assert.Contains(cycle.Events, e => e.Name == "exception");
         });
-        Assert.Equal(2, capture.Measurements("rhei.sync.cycles").Count(m => Equals(m.Tag("error.type"), typeof(RheiException).FullName)));
+        Assert.Equal(2, capture.Measurements("rhei.sync.cycles").Count(m => Equals(m.Tag("error.type"), typeof(RheiException).FullName) && Equals(m.Tag("rhei.sync.trigger"), "explicit")));
         Assert.Empty(capture.Measurements("rhei.sync.events"));
 
         await h.Engine.SyncAsync(s_ct);
@@ -112,7 +113,8 @@ public sealed class SyncTelemetryTest
         await h.Engine.RegisterTableAsync("b", s_ct);
         await h.Engine.SyncAsync(s_ct);
         h.Exec("INSERT INTO a VALUES (1, 'x'), (2, 'y'), (3, 'z')");
-        await Task.Delay(20);
+        // Other tests collect too, and a reading is reused for 250 ms: wait until none taken before the insert can be served.
+        await Task.Delay(300);
         using var capture = new TelemetryCapture(h.DbPath);
 
         capture.CollectGauges();
@@ -121,7 +123,7 @@ public sealed class SyncTelemetryTest
         Assert.All(capture.Measurements("rhei.sync.lag.events"), m => Assert.Equal("{event}", m.Unit));
         var time = capture.Measurements("rhei.sync.lag.time").ToDictionary(m => (string)m.Tag("db.collection.name")!, m => m);
         Assert.Equal("s", time["a"].Unit);
-        Assert.True(time["a"].Value >= 0.02, $"lag time {time["a"].Value} s");
+        Assert.True(time["a"].Value >= 0.3, $"lag time {time["a"].Value} s");
         Assert.Equal(0, time["b"].Value);
 
         await h.Engine.SyncAsync(s_ct);
