@@ -17,7 +17,7 @@ namespace Rhei.Data;
 /// command runs. A batch of reads is not one snapshot: each read sees what a separate command would.
 /// Parameters are bound with everything set on them (value, <c>DbType</c>, <c>Size</c>).
 /// </remarks>
-public sealed class RheiBatch : DbBatch
+public sealed partial class RheiBatch : DbBatch
 {
     private readonly RheiDataSource? _dataSource;
 
@@ -150,7 +150,7 @@ public sealed class RheiBatch : DbBatch
         }
     }
 
-    private async Task<int> RunAsync(
+    private async Task<int> RunUntracedAsync(
         Func<RheiCommand, CancellationToken, Task<(int Affected, DataTable? Table)>> run,
         CancellationToken cancellationToken,
         Func<int, (int Affected, DataTable? Table), int> collect)
@@ -184,6 +184,7 @@ public sealed class RheiBatch : DbBatch
                     {
                         Route = batchCommand.Route,
                         CommandTimeout = Timeout,
+                        BatchTelemetry = _telemetry,
                     };
                     foreach (var parameter in batchCommand.Parameters.Items)
                     {

@@ -29,6 +29,7 @@ public sealed partial class RheiCommand
         // Like Microsoft.Data.Sqlite, a command with an open reader refuses new text, a new connection and a second execution.
         reader.AttachCommand(this);
         _openReader = reader;
+        RecordAnswered(reader.Route);
         return reader;
     }
 
@@ -38,6 +39,7 @@ public sealed partial class RheiCommand
         if (ReferenceEquals(_openReader, reader))
         {
             _openReader = null;
+            EndReaderTelemetry();
         }
     }
 

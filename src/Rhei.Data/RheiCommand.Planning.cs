@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Rhei.Data.Diagnostics;
 using Rhei.Data.Sql;
 
 namespace Rhei.Data;
@@ -56,7 +55,7 @@ public sealed partial class RheiCommand
         }
 
         Sidecar.SidecarWriteGuard.ThrowIfRefused(connection.Engine, plan, _commandText);
-        RheiDiagnostics.RecordRoute(plan.Target, plan.Rule, connection.Options.RedactedConnectionString);
+        RecordPlan(connection, plan);
         return (connection, plan);
     }
 

@@ -4,7 +4,6 @@ using System.Diagnostics.CodeAnalysis;
 using Apache.Arrow.Ipc;
 using Microsoft.Data.Sqlite;
 using Rhei.Data.Arrow;
-using Rhei.Data.Diagnostics;
 using Rhei.Data.Olap;
 
 namespace Rhei.Data;
@@ -190,41 +189,41 @@ public sealed partial class RheiCommand : DbCommand
 
     /// <inheritdoc />
     public override int ExecuteNonQuery()
-        => ExecuteNonQueryCoreAsync(async: false, CancellationToken.None).GetAwaiter().GetResult();
+        => ExecuteNonQueryTracedAsync(async: false, CancellationToken.None).GetAwaiter().GetResult();
 
     /// <inheritdoc />
     public override Task<int> ExecuteNonQueryAsync(CancellationToken cancellationToken)
-        => ExecuteNonQueryCoreAsync(async: true, cancellationToken);
+        => ExecuteNonQueryTracedAsync(async: true, cancellationToken);
 
     /// <inheritdoc />
     public override object? ExecuteScalar()
-        => ExecuteScalarCoreAsync(async: false, CancellationToken.None).GetAwaiter().GetResult();
+        => ExecuteScalarTracedAsync(async: false, CancellationToken.None).GetAwaiter().GetResult();
 
     /// <inheritdoc />
     public override Task<object?> ExecuteScalarAsync(CancellationToken cancellationToken)
-        => ExecuteScalarCoreAsync(async: true, cancellationToken);
+        => ExecuteScalarTracedAsync(async: true, cancellationToken);
 
     /// <summary>Runs the command and reads its results.</summary>
     public new RheiDataReader ExecuteReader() => ExecuteReader(CommandBehavior.Default);
 
     /// <summary>Runs the command and reads its results.</summary>
     public new RheiDataReader ExecuteReader(CommandBehavior behavior)
-        => ExecuteReaderCoreAsync(behavior, async: false, CancellationToken.None).GetAwaiter().GetResult();
+        => ExecuteReaderTracedAsync(behavior, async: false, CancellationToken.None).GetAwaiter().GetResult();
 
     /// <summary>Runs the command and reads its results.</summary>
     public new Task<RheiDataReader> ExecuteReaderAsync(CancellationToken cancellationToken = default)
-        => ExecuteReaderCoreAsync(CommandBehavior.Default, async: true, cancellationToken);
+        => ExecuteReaderTracedAsync(CommandBehavior.Default, async: true, cancellationToken);
 
     /// <summary>Runs the command and reads its results.</summary>
     public new Task<RheiDataReader> ExecuteReaderAsync(CommandBehavior behavior, CancellationToken cancellationToken = default)
-        => ExecuteReaderCoreAsync(behavior, async: true, cancellationToken);
+        => ExecuteReaderTracedAsync(behavior, async: true, cancellationToken);
 
     /// <inheritdoc />
     protected override DbDataReader ExecuteDbDataReader(CommandBehavior behavior) => ExecuteReader(behavior);
 
     /// <inheritdoc />
     protected override async Task<DbDataReader> ExecuteDbDataReaderAsync(CommandBehavior behavior, CancellationToken cancellationToken)
-        => await ExecuteReaderCoreAsync(behavior, async: true, cancellationToken).ConfigureAwait(false);
+        => await ExecuteReaderTracedAsync(behavior, async: true, cancellationToken).ConfigureAwait(false);
 
     private async Task<int> ExecuteNonQueryCoreAsync(bool async, CancellationToken cancellationToken)
     {
@@ -310,7 +309,7 @@ public sealed partial class RheiCommand : DbCommand
             catch (RheiException ex) when (ex.Engine == RheiException.DuckDbEngineName && plan.FallbackToOltp && !cancellationToken.IsCancellationRequested)
             {
                 // The router chose DuckDB but DuckDB could not run it: SQLite's answer is the right one.
-                RheiDiagnostics.OlapFallbacks.Add(1, new KeyValuePair<string, object?>("rhei.data_source", connection.Options.RedactedConnectionString));
+                RecordFallback(connection, plan);
                 connection.Engine.Replication?.ReportReadFailure(ex.InnerException);
             }
         }

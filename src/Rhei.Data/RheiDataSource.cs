@@ -33,8 +33,8 @@ public sealed class RheiDataSource : DbDataSource
     public static RheiDataSource Create(string connectionString, ILoggerFactory? loggerFactory = null)
         => new(RheiOptions.FromConnectionString(connectionString), loggerFactory, isShared: false);
 
-    /// <summary>Creates an owned data source from options already read (the builder adds what a string cannot say).</summary>
-    internal static RheiDataSource CreateOwned(RheiOptions options, ILoggerFactory? loggerFactory)
+    /// <summary>Creates a data source that you own from options a <see cref="RheiDataSourceBuilder"/> completed.</summary>
+    internal static RheiDataSource FromOptions(RheiOptions options, ILoggerFactory? loggerFactory)
         => new(options, loggerFactory, isShared: false);
 
     /// <inheritdoc />

@@ -12,6 +12,7 @@ public sealed class RheiDataSourceBuilder
 {
     private readonly Dictionary<string, Sidecar.SidecarTableSettings> _sidecarTables = new(StringComparer.OrdinalIgnoreCase);
     private ILoggerFactory? _loggerFactory;
+    private bool _traceQueryText;
 
     /// <summary>Initializes a builder, optionally from a connection string.</summary>
     /// <exception cref="ArgumentException">The connection string is malformed; the message names the key.</exception>
@@ -55,11 +56,32 @@ public sealed class RheiDataSourceBuilder
         return this;
     }
 
+    /// <summary>
+    /// The data source's name in metrics, traces and health checks (the <c>db.namespace</c> tag), as Npgsql's data source
+    /// name. Null (the default) uses the SQLite <c>Data Source</c> as written, without a URI's query string.
+    /// </summary>
+    public string? Name { get; set; }
+
+    /// <summary>
+    /// Puts each command's text on its trace span as <c>db.query.text</c>. Off by default, as OpenTelemetry advises: the
+    /// text may hold literals an operator should not see in a trace backend. Parameter values are never recorded.
+    /// </summary>
+    public RheiDataSourceBuilder EnableQueryTextInTraces(bool enable = true)
+    {
+        _traceQueryText = enable;
+        return this;
+    }
+
     /// <summary>Builds the data source. It owns its engine: dispose it when done.</summary>
     /// <exception cref="ArgumentException">The configuration is invalid; the message names the key.</exception>
     public RheiDataSource Build()
     {
-        var options = RheiOptions.From(ConnectionStringBuilder);
+        var options = RheiOptions.From(ConnectionStringBuilder) with { TraceQueryText = _traceQueryText };
+        if (!string.IsNullOrWhiteSpace(Name))
+        {
+            options = options with { DiagnosticsName = Name };
+        }
+
         if (_sidecarTables.Count > 0)
         {
             if (options.Sidecar is not { } sidecar)
@@ -81,6 +103,6 @@ public sealed class RheiDataSourceBuilder
             };
         }
 
-        return RheiDataSource.CreateOwned(options, _loggerFactory);
+        return RheiDataSource.FromOptions(options, _loggerFactory);
     }
 }

@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
+using Rhei.Data.Diagnostics;
 using Rhei.Data.Olap;
 using Rhei.Data.Sidecar;
 using Rhei.Data.Sync;
@@ -110,7 +111,7 @@ internal sealed class RheiEngine : IAsyncDisposable
             await StartReplicationAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        _logger.LogInformation("Rhei engine started for {DataSource} (mirror: {Mirror})", Options.RedactedConnectionString, Options.OlapPath ?? "in memory");
+        _logger.EngineStarted(Options.RedactedConnectionString, Options.OlapPath ?? "in memory");
     }
 
     private async Task StartReplicationAsync(CancellationToken cancellationToken)
@@ -200,12 +201,7 @@ internal sealed class RheiEngine : IAsyncDisposable
                 ex);
         }
 
-        _logger.LogWarning(
-            ex,
-            "The DuckDB mirror '{Mirror}' is damaged ({Problem}); it was moved to '{Aside}' and the mirror is rebuilt from SQLite.",
-            path,
-            ex.Message,
-            aside);
+        _logger.MirrorFileSetAside(ex, path, ex.Message, aside);
     }
 
     private void ClaimMirrorFile()
@@ -288,7 +284,7 @@ internal sealed class RheiEngine : IAsyncDisposable
             }
             catch (Exception ex)
             {
-                _logger.LogError(ex, "Stopping replication failed for {DataSource}", Options.RedactedConnectionString);
+                _logger.EngineStopFailed(ex, Options.RedactedConnectionString);
             }
         }
 

@@ -45,6 +45,22 @@ internal sealed record RheiOptions
     /// <summary>The SQLite file; ":memory:" or empty for an in-memory database.</summary>
     public required string DataSource { get; init; }
 
+    /// <summary>
+    /// The data source's name in metrics, traces and health checks (the <c>db.namespace</c> tag): the name given to
+    /// <see cref="RheiDataSourceBuilder.Name"/>, else <see cref="DataSource"/> as written, without a URI's query string.
+    /// Never the connection string, which may hold a password.
+    /// </summary>
+    public string DiagnosticsName
+    {
+        get => _diagnosticsName ?? Diagnostics.DataSourceName.Of(DataSource);
+        init => _diagnosticsName = value;
+    }
+
+    private readonly string? _diagnosticsName;
+
+    /// <summary>Whether command spans carry the command text as <c>db.query.text</c> (<see cref="RheiDataSourceBuilder.EnableQueryTextInTraces"/>).</summary>
+    public bool TraceQueryText { get; init; }
+
     public RheiOlapEngine Olap { get; init; } = RheiOlapEngine.DuckDb;
 
     /// <summary>DuckDB file of a durable mirror, or null for in memory.</summary>

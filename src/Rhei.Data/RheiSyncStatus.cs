@@ -35,6 +35,18 @@ public sealed class RheiSyncStatus
     /// </summary>
     public string? LastRebuildReason { get; internal init; }
 
+    /// <summary>
+    /// How long the mirror has been behind: the time since it last covered every committed change, or
+    /// <see cref="TimeSpan.Zero"/> when <see cref="Lag"/> is 0.
+    /// </summary>
+    public TimeSpan Staleness { get; internal init; }
+
+    /// <summary>
+    /// Sync cycles that failed in a row (background, explicit or for a Strong read); 0 after any cycle succeeds. While it
+    /// grows the background loop keeps retrying with backoff, and reads may run on SQLite.
+    /// </summary>
+    public int ConsecutiveSyncFailures { get; internal init; }
+
     /// <summary>When <see cref="LastRebuildReason"/> happened, or null.</summary>
     public DateTimeOffset? LastRebuildAt { get; internal init; }
 }

@@ -158,6 +158,8 @@ public sealed class PackageConsumerTest(PackagedConsumer consumer) : IClassFixtu
         yield return $"arrow rows: {Regions.Length} groups counting {Rows} orders";
         yield return $"ef count: {Rows}";
         yield return "di registers: RheiDataSource,DbDataSource,RheiConnection,DbConnection";
+        yield return "health check registered: rhei";
+        yield return "health: Healthy";
         yield return "done";
     }
 }

@@ -11,7 +11,7 @@ namespace Rhei.Data.PackageTests;
 public sealed class PackagedConsumer : IAsyncLifetime
 {
     /// <summary>The shipped libraries: every packable project of the solution, and nothing else.</summary>
-    public static readonly IReadOnlyList<string> ShippedPackageIds = ["Rhei.Data", "Rhei.Data.DependencyInjection", "Rhei.Data.FlightSql", "Rhei.EntityFrameworkCore"];
+    public static readonly IReadOnlyList<string> ShippedPackageIds = ["Rhei.Data", "Rhei.Data.DependencyInjection", "Rhei.Data.FlightSql", "Rhei.Data.HealthChecks", "Rhei.EntityFrameworkCore"];
 
     private const string ConsumerName = "RheiConsumer";
     private static readonly TimeSpan PackTimeout = TimeSpan.FromMinutes(10);

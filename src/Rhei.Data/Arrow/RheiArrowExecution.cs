@@ -26,7 +26,7 @@ internal static class RheiArrowExecution
             var plan = command.Plan(connection);
             if (plan is { Control: null, Target: RheiRoute.Olap, OlapStatements.Count: 1 })
             {
-                RheiDiagnostics.RecordRoute(plan.Target, plan.Rule, connection.Options.RedactedConnectionString);
+                RheiMetrics.RecordRoute(plan.Target, plan.Rule, connection.Options.DiagnosticsName);
                 try
                 {
                     var statement = plan.OlapStatements[0];
@@ -38,7 +38,7 @@ internal static class RheiArrowExecution
                 catch (RheiException ex) when (ex.Engine == RheiException.DuckDbEngineName && plan.FallbackToOltp && !cancellationToken.IsCancellationRequested)
                 {
                     // The router chose DuckDB but DuckDB could not run it: SQLite's answer is the right one.
-                    RheiDiagnostics.OlapFallbacks.Add(1);
+                    RheiMetrics.RecordFallback(plan.Rule, connection.Options.DiagnosticsName);
                     return new ReaderArrowStream(await ExecuteOnSqliteAsync(command, async, cancellationToken).ConfigureAwait(false));
                 }
             }

@@ -4,97 +4,56 @@ using System.Diagnostics.Metrics;
 namespace Rhei.Data.Diagnostics;
 
 /// <summary>
-/// The provider's one <see cref="Meter"/> and one <see cref="ActivitySource"/>, both named <c>Rhei.Data</c>.
-/// Instrument names follow OpenTelemetry's database conventions; Rhei's own carry the <c>rhei.</c> prefix.
+/// The provider's one <see cref="Meter"/> and one <see cref="ActivitySource"/>, both named <c>Rhei.Data</c>, and the
+/// names of the tags they carry. Instrument and tag names follow OpenTelemetry's database conventions where one
+/// applies (<c>db.*</c>, <c>error.type</c>); Rhei's own carry the <c>rhei.</c> prefix. No OpenTelemetry package is
+/// referenced: an application subscribes with <c>AddMeter("Rhei.Data")</c> / <c>AddSource("Rhei.Data")</c>, as with Npgsql.
 /// </summary>
 internal static class RheiDiagnostics
 {
     public const string Name = "Rhei.Data";
 
-    public static readonly ActivitySource ActivitySource = new(Name);
+    /// <summary>The assembly's informational version, given to the meter and the source so that exporters can tell releases apart.</summary>
+    private static readonly string? s_version = typeof(RheiDiagnostics).Assembly.GetName().Version?.ToString();
 
-    public static readonly Meter Meter = new(Name);
+    public static readonly ActivitySource ActivitySource = new(Name, s_version);
 
-    /// <summary>Every routing decision, tagged with the target engine and the rule that chose it.</summary>
-    public static readonly Counter<long> RouteDecisions = Meter.CreateCounter<long>(
-        "rhei.route.decisions", unit: "{decision}", description: "Commands routed, by target engine and rule.");
+    public static readonly Meter Meter = new(Name, s_version);
 
-    /// <summary>Auto-routed reads that DuckDB rejected and SQLite answered instead.</summary>
-    public static readonly Counter<long> OlapFallbacks = Meter.CreateCounter<long>(
-        "rhei.route.olap_fallbacks", unit: "{command}", description: "Auto-routed reads that fell back from DuckDB to SQLite.");
+    // OpenTelemetry's database attributes.
+    public const string SystemName = "db.system.name";
+    public const string Namespace = "db.namespace";
+    public const string OperationName = "db.operation.name";
+    public const string QueryText = "db.query.text";
+    public const string CollectionName = "db.collection.name";
+    public const string BatchSize = "db.operation.batch.size";
+    public const string ErrorType = "error.type";
 
-    public static readonly Histogram<double> OperationDuration = Meter.CreateHistogram<double>(
-        "db.client.operation.duration", unit: "s", description: "Duration of database client operations.");
+    // Rhei's own.
+    public const string RouteRule = "rhei.route.rule";
+    public const string RouteFallback = "rhei.route.fallback";
+    public const string CommandMethod = "rhei.command.method";
+    public const string SyncTrigger = "rhei.sync.trigger";
+    public const string SyncOperation = "rhei.sync.operation";
+    public const string Freshness = "rhei.freshness";
+
+    public const string Sqlite = "sqlite";
+    public const string DuckDb = "duckdb";
+
+    /// <summary>The <c>db.system.name</c> of the engine behind a route.</summary>
+    public static string SystemOf(RheiRoute route) => route == RheiRoute.Olap ? DuckDb : Sqlite;
 
     /// <summary>
-    /// Starts the activity of one sync cycle (null when nobody listens). Tagged with what asked for the cycle and
-    /// the SQLite data source (a file name; never the connection string, which may hold a password).
+    /// The <c>error.type</c> of a failure: the exception's full type name, as OpenTelemetry asks. Rhei's own failures
+    /// are always <see cref="RheiException"/>, so dashboards group by the public type, never an internal one.
     /// </summary>
-    public static Activity? StartSyncCycle(string trigger, string dataSource)
+    public static string ErrorTypeOf(Exception error) => error.GetType().FullName ?? error.GetType().Name;
+
+    /// <summary>Marks an activity failed the way OpenTelemetry's exporters read it: status, <c>error.type</c> and an exception event.</summary>
+    public static void RecordError(Activity activity, Exception error)
     {
-        var activity = ActivitySource.StartActivity("rhei.sync.cycle", ActivityKind.Internal);
-        if (activity is not null)
-        {
-            activity.SetTag("db.system.name", "duckdb");
-            activity.SetTag("db.operation.name", "sync");
-            activity.SetTag("rhei.sync.trigger", trigger);
-            activity.SetTag("rhei.data_source", dataSource);
-        }
-
-        return activity;
-    }
-
-    /// <summary>Ends a sync cycle: its counts as tags on the activity and its duration in <see cref="OperationDuration"/>.</summary>
-    public static void RecordSyncCycle(Activity? activity, string trigger, TimeSpan elapsed, RheiSyncResult? result, int tables, Exception? error)
-    {
-        if (activity is not null)
-        {
-            if (result is not null)
-            {
-                activity.SetTag("rhei.sync.tables", tables);
-                activity.SetTag("rhei.sync.events", result.EventsProcessed);
-                activity.SetTag("rhei.sync.inserted", result.RowsInserted);
-                activity.SetTag("rhei.sync.updated", result.RowsUpdated);
-                activity.SetTag("rhei.sync.deleted", result.RowsDeleted);
-                if (result.EventsPruned is { } pruned)
-                {
-                    activity.SetTag("rhei.sync.pruned", pruned);
-                }
-            }
-
-            if (error is not null)
-            {
-                activity.SetStatus(ActivityStatusCode.Error, error.Message);
-                activity.SetTag("error.type", error.GetType().FullName);
-            }
-        }
-
-        if (OperationDuration.Enabled)
-        {
-            var tags = new TagList
-            {
-                { "db.system.name", "duckdb" },
-                { "db.operation.name", "sync" },
-                { "rhei.sync.trigger", trigger },
-            };
-            if (error is not null)
-            {
-                // OpenTelemetry: error.type only on failed operations.
-                tags.Add("error.type", error.GetType().FullName);
-            }
-
-            OperationDuration.Record(elapsed.TotalSeconds, tags);
-        }
-    }
-
-    public static void RecordRoute(RheiRoute target, Sql.RouteRule rule, string dataSource)
-    {
-        if (RouteDecisions.Enabled)
-        {
-            RouteDecisions.Add(1,
-                new KeyValuePair<string, object?>("db.system.name", target == RheiRoute.Olap ? "duckdb" : "sqlite"),
-                new KeyValuePair<string, object?>("rhei.route.rule", rule.ToString()),
-                new KeyValuePair<string, object?>("rhei.data_source", dataSource));
-        }
+        activity.SetStatus(ActivityStatusCode.Error, error.Message);
+        activity.SetTag(ErrorType, ErrorTypeOf(error));
+        activity.AddException(error);
     }
 }

@@ -74,6 +74,9 @@ internal sealed class SidecarReplicator : IAsyncDisposable
 
     public bool IsFollowed(string table) => _mirror.Find(table) is not null;
 
+    /// <summary>How the sidecar cycles have been going (failures in a row), for health checks.</summary>
+    public SyncHealth Health { get; } = new();
+
     public string? QuarantineReason(string table) => _mirror.Find(table)?.QuarantineReason;
 
     /// <summary>Opens the source and checks the configuration against it, before anything in the mirror changes.</summary>
@@ -235,7 +238,7 @@ internal sealed class SidecarReplicator : IAsyncDisposable
     {
         await _lock.WaitAsync(ct).ConfigureAwait(false);
         var started = Stopwatch.GetTimestamp();
-        using var activity = RheiDiagnostics.StartSyncCycle(trigger, _options.DataSource);
+        using var activity = SyncTelemetry.StartCycle(trigger, _options.DiagnosticsName);
         var tables = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         RheiSyncResult? result = null;
         Exception? error = null;
@@ -301,7 +304,7 @@ internal sealed class SidecarReplicator : IAsyncDisposable
         }
         finally
         {
-            RheiDiagnostics.RecordSyncCycle(activity, trigger, Stopwatch.GetElapsedTime(started), result, tables.Count, error);
+            SyncTelemetry.EndCycle(activity, trigger, _options.DiagnosticsName, Stopwatch.GetElapsedTime(started), result, tables.Count, error, _logger, Health);
             _lock.Release();
         }
     }

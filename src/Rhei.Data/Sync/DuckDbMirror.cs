@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using Rhei.Data.Diagnostics;
 using Rhei.Data.Olap;
 using Rhei.Data.Oltp;
 using Rhei.Data.Schema;
@@ -113,7 +114,7 @@ internal sealed class DuckDbMirror : IDisposable
         {
             session.Execute("ROLLBACK");
             _pendingQuarantine.Clear();
-            _logger.LogError(ex, "Applying changes to the mirror of '{Table}' failed; the table is quarantined.", current.Schema.Name);
+            _logger.TableApplyFailed(ex, current.Schema.Name);
             Quarantine(schemaOf(current.Schema.Name), ex.Message, null, inTransaction: false);
             return false;
         }
@@ -161,7 +162,7 @@ internal sealed class DuckDbMirror : IDisposable
             MirrorState.WriteTable(session, state);
             session.Execute("COMMIT");
             _tables[schema.Name] = state;
-            _logger.LogWarning("Table '{Table}' is quarantined: {Reason} Key {Key}.", schema.Name, misfit.Reason, misfit.OffendingKey);
+            _logger.TableQuarantined(schema.Name, misfit.Reason, misfit.OffendingKey);
             return 0;
         }
         catch
@@ -256,7 +257,7 @@ internal sealed class DuckDbMirror : IDisposable
         var table = schema.Name;
         var existing = _tables.GetValueOrDefault(table);
         var state = new MirrorTableState(schema.Name, existing?.Floor ?? 0, existing?.SchemaJson ?? SchemaRegistryJson.SerializeTable(schema.Definition), reason, key);
-        _logger.LogWarning("Table '{Table}' is quarantined: {Reason} Key {Key}. Its queries run on SQLite until it is repaired and synced again.", table, reason, key);
+        _logger.TableQuarantined(table, reason, key);
         // The mirror's rows stop at the last batch that fitted: stale from here on. Taking the table away makes
         // sure no read can still get them (a plan made before the quarantine, a hint that skips routing): DuckDB
         // fails on the missing table and the read falls back to SQLite, which has every row.
@@ -294,7 +295,7 @@ internal sealed class DuckDbMirror : IDisposable
         }
         catch (DuckDbException ex)
         {
-            _logger.LogWarning(ex, "Could not {What}.", "roll back the mirror transaction");
+            _logger.CleanupFailed(ex, "roll back the mirror transaction");
         }
     }
 }

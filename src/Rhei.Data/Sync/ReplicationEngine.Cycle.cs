@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using Rhei.Data.Diagnostics;
 using Rhei.Data.Olap;
 using Rhei.Data.Oltp;
 using Rhei.Data.Schema;
@@ -111,10 +112,10 @@ internal sealed partial class ReplicationEngine
         foreach (var schema in tables)
         {
             var offset = before;
-            var rows = _mirror.Load(
+            var rows = SyncTelemetry.TraceInitialSync(schema.Name, _options.DiagnosticsName, () => _mirror.Load(
                 schema,
                 position,
-                target => snapshot.CopyTable(target, schema, progress is null ? null : n => progress.Report(offset + n), ct));
+                target => snapshot.CopyTable(target, schema, progress is null ? null : n => progress.Report(offset + n), ct)));
             if (_mirror.Find(schema.Name) is { QuarantineReason: null })
             {
                 before += rows;

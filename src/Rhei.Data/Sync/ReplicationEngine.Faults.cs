@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
+using Rhei.Data.Diagnostics;
 using Rhei.Data.Olap;
 
 namespace Rhei.Data.Sync;
@@ -63,7 +64,7 @@ internal sealed partial class ReplicationEngine
     {
         if (_mirror.Health.RecordFailure(ex))
         {
-            _logger.LogError(ex, "The DuckDB mirror cannot take changes; reads run on SQLite until a sync cycle succeeds again.");
+            _logger.MirrorUnavailable(ex);
         }
 
         _pipeline.StartRecovery();
@@ -73,7 +74,7 @@ internal sealed partial class ReplicationEngine
     {
         if (_mirror.Health.Recovered())
         {
-            _logger.LogInformation("The DuckDB mirror takes changes again; reads use it again.");
+            _logger.MirrorAvailable();
         }
 
         _pipeline.EndRecovery();

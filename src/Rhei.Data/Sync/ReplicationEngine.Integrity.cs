@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Rhei.Data.Diagnostics;
 using Rhei.Data.Olap;
 using Rhei.Data.Oltp;
 using Rhei.Data.Schema;
@@ -85,7 +86,7 @@ internal sealed partial class ReplicationEngine
         }
         else
         {
-            _logger.LogInformation("Loading the DuckDB mirror from SQLite: {Reason}.", reason);
+            _logger.MirrorLoading(reason);
         }
 
         // Registered before the snapshot: no engine may prune an event this load's snapshot does not contain.
@@ -180,7 +181,7 @@ internal sealed partial class ReplicationEngine
 
     private void NoteRebuild(string reason)
     {
-        _logger.LogWarning("The DuckDB mirror no longer matched SQLite: {Reason}.", reason);
+        _logger.MirrorRebuilt(reason);
         Volatile.Write(ref _lastRebuildReason, reason);
         _lastRebuildAt = DateTimeOffset.UtcNow;
     }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Rhei.Data.Diagnostics;
 using Rhei.Data.Oltp;
 using Rhei.Data.Schema;
 
@@ -33,12 +34,12 @@ internal sealed partial class ReplicationEngine
                     var schema = new TableSchema(actual);
                     CdcTriggers.Create(Sqlite, transaction, schema, _options.SyncMode);
                     SchemaRegistry.Save(Sqlite, transaction, actual);
-                    _logger.LogWarning("The registry entry of table '{Table}' in {Registry} is damaged ({Problem}); it was rebuilt from the SQLite schema.", table, SchemaRegistry.TableName, problem);
+                    _logger.RegistryEntryRebuilt(table, SchemaRegistry.TableName, problem);
                 }
                 else
                 {
                     CdcTriggers.Drop(Sqlite, transaction, table);
-                    _logger.LogWarning("The registry entry of table '{Table}' in {Registry} is damaged ({Problem}) and the table cannot be replicated; the entry was removed.", table, SchemaRegistry.TableName, problem);
+                    _logger.RegistryEntryRemoved(table, SchemaRegistry.TableName, problem);
                 }
             }
 
@@ -107,7 +108,7 @@ internal sealed partial class ReplicationEngine
         }
         catch (System.Text.Json.JsonException ex)
         {
-            _logger.LogWarning(ex, "The schema registry file is not valid JSON and is ignored.");
+            _logger.RegistryFileIgnored(ex);
             return;
         }
         catch (Exception ex) when (ex is InvalidOperationException or KeyNotFoundException or FormatException)

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
+using Rhei.Data.Diagnostics;
 using Rhei.Data.Olap;
 using Rhei.Data.Oltp;
 using Rhei.Data.Schema;
@@ -280,7 +281,7 @@ internal sealed partial class ReplicationEngine
 
         // Triggers started capturing in the same commit: nothing before it belongs to this table.
         _mirror.Create(schema);
-        _logger.LogInformation("Table '{Table}' registered for replication.", schema.Name);
+        _logger.TableRegistered(schema.Name);
     }
 
     private void Unregister(string table)
@@ -296,7 +297,7 @@ internal sealed partial class ReplicationEngine
         _registry.SetVersion(SchemaRegistry.ReadVersion(Sqlite));
         WriteRegistryFile();
         _mirror.Drop(table);
-        _logger.LogInformation("Table '{Table}' no longer replicated.", table);
+        _logger.TableUnregistered(table);
     }
 
     private void CommitRegistry(TableSchema schema)
@@ -447,7 +448,7 @@ internal sealed partial class ReplicationEngine
             }
             catch (ArgumentException ex)
             {
-                _logger.LogWarning(ex, "Table '{Table}' cannot be replicated and stays on SQLite only.", name);
+                _logger.TableNotReplicable(ex, name);
             }
         }
     }

@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
+using Rhei.Data.Diagnostics;
 using Rhei.Data.Olap;
 using Rhei.Data.Oltp;
 using Rhei.Data.Schema;
@@ -39,7 +41,7 @@ internal sealed partial class ReplicationEngine : IAsyncDisposable
         _connections = new OltpConnectionFactory(options);
         _source = new TriggerLogChangeSource(_connections, options.SyncMode);
         _mirror = new DuckDbMirror(duckDb, options.SyncMode, _logger);
-        _pipeline = new SyncPipeline(RunCycleGuarded, () => Watermark, options.DataSource, _logger);
+        _pipeline = new SyncPipeline(RunCycleGuarded, () => Watermark, options.DiagnosticsName, _logger);
     }
 
     /// <summary>Test hook: called with "after-apply" and "before-prune" inside a cycle; throw to simulate a crash there.</summary>
@@ -90,6 +92,7 @@ internal sealed partial class ReplicationEngine : IAsyncDisposable
             Source.Acknowledge(_consumerId, Watermark);
             _schemaVersion = ReplicationTables.SchemaVersion(Sqlite);
             WriteRegistryFile();
+            RegisterMetrics();
         }
         finally
         {
@@ -129,7 +132,9 @@ internal sealed partial class ReplicationEngine : IAsyncDisposable
         if (MirrorFreshness.IsBehind(target, Watermark))
         {
             // The pipeline does the work (the loop's cycle or one shared by every waiting reader), never this thread.
+            var waitStarted = Stopwatch.GetTimestamp();
             await _pipeline.CatchUpAsync(target, ct).ConfigureAwait(false);
+            RheiMetrics.RecordFreshnessWait(Stopwatch.GetElapsedTime(waitStarted), _options.Freshness, _options.DiagnosticsName);
         }
     }
 
@@ -165,6 +170,8 @@ internal sealed partial class ReplicationEngine : IAsyncDisposable
 
             return new RheiSyncStatus(lags.Values.Sum(), watermark, _pipeline.IsLooping, tables)
             {
+                Staleness = lags.Values.Sum() > 0 ? Freshness.Staleness : TimeSpan.Zero,
+                ConsecutiveSyncFailures = _pipeline.Health.ConsecutiveFailures,
                 MirrorUnavailableReason = fault,
                 LastRebuildReason = LastRebuildReason,
                 LastRebuildAt = LastRebuildAt,
@@ -206,6 +213,7 @@ internal sealed partial class ReplicationEngine : IAsyncDisposable
             return;
         }
 
+        UnregisterMetrics();
         await _pipeline.StopLoopsAsync().ConfigureAwait(false);
         await _pipeline.EnterLockAsync(CancellationToken.None).ConfigureAwait(false);
         try
@@ -258,7 +266,7 @@ internal sealed partial class ReplicationEngine : IAsyncDisposable
         }
         catch (Exception ex) when (ex is SqliteException or DuckDbException or IOException)
         {
-            _logger.LogWarning(ex, "Could not {What}.", what);
+            _logger.CleanupFailed(ex, what);
         }
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Rhei.Data.Diagnostics;
 
 namespace Rhei.Data.Sync;
 
@@ -114,7 +115,7 @@ internal sealed class SyncLoop
                 failures++;
                 recheck = TimeSpan.Zero;
                 delay = TimeSpan.FromTicks(Math.Min(s_maxBackoff.Ticks, _interval.Ticks << Math.Min(failures, 16)));
-                _logger.LogWarning(ex, "Background sync cycle failed ({Failures} in a row); retrying in {Delay} ms.", failures, delay.TotalMilliseconds);
+                _logger.BackgroundSyncFailed(ex, failures, delay.TotalMilliseconds);
             }
         }
     }

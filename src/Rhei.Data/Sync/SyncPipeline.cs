@@ -45,6 +45,9 @@ internal sealed class SyncPipeline
     /// <summary>Counts the cycles that applied changes: a reader of the mirror's row counts knows they may have moved.</summary>
     public long AppliedCycles => Interlocked.Read(ref _appliedCycles);
 
+    /// <summary>How the cycles have been going (failures in a row), for status and health checks.</summary>
+    public SyncHealth Health { get; } = new();
+
     /// <summary>Whether the background loop is running.</summary>
     public bool IsLooping => _loop?.IsRunning ?? false;
 
@@ -52,6 +55,9 @@ internal sealed class SyncPipeline
     public Task EnterLockAsync(CancellationToken ct) => _lock.WaitAsync(ct);
 
     public void ExitLock() => _lock.Release();
+
+    /// <summary>Takes the lock only if it is free (for metrics, which never wait for a cycle); pair a true result with <see cref="ExitLock"/>.</summary>
+    public bool TryEnterLock() => _lock.Wait(0);
 
     /// <summary>
     /// The one way a sync cycle runs, whoever asks: takes the lock, then runs one cycle, traced and timed. Null when
@@ -185,7 +191,7 @@ internal sealed class SyncPipeline
             _ => "background",
         };
         var started = Stopwatch.GetTimestamp();
-        using var activity = RheiDiagnostics.StartSyncCycle(triggerName, _dataSource);
+        using var activity = SyncTelemetry.StartCycle(triggerName, _dataSource);
         var tables = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         RheiSyncResult? result = null;
         Exception? error = null;
@@ -206,7 +212,7 @@ internal sealed class SyncPipeline
         }
         finally
         {
-            RheiDiagnostics.RecordSyncCycle(activity, triggerName, Stopwatch.GetElapsedTime(started), result, tables.Count, error);
+            SyncTelemetry.EndCycle(activity, triggerName, _dataSource, Stopwatch.GetElapsedTime(started), result, tables.Count, error, _logger, Health);
         }
     }
 }

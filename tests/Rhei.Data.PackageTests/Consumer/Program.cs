@@ -1,11 +1,14 @@
 // An application that knows Rhei.Data only through its NuGet packages, as a developer's would. The package
 // test copies this file into a fresh project outside the repository, restores Rhei.Data,
-// Rhei.EntityFrameworkCore and Rhei.Data.DependencyInjection by version from a folder, runs it, and checks
+// Rhei.EntityFrameworkCore, Rhei.Data.DependencyInjection and Rhei.Data.HealthChecks by version from a folder, runs it, and checks
 // every line it prints. Each line is "key: value" so the test can compare them one by one.
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using Rhei.Data;
+using Rhei.Data.HealthChecks;
 
 if (args.Length != 1)
 {
@@ -114,6 +117,22 @@ await using (var context = new ConsumerContext(options))
 // Dependency injection from its package: registration checks the connection string; resolution is lazy.
 var services = new ServiceCollection().AddRheiDataSource(connectionString);
 Console.WriteLine($"di registers: {string.Join(",", services.Select(s => s.ServiceType.Name))}");
+
+// The health check from its package: registered by AddRhei, and run here on the data source already in use.
+var healthServices = new ServiceCollection();
+healthServices.AddHealthChecks().AddRhei();
+using (var health = healthServices.BuildServiceProvider())
+{
+    var registrations = health.GetRequiredService<IOptions<HealthCheckServiceOptions>>().Value.Registrations;
+    Console.WriteLine($"health check registered: {string.Join(",", registrations.Select(r => r.Name))}");
+}
+
+await using (var checkedSource = RheiDataSource.Create(connectionString.Replace("consumer.db", "health.db", StringComparison.Ordinal)))
+{
+    var check = new RheiHealthCheck(checkedSource);
+    var result = await check.CheckHealthAsync(new HealthCheckContext { Registration = new HealthCheckRegistration("rhei", check, null, null) });
+    Console.WriteLine($"health: {result.Status}");
+}
 
 Console.WriteLine("done");
 return 0;

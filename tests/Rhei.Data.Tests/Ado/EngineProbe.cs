@@ -17,7 +17,7 @@ internal sealed class EngineProbe : IDisposable
 
     public EngineProbe(RheiDataSource dataSource)
     {
-        _dataSource = dataSource.Options.RedactedConnectionString;
+        _dataSource = dataSource.Options.DiagnosticsName;
         _listener.InstrumentPublished = static (instrument, listener) =>
         {
             if (instrument.Meter.Name == "Rhei.Data" && instrument.Name is "rhei.route.decisions" or "rhei.route.olap_fallbacks")
@@ -49,7 +49,7 @@ internal sealed class EngineProbe : IDisposable
         string? engine = null;
         foreach (var tag in tags)
         {
-            if (tag.Key == "rhei.data_source")
+            if (tag.Key == "db.namespace")
             {
                 dataSource = tag.Value as string;
             }
