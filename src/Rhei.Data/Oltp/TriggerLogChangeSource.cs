@@ -14,8 +14,12 @@ internal sealed class TriggerLogChangeSource : IChangeSource
 {
     private readonly OltpConnectionFactory _connections;
     private readonly RheiSyncMode _mode;
+    // Beyond this the log's AUTOINCREMENT is about to run out (SQLite then fails every write with SQLITE_FULL).
+    private const long SequenceOutOfReach = long.MaxValue / 2;
+
     private readonly object _probeGate = new();
     private SqliteConnection? _connection;
+    private long _databaseId;
     private SqliteConnection? _probe;
 
     public TriggerLogChangeSource(OltpConnectionFactory connections, RheiSyncMode mode)
@@ -35,7 +39,10 @@ internal sealed class TriggerLogChangeSource : IChangeSource
         _connection = _connections.Open();
         _probe = _connections.Open();
         ReplicationTables.Create(_connection);
+        _databaseId = ReplicationTables.EnsureDatabaseId(_connection);
     }
+
+    public long SourceId => _databaseId;
 
     public long LatestPosition() => ReplicationTables.MaxSequence(Connection);
 
@@ -73,6 +80,75 @@ internal sealed class TriggerLogChangeSource : IChangeSource
     public void Release(string consumerId) => ConsumerRegistry.Remove(Connection, consumerId);
 
     public IChangeSourceSnapshot OpenSnapshot() => new TriggerLogSnapshot(Connection, _mode);
+
+    public void Repair()
+    {
+        // Recreates what was dropped (the log, the consumers, the registry tables) before anything reads them.
+        ReplicationTables.Create(Connection);
+        _databaseId = ReplicationTables.EnsureDatabaseId(Connection);
+    }
+
+    public string? ContinuityProblem(long applied)
+    {
+        if (ReplicationTables.ReadMeta(Connection, ReplicationTables.DatabaseIdKey) != _databaseId)
+        {
+            _databaseId = ReplicationTables.EnsureDatabaseId(Connection);
+            return "the SQLite file was replaced by another database";
+        }
+
+        var highWater = ReplicationTables.MaxSequence(Connection);
+        return highWater < applied ? Ahead(applied, highWater) : null;
+    }
+
+    public string? GapProblem(ChangeBatch batch, long applied)
+    {
+        var expectedFirst = batch.FromExclusive + 1;
+        var missing = batch.EventCount == 0
+            ? batch.HighWater > batch.FromExclusive
+            : batch.FirstSequence != expectedFirst || batch.ToInclusive - batch.FirstSequence + 1 != batch.EventCount;
+        if (!missing)
+        {
+            return null;
+        }
+
+        if (batch.PrunedThrough > batch.FromExclusive)
+        {
+            // Events this mirror never saw were pruned: only a full reload makes it whole again.
+            return $"change events after sequence {batch.FromExclusive} were pruned before this mirror applied them";
+        }
+
+        if (batch.EventCount == 0 && batch.HighWater > SequenceOutOfReach)
+        {
+            // Someone pushed the sequence to the end of its range: every write would fail. Put it back where
+            // the log and its consumers really are (events may have been removed on the way: a rebuild follows).
+            var back = Math.Max(ReplicationTables.MaxLoggedSequence(Connection), Math.Max(applied, ConsumerRegistry.MaximumWatermark(Connection)));
+            ReplicationTables.ResetSequence(Connection, back);
+            return $"the change log's sequence was pushed to {batch.HighWater} outside Rhei.Data; it was reset to {back}";
+        }
+
+        return $"change events after sequence {batch.FromExclusive} are missing from {ReplicationTables.CdcLog} (deleted outside Rhei.Data)";
+    }
+
+    public string? ResumeProblem(long stored, long? storedSourceId)
+    {
+        if (storedSourceId is { } id && id != _databaseId)
+        {
+            return "the mirror file was built from another SQLite database";
+        }
+
+        var highWater = ReplicationTables.MaxSequence(Connection);
+        if (stored > highWater)
+        {
+            return Ahead(stored, highWater);
+        }
+
+        return ReplicationTables.ReadMeta(Connection, CdcLogPruner.PrunedThroughKey) > stored
+            ? $"the durable mirror stopped at sequence {stored}, but later events were pruned"
+            : null;
+    }
+
+    private static string Ahead(long watermark, long highWater)
+        => $"the mirror has applied change events through sequence {watermark}, but SQLite's change log has only reached {highWater} (the SQLite file was restored from an older copy, or its sequence was reset)";
 
     public void Dispose()
     {

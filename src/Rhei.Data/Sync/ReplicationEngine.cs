@@ -24,7 +24,6 @@ internal sealed partial class ReplicationEngine : IAsyncDisposable
     private readonly DuckDbMirror _mirror;
     private string _consumerId = Guid.NewGuid().ToString("N");
     private long _watermark;
-    private long _databaseId;
     private long _schemaVersion;
     private bool _started;
     private bool _disposed;
@@ -65,7 +64,6 @@ internal sealed partial class ReplicationEngine : IAsyncDisposable
             _source.Open();
             _started = true;
             _mirror.Open();
-            _databaseId = ReplicationTables.EnsureDatabaseId(Sqlite);
             LoadRegistry();
             ImportRegistryFile();
 
