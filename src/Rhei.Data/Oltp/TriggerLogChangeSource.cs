@@ -22,10 +22,18 @@ internal sealed class TriggerLogChangeSource : IChangeSource
     private long _databaseId;
     private SqliteConnection? _probe;
 
-    public TriggerLogChangeSource(OltpConnectionFactory connections, RheiSyncMode mode)
+    private readonly bool _holdForSubscriptions;
+
+    /// <param name="connections">Opens connections to the SQLite file.</param>
+    /// <param name="mode">What the triggers capture.</param>
+    /// <param name="holdForSubscriptions">
+    /// Whether change-feed subscriptions read this log (no bridge), so pruning stops at the slowest one within its retention.
+    /// </param>
+    public TriggerLogChangeSource(OltpConnectionFactory connections, RheiSyncMode mode, bool holdForSubscriptions = true)
     {
         _connections = connections;
         _mode = mode;
+        _holdForSubscriptions = holdForSubscriptions;
     }
 
     public string Kind => "sqlite-trigger-log";
@@ -39,6 +47,7 @@ internal sealed class TriggerLogChangeSource : IChangeSource
         _connection = _connections.Open();
         _probe = _connections.Open();
         ReplicationTables.Create(_connection);
+        ChangeFeed.SubscriptionStore.Create(_connection);
         _databaseId = ReplicationTables.EnsureDatabaseId(_connection);
     }
 
@@ -75,7 +84,15 @@ internal sealed class TriggerLogChangeSource : IChangeSource
 
     public void Acknowledge(string consumerId, long position) => ConsumerRegistry.Upsert(Connection, consumerId, position);
 
-    public long Prune(long position, TimeSpan consumerTimeout) => CdcLogPruner.Prune(Connection, position, consumerTimeout);
+    public long Prune(long position, TimeSpan consumerTimeout)
+    {
+        if (_holdForSubscriptions && ChangeFeed.SubscriptionStore.SlowestRetained(Connection, LatestPosition()) is { } slowest)
+        {
+            position = Math.Min(position, slowest);
+        }
+
+        return CdcLogPruner.Prune(Connection, position, consumerTimeout);
+    }
 
     public void Release(string consumerId) => ConsumerRegistry.Remove(Connection, consumerId);
 
@@ -85,6 +102,7 @@ internal sealed class TriggerLogChangeSource : IChangeSource
     {
         // Recreates what was dropped (the log, the consumers, the registry tables) before anything reads them.
         ReplicationTables.Create(Connection);
+        ChangeFeed.SubscriptionStore.Create(Connection);
         _databaseId = ReplicationTables.EnsureDatabaseId(Connection);
     }
 
@@ -130,6 +148,13 @@ internal sealed class TriggerLogChangeSource : IChangeSource
     }
 
     public string? ResumeProblem(long stored, long? storedSourceId)
+        => IdentityProblem(stored, storedSourceId)
+            ?? (ReplicationTables.ReadMeta(Connection, CdcLogPruner.PrunedThroughKey) > stored
+                ? $"the durable mirror stopped at sequence {stored}, but later events were pruned"
+                : null);
+
+    /// <summary>Why a mirror at <paramref name="stored"/> built from <paramref name="storedSourceId"/> is not of this database's log (another file, a sequence gone back), or null.</summary>
+    public string? IdentityProblem(long stored, long? storedSourceId)
     {
         if (storedSourceId is { } id && id != _databaseId)
         {
@@ -137,14 +162,7 @@ internal sealed class TriggerLogChangeSource : IChangeSource
         }
 
         var highWater = ReplicationTables.MaxSequence(Connection);
-        if (stored > highWater)
-        {
-            return Ahead(stored, highWater);
-        }
-
-        return ReplicationTables.ReadMeta(Connection, CdcLogPruner.PrunedThroughKey) > stored
-            ? $"the durable mirror stopped at sequence {stored}, but later events were pruned"
-            : null;
+        return stored > highWater ? Ahead(stored, highWater) : null;
     }
 
     private static string Ahead(long watermark, long highWater)

@@ -15,6 +15,9 @@ internal interface IChangeSource : IDisposable
     /// <summary>What this source is, for logs and traces (never a connection string).</summary>
     string Kind { get; }
 
+    /// <summary>Opens the source (its connections, its log); a source that cannot serve fails here, before it changes anything.</summary>
+    void Open();
+
     /// <summary>The latest position a committed change has reached.</summary>
     long LatestPosition();
 
