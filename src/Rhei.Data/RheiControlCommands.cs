@@ -5,7 +5,7 @@ namespace Rhei.Data;
 /// <summary>
 /// Answers <c>PRAGMA rhei_*</c> statements, the control surface for tools that only speak SQL:
 /// <c>rhei_sync</c>, <c>rhei_status</c>, <c>rhei_register('t')</c>, <c>rhei_initial_sync('t')</c>,
-/// <c>rhei_route('sql')</c>.
+/// <c>rhei_route('sql')</c>, <c>rhei_bridge_status</c>, <c>rhei_subscriptions</c>.
 /// </summary>
 internal static class RheiControlCommands
 {
@@ -57,9 +57,29 @@ internal static class RheiControlCommands
                     [[explanation.Target == RheiRoute.Olap ? "duckdb" : "sqlite", explanation.Reason, explanation.Rule, explanation.OlapSql]]);
             }
 
+            case "rhei_bridge_status":
+            {
+                // One row with Bridge Path, none without.
+                var bridge = connection.Engine.Replication?.Bridge;
+                var sqliteHighWater = bridge is null ? 0 : bridge.LatestPosition();
+                return Table(
+                    ["bridge_path", "bridge_watermark", "pruned_through", "log_events", "log_bytes", "unbridged_events"],
+                    bridge is null
+                        ? []
+                        : [[bridge.Log.Path, bridge.Log.Watermark, bridge.Log.PrunedThrough, bridge.Log.Count, bridge.Log.ApproximateBytes(), Math.Max(0, sqliteHighWater - bridge.Log.Watermark)]]);
+            }
+
+            case "rhei_subscriptions":
+            {
+                var feed = connection.Engine.Replication?.Feed;
+                return Table(
+                    ["name", "position", "lag", "acknowledged_at"],
+                    (feed?.List() ?? []).Select(s => new object?[] { s.Name, s.Position, s.Lag, s.AcknowledgedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture) }));
+            }
+
             default:
                 throw RheiException.Provider(
-                    $"Unknown control command 'PRAGMA {control.Name}'. Rhei.Data knows rhei_sync, rhei_status, rhei_register('table'), rhei_initial_sync('table') and rhei_route('sql').");
+                    $"Unknown control command 'PRAGMA {control.Name}'. Rhei.Data knows rhei_sync, rhei_status, rhei_register('table'), rhei_initial_sync('table'), rhei_route('sql'), rhei_bridge_status and rhei_subscriptions.");
         }
     }
 

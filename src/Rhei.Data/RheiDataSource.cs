@@ -81,6 +81,49 @@ public sealed class RheiDataSource : DbDataSource
     /// <summary>Creates a command on a connection of its own, opened when the command runs and closed after.</summary>
     public new RheiCommand CreateCommand(string? commandText = null) => new(commandText, this);
 
+    /// <summary>
+    /// Reads committed changes in commit order under a durable subscription <paramref name="name"/>: a new name starts at the
+    /// latest change when enumeration starts; a known one resumes after the position it last acknowledged, in this process
+    /// or any other on the same SQLite file, so delivery is at least once and never skips. The enumeration waits for new
+    /// changes until cancelled. A consumer that reads slowly delays nobody; the log keeps what it has not acknowledged
+    /// within <see cref="RheiSubscriptionOptions.Retention"/>.
+    /// </summary>
+    /// <param name="name">The subscription's durable name.</param>
+    /// <param name="options">Filters, auto-acknowledge and retention; null for the defaults.</param>
+    /// <param name="cancellationToken">Ends the enumeration.</param>
+    /// <exception cref="RheiException">The subscription expired (its changes were pruned: the message names the positions), or the
+    /// data source has no mirror (<c>Olap=None</c>).</exception>
+    public IAsyncEnumerable<RheiChange> SubscribeAsync(string name, RheiSubscriptionOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        return SubscribeCoreAsync(name, options ?? new RheiSubscriptionOptions(), cancellationToken);
+    }
+
+    /// <summary>Records that subscription <paramref name="name"/> has processed every change through <paramref name="position"/>.</summary>
+    /// <param name="name">The subscription's durable name.</param>
+    /// <param name="position">The <see cref="RheiChange.Position"/> of the last change processed.</param>
+    /// <param name="cancellationToken">Cancels the wait for the engine.</param>
+    /// <exception cref="RheiException">No subscription has that name, or the position is beyond the latest change.</exception>
+    public async Task AcknowledgeAsync(string name, long position, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        var engine = await GetEngineAsync(cancellationToken).ConfigureAwait(false);
+        ChangeFeed(engine).Acknowledge(name, position);
+    }
+
+    private async IAsyncEnumerable<RheiChange> SubscribeCoreAsync(string name, RheiSubscriptionOptions options, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var engine = await GetEngineAsync(cancellationToken).ConfigureAwait(false);
+        await foreach (var change in ChangeFeed(engine).ReadAsync(name, options, cancellationToken).ConfigureAwait(false))
+        {
+            yield return change;
+        }
+    }
+
+    private static ChangeFeed.ChangeFeedService ChangeFeed(RheiEngine engine)
+        => engine.Replication?.Feed
+            ?? throw RheiException.Provider("The change feed needs change capture, which this data source does not run (Olap=None): use Olap=DuckDb.");
+
     /// <inheritdoc />
     protected override DbConnection CreateDbConnection() => CreateConnection();
 
@@ -118,6 +161,7 @@ public sealed class RheiDataSource : DbDataSource
                 "data source" when !options.IsInMemorySqlite => CanonicalPath(options.DataSource),
                 "olap path" when options.OlapPath is { } olapPath => CanonicalPath(olapPath),
                 "schema registry path" when options.SchemaRegistryPath is { } registryPath => CanonicalPath(registryPath),
+                "bridge path" when options.BridgePath is { } bridgePath => CanonicalPath(bridgePath),
                 _ => value,
             };
         }

@@ -127,14 +127,6 @@ internal sealed record RheiOptions
             throw new ArgumentException("The connection string has no 'Data Source'. Name the SQLite file, for example \"Data Source=app.db\".", "Data Source");
         }
 
-        if (!string.IsNullOrWhiteSpace(builder.BridgePath))
-        {
-            // The key is reserved by the design; accepting it silently would promise a durability it does not give.
-            throw new ArgumentException(
-                "Connection string keyword 'Bridge Path' (a durable change log outside SQLite) is not available in this version of Rhei.Data. Remove the key: the change log in the SQLite file already survives crashes.",
-                "Bridge Path");
-        }
-
         var replicate = builder.Replicate.Trim();
         IReadOnlySet<string>? tables = replicate.Equals("All", StringComparison.OrdinalIgnoreCase)
             ? null
@@ -142,7 +134,7 @@ internal sealed record RheiOptions
                 ? new HashSet<string>(StringComparer.OrdinalIgnoreCase)
                 : new HashSet<string>(replicate.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries), StringComparer.OrdinalIgnoreCase);
 
-        return new RheiOptions
+        var options = new RheiOptions
         {
             NormalizedConnectionString = builder.ConnectionString,
             RedactedConnectionString = builder.ToRedactedString(),
@@ -166,5 +158,21 @@ internal sealed record RheiOptions
             SchemaRegistryPath = string.IsNullOrWhiteSpace(builder.SchemaRegistryPath) ? null : builder.SchemaRegistryPath,
             Sidecar = Rhei.Data.Sidecar.SidecarOptions.From(builder),
         };
+
+        if (options.BridgePath is not null)
+        {
+            // A durable log of changes only exists where change capture runs and outlives the process.
+            if (options.Olap == RheiOlapEngine.None)
+            {
+                throw new ArgumentException("Connection string keyword 'Bridge Path' needs change capture: it keeps a durable log of the changes the DuckDB mirror follows. Use Olap=DuckDb, or remove the key.", "Bridge Path");
+            }
+
+            if (options.IsInMemorySqlite)
+            {
+                throw new ArgumentException("Connection string keyword 'Bridge Path' cannot be used with an in-memory SQLite database: a durable log of a database that dies with the process would describe nothing. Use a file for 'Data Source', or remove the key.", "Bridge Path");
+            }
+        }
+
+        return options;
     }
 }

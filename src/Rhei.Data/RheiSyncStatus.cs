@@ -49,4 +49,10 @@ public sealed class RheiSyncStatus
 
     /// <summary>When <see cref="LastRebuildReason"/> happened, or null.</summary>
     public DateTimeOffset? LastRebuildAt { get; internal init; }
+
+    /// <summary>With <c>Bridge Path</c>: the highest change sequence moved into the durable bridge log; null without a bridge.</summary>
+    public long? BridgeWatermark { get; internal init; }
+
+    /// <summary>With <c>Bridge Path</c>: how many change events the bridge log holds (bridged, not yet pruned); null without a bridge.</summary>
+    public long? BridgeLogEvents { get; internal init; }
 }

@@ -13,12 +13,12 @@ public sealed class PackageConsumerTest(PackagedConsumer consumer) : IClassFixtu
     private const long PointId = 4_242;
     private static readonly string[] Regions = ["east", "north", "south", "west"];
 
-    // Native library file names per platform family: DuckDB's, then SQLite's (e_sqlite3).
-    private static readonly Dictionary<string, (string DuckDb, string Sqlite)> NativeFiles = new()
+    // Native library file names per platform family: DuckDB's, SQLite's (e_sqlite3), RocksDB's (the bridge).
+    private static readonly Dictionary<string, (string DuckDb, string Sqlite, string RocksDb)> NativeFiles = new()
     {
-        ["linux"] = ("libduckdb.so", "libe_sqlite3.so"),
-        ["osx"] = ("libduckdb.dylib", "libe_sqlite3.dylib"),
-        ["win"] = ("duckdb.dll", "e_sqlite3.dll"),
+        ["linux"] = ("libduckdb.so", "libe_sqlite3.so", "librocksdb.so"),
+        ["osx"] = ("libduckdb.dylib", "libe_sqlite3.dylib", "librocksdb.dylib"),
+        ["win"] = ("duckdb.dll", "e_sqlite3.dll", "rocksdb.dll"),
     };
 
     [Fact]
@@ -93,17 +93,18 @@ public sealed class PackageConsumerTest(PackagedConsumer consumer) : IClassFixtu
     [InlineData("linux-arm64", "linux-arm64")]
     [InlineData("osx-arm64", "osx-arm64", "osx")]
     [InlineData("win-x64", "win-x64")]
-    public async Task Consumer_restore_brings_native_DuckDB_and_SQLite_for(string runtime, params string[] servedBy)
+    public async Task Consumer_restore_brings_native_DuckDB_SQLite_and_RocksDB_for(string runtime, params string[] servedBy)
     {
         await consumer.BuildAsync();
         var assets = consumer.Assets();
-        var (duckDb, sqlite) = NativeFiles[runtime.Split('-')[0]];
+        var (duckDb, sqlite, rocksDb) = NativeFiles[runtime.Split('-')[0]];
 
         var native = servedBy.SelectMany(rid => assets.NativeAssets("net10.0", rid)).ToList();
 
         var listing = $"native assets for {string.Join(" or ", servedBy)}: [{string.Join(", ", native)}]";
         Assert.True(native.Any(a => a.StartsWith("DuckDB.NET.Bindings.Full/", StringComparison.Ordinal) && a.EndsWith("/" + duckDb, StringComparison.Ordinal)), $"no {duckDb}; {listing}");
         Assert.True(native.Any(a => a.EndsWith("/" + sqlite, StringComparison.Ordinal)), $"no {sqlite}; {listing}");
+        Assert.True(native.Any(a => a.StartsWith("RocksDB/", StringComparison.Ordinal) && a.EndsWith("/" + rocksDb, StringComparison.Ordinal)), $"no {rocksDb}; {listing}");
         foreach (var rid in servedBy.Where(r => native.Any(a => a.Contains($"runtimes/{r}/native/", StringComparison.Ordinal))))
         {
             Assert.True(Directory.Exists(Path.Combine(consumer.ConsumerDirectory, "bin", "Release", "net10.0", "runtimes", rid, "native")), $"runtimes/{rid}/native not in the build output");
@@ -124,9 +125,10 @@ public sealed class PackageConsumerTest(PackagedConsumer consumer) : IClassFixtu
         var (publish, run) = await consumer.PublishedAsync();
 
         Assert.True(publish.Succeeded, publish.Describe());
-        var (duckDb, sqlite) = NativeFiles[PackagedConsumer.PublishRuntime.Split('-')[0]];
+        var (duckDb, sqlite, rocksDb) = NativeFiles[PackagedConsumer.PublishRuntime.Split('-')[0]];
         Assert.True(File.Exists(Path.Combine(consumer.PublishDirectory, duckDb)), $"{duckDb} not published. {publish.Describe()}");
         Assert.True(File.Exists(Path.Combine(consumer.PublishDirectory, sqlite)), $"{sqlite} not published. {publish.Describe()}");
+        Assert.True(File.Exists(Path.Combine(consumer.PublishDirectory, rocksDb)), $"{rocksDb} not published. {publish.Describe()}");
         AssertConsumerOutput(run);
     }
 

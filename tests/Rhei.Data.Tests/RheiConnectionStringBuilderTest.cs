@@ -91,11 +91,15 @@ public class RheiConnectionStringBuilderTest
         Assert.Contains("Data Source", ex.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Bridge_path_is_refused_rather_than_ignored()
+    [Theory]
+    [InlineData("Data Source=a.db;Olap=None;Bridge Path=bridge", "Olap=DuckDb")]
+    [InlineData("Data Source=:memory:;Bridge Path=bridge", "in-memory")]
+    public void Bridge_path_is_refused_where_it_cannot_keep_a_durable_log(string connectionString, string says)
     {
-        var ex = Assert.Throws<ArgumentException>(() => RheiOptions.FromConnectionString("Data Source=a.db;Bridge Path=/var/log"));
+        var ex = Assert.Throws<ArgumentException>(() => RheiOptions.FromConnectionString(connectionString));
         Assert.Contains("'Bridge Path'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(says, ex.Message, StringComparison.Ordinal);
+        Assert.Equal("bridge", RheiOptions.FromConnectionString("Data Source=a.db;Bridge Path=bridge").BridgePath);
     }
 
     [Theory]

@@ -14,14 +14,26 @@ internal sealed class TriggerLogChangeSource : IChangeSource
 {
     private readonly OltpConnectionFactory _connections;
     private readonly RheiSyncMode _mode;
+    // Beyond this the log's AUTOINCREMENT is about to run out (SQLite then fails every write with SQLITE_FULL).
+    private const long SequenceOutOfReach = long.MaxValue / 2;
+
     private readonly object _probeGate = new();
     private SqliteConnection? _connection;
+    private long _databaseId;
     private SqliteConnection? _probe;
 
-    public TriggerLogChangeSource(OltpConnectionFactory connections, RheiSyncMode mode)
+    private readonly bool _holdForSubscriptions;
+
+    /// <param name="connections">Opens connections to the SQLite file.</param>
+    /// <param name="mode">What the triggers capture.</param>
+    /// <param name="holdForSubscriptions">
+    /// Whether change-feed subscriptions read this log (no bridge), so pruning stops at the slowest one within its retention.
+    /// </param>
+    public TriggerLogChangeSource(OltpConnectionFactory connections, RheiSyncMode mode, bool holdForSubscriptions = true)
     {
         _connections = connections;
         _mode = mode;
+        _holdForSubscriptions = holdForSubscriptions;
     }
 
     public string Kind => "sqlite-trigger-log";
@@ -35,7 +47,11 @@ internal sealed class TriggerLogChangeSource : IChangeSource
         _connection = _connections.Open();
         _probe = _connections.Open();
         ReplicationTables.Create(_connection);
+        ChangeFeed.SubscriptionStore.Create(_connection);
+        _databaseId = ReplicationTables.EnsureDatabaseId(_connection);
     }
+
+    public long SourceId => _databaseId;
 
     public long LatestPosition() => ReplicationTables.MaxSequence(Connection);
 
@@ -68,11 +84,89 @@ internal sealed class TriggerLogChangeSource : IChangeSource
 
     public void Acknowledge(string consumerId, long position) => ConsumerRegistry.Upsert(Connection, consumerId, position);
 
-    public long Prune(long position, TimeSpan consumerTimeout) => CdcLogPruner.Prune(Connection, position, consumerTimeout);
+    public long Prune(long position, TimeSpan consumerTimeout)
+    {
+        if (_holdForSubscriptions && ChangeFeed.SubscriptionStore.SlowestRetained(Connection, LatestPosition()) is { } slowest)
+        {
+            position = Math.Min(position, slowest);
+        }
+
+        return CdcLogPruner.Prune(Connection, position, consumerTimeout);
+    }
 
     public void Release(string consumerId) => ConsumerRegistry.Remove(Connection, consumerId);
 
     public IChangeSourceSnapshot OpenSnapshot() => new TriggerLogSnapshot(Connection, _mode);
+
+    public void Repair()
+    {
+        // Recreates what was dropped (the log, the consumers, the registry tables) before anything reads them.
+        ReplicationTables.Create(Connection);
+        ChangeFeed.SubscriptionStore.Create(Connection);
+        _databaseId = ReplicationTables.EnsureDatabaseId(Connection);
+    }
+
+    public string? ContinuityProblem(long applied)
+    {
+        if (ReplicationTables.ReadMeta(Connection, ReplicationTables.DatabaseIdKey) != _databaseId)
+        {
+            _databaseId = ReplicationTables.EnsureDatabaseId(Connection);
+            return "the SQLite file was replaced by another database";
+        }
+
+        var highWater = ReplicationTables.MaxSequence(Connection);
+        return highWater < applied ? Ahead(applied, highWater) : null;
+    }
+
+    public string? GapProblem(ChangeBatch batch, long applied)
+    {
+        var expectedFirst = batch.FromExclusive + 1;
+        var missing = batch.EventCount == 0
+            ? batch.HighWater > batch.FromExclusive
+            : batch.FirstSequence != expectedFirst || batch.ToInclusive - batch.FirstSequence + 1 != batch.EventCount;
+        if (!missing)
+        {
+            return null;
+        }
+
+        if (batch.PrunedThrough > batch.FromExclusive)
+        {
+            // Events this mirror never saw were pruned: only a full reload makes it whole again.
+            return $"change events after sequence {batch.FromExclusive} were pruned before this mirror applied them";
+        }
+
+        if (batch.EventCount == 0 && batch.HighWater > SequenceOutOfReach)
+        {
+            // Someone pushed the sequence to the end of its range: every write would fail. Put it back where
+            // the log and its consumers really are (events may have been removed on the way: a rebuild follows).
+            var back = Math.Max(ReplicationTables.MaxLoggedSequence(Connection), Math.Max(applied, ConsumerRegistry.MaximumWatermark(Connection)));
+            ReplicationTables.ResetSequence(Connection, back);
+            return $"the change log's sequence was pushed to {batch.HighWater} outside Rhei.Data; it was reset to {back}";
+        }
+
+        return $"change events after sequence {batch.FromExclusive} are missing from {ReplicationTables.CdcLog} (deleted outside Rhei.Data)";
+    }
+
+    public string? ResumeProblem(long stored, long? storedSourceId)
+        => IdentityProblem(stored, storedSourceId)
+            ?? (ReplicationTables.ReadMeta(Connection, CdcLogPruner.PrunedThroughKey) > stored
+                ? $"the durable mirror stopped at sequence {stored}, but later events were pruned"
+                : null);
+
+    /// <summary>Why a mirror at <paramref name="stored"/> built from <paramref name="storedSourceId"/> is not of this database's log (another file, a sequence gone back), or null.</summary>
+    public string? IdentityProblem(long stored, long? storedSourceId)
+    {
+        if (storedSourceId is { } id && id != _databaseId)
+        {
+            return "the mirror file was built from another SQLite database";
+        }
+
+        var highWater = ReplicationTables.MaxSequence(Connection);
+        return stored > highWater ? Ahead(stored, highWater) : null;
+    }
+
+    private static string Ahead(long watermark, long highWater)
+        => $"the mirror has applied change events through sequence {watermark}, but SQLite's change log has only reached {highWater} (the SQLite file was restored from an older copy, or its sequence was reset)";
 
     public void Dispose()
     {

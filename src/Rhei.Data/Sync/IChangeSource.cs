@@ -15,6 +15,9 @@ internal interface IChangeSource : IDisposable
     /// <summary>What this source is, for logs and traces (never a connection string).</summary>
     string Kind { get; }
 
+    /// <summary>Opens the source (its connections, its log); a source that cannot serve fails here, before it changes anything.</summary>
+    void Open();
+
     /// <summary>The latest position a committed change has reached.</summary>
     long LatestPosition();
 
@@ -42,4 +45,29 @@ internal interface IChangeSource : IDisposable
 
     /// <summary>A consistent snapshot of the source's tables and the position it stands at, for a full load.</summary>
     IChangeSourceSnapshot OpenSnapshot();
+
+    // The integrity checks: each source knows how its own log can stop describing the data (a file restored from a
+    // backup, events deleted or a sequence reset by a writer Rhei cannot see). The pipeline only learns "rebuild,
+    // because…" and rebuilds the mirror from a snapshot of the source.
+
+    /// <summary>Which database the changes come from; stored with the mirror's position so a replaced one is noticed.</summary>
+    long SourceId { get; }
+
+    /// <summary>Recreates the source's own bookkeeping where someone outside removed it (checked after any schema change).</summary>
+    void Repair();
+
+    /// <summary>At the start of a cycle: why a mirror that applied through <paramref name="applied"/> no longer continues this source, or null.</summary>
+    string? ContinuityProblem(long applied);
+
+    /// <summary>
+    /// Why <paramref name="batch"/>, read after <paramref name="applied"/>, does not continue where the mirror stopped (a gap), or
+    /// null. May put the source back in order first (a sequence pushed out of reach), since a rebuild follows.
+    /// </summary>
+    string? GapProblem(ChangeBatch batch, long applied);
+
+    /// <summary>
+    /// Why a durable mirror that stopped at <paramref name="stored"/>, built from <paramref name="storedSourceId"/> (null when
+    /// not recorded), cannot resume on this source, or null when it can.
+    /// </summary>
+    string? ResumeProblem(long stored, long? storedSourceId);
 }

@@ -3,6 +3,8 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging;
 using Rhei.Data.Diagnostics;
+using Rhei.Data.Bridge;
+using Rhei.Data.ChangeFeed;
 using Rhei.Data.Olap;
 using Rhei.Data.Oltp;
 using Rhei.Data.Schema;
@@ -22,11 +24,11 @@ internal sealed partial class ReplicationEngine : IAsyncDisposable
     private readonly OltpConnectionFactory _connections;
     private readonly SyncPipeline _pipeline;
     private readonly SchemaRegistry _registry = new();
-    private readonly TriggerLogChangeSource _source;
+    private readonly TriggerLogChangeSource _triggerLog;
+    private readonly IChangeSource _source;
     private readonly DuckDbMirror _mirror;
     private string _consumerId = Guid.NewGuid().ToString("N");
     private long _watermark;
-    private long _databaseId;
     private long _schemaVersion;
     private bool _started;
     private bool _disposed;
@@ -39,7 +41,12 @@ internal sealed partial class ReplicationEngine : IAsyncDisposable
         _duckDb = duckDb;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Rhei.Data.Sync");
         _connections = new OltpConnectionFactory(options);
-        _source = new TriggerLogChangeSource(_connections, options.SyncMode);
+        // The source: SQLite's trigger log, or the durable bridge that moves it into RocksDB (Bridge Path).
+        _triggerLog = new TriggerLogChangeSource(_connections, options.SyncMode, holdForSubscriptions: options.BridgePath is null);
+        _source = options.BridgePath is { } bridgePath
+            ? new BridgeChangeSource(_triggerLog, bridgePath, options.SyncMode, _registry.Find, _logger)
+            : _triggerLog;
+        Feed = new ChangeFeedService(_connections, _registry.Find, options.SyncMode, () => (_source as BridgeChangeSource)?.Log);
         _mirror = new DuckDbMirror(duckDb, options.SyncMode, _logger);
         _pipeline = new SyncPipeline(RunCycleGuarded, () => Watermark, options.DiagnosticsName, _logger);
     }
@@ -58,6 +65,12 @@ internal sealed partial class ReplicationEngine : IAsyncDisposable
 
     internal SchemaRegistry Registry => _registry;
 
+    /// <summary>The change feed's subscriptions.</summary>
+    internal ChangeFeedService Feed { get; }
+
+    /// <summary>The durable bridge, or null without <c>Bridge Path</c>.</summary>
+    internal BridgeChangeSource? Bridge => _source as BridgeChangeSource;
+
     public async Task StartAsync(CancellationToken ct)
     {
         await _pipeline.EnterLockAsync(ct).ConfigureAwait(false);
@@ -67,7 +80,6 @@ internal sealed partial class ReplicationEngine : IAsyncDisposable
             _source.Open();
             _started = true;
             _mirror.Open();
-            _databaseId = ReplicationTables.EnsureDatabaseId(Sqlite);
             LoadRegistry();
             ImportRegistryFile();
 
@@ -175,6 +187,8 @@ internal sealed partial class ReplicationEngine : IAsyncDisposable
                 MirrorUnavailableReason = fault,
                 LastRebuildReason = LastRebuildReason,
                 LastRebuildAt = LastRebuildAt,
+                BridgeWatermark = Bridge?.Log.Watermark,
+                BridgeLogEvents = Bridge?.Log.Count,
             };
         }
         catch (SqliteException ex)
@@ -227,6 +241,7 @@ internal sealed partial class ReplicationEngine : IAsyncDisposable
             }
 
             _mirror.Dispose();
+            Feed.Dispose();
             _source.Dispose();
         }
         finally
@@ -236,7 +251,7 @@ internal sealed partial class ReplicationEngine : IAsyncDisposable
     }
 
     /// <summary>The SQLite connection of the local database: registry, triggers and integrity checks run on it.</summary>
-    private SqliteConnection Sqlite => _source.Connection;
+    private SqliteConnection Sqlite => _triggerLog.Connection;
 
     /// <summary>Where the cycle reads changes from: only the <see cref="IChangeSource"/> contract, whatever the source is.</summary>
     private IChangeSource Source => _source;

@@ -1,0 +1,169 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Rhei.Data.Oltp;
+using Rhei.Data.Schema;
+
+namespace Rhei.Data.ChangeFeed;
+
+/// <summary>
+/// Reads change events one by one, uncompacted, from <c>_rhei_cdc_log</c> with the row image after each change, all in one
+/// read transaction so events and rows agree. Destructive capture logs keys only: the image is the row as this read's
+/// snapshot sees it (the latest version at the time of the read, not necessarily the one the event wrote). Temporal
+/// capture logs the image the trigger wrote, which is the version itself. Used by the bridge (to move events out of
+/// SQLite) and by the change feed when there is no bridge.
+/// </summary>
+internal static class CapturedEventReader
+{
+    private static readonly string s_keyList = string.Join(", ", ReplicationTables.KeyColumns);
+
+    public static CapturedEvents Read(SqliteConnection connection, long after, int limit, Func<string, TableSchema?> schemaOf, RheiSyncMode mode)
+    {
+        var result = new CapturedEvents(after);
+        using var transaction = connection.BeginTransaction(deferred: true);
+        result.HighWater = ReplicationTables.MaxSequence(connection, transaction);
+        result.PrunedThrough = ReplicationTables.ReadMeta(connection, CdcLogPruner.PrunedThroughKey, transaction);
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+        // Per table: the events whose image comes from the table's current row (destructive mode).
+        var byTable = new Dictionary<string, (TableSchema Schema, Dictionary<long, int> Index)>(StringComparer.OrdinalIgnoreCase);
+        var schemas = new Dictionary<string, TableSchema?>(StringComparer.OrdinalIgnoreCase);
+        using (var reader = new SqliteRowReader(connection, $"SELECT seq, tbl, op, {s_keyList}, ts, img FROM {ReplicationTables.CdcLog} WHERE seq > $from ORDER BY seq LIMIT $limit"))
+        {
+            reader.Bind(1, after);
+            reader.Bind(2, limit);
+            const int tsColumn = 3 + TableSchema.MaxKeyColumns;
+            while (reader.Read())
+            {
+                var seq = reader.GetInt64(0);
+                var table = reader.GetString(1);
+                var op = (char)reader.GetUtf8(2)[0];
+                if (!schemas.TryGetValue(table, out var schema))
+                {
+                    schema = schemaOf(table);
+                    schemas[table] = schema;
+                }
+
+                var keyCount = schema?.KeyOrdinals.Count ?? CountKeys(reader);
+                var key = new object?[keyCount];
+                var nullKey = false;
+                for (var k = 0; k < keyCount; k++)
+                {
+                    key[k] = reader.GetValue(3 + k);
+                    nullKey |= key[k] is null;
+                }
+
+                var ts = reader.IsNull(tsColumn) ? now : reader.GetInt64(tsColumn);
+                object?[]? values = null;
+                if (schema is not null && op != 'D' && mode == RheiSyncMode.Temporal)
+                {
+                    values = reader.IsNull(tsColumn + 1) ? new object?[schema.Columns.Count] : ParseImage(schema, reader.GetString(tsColumn + 1));
+                }
+                else if (schema is not null && !nullKey && mode == RheiSyncMode.Destructive)
+                {
+                    if (!byTable.TryGetValue(schema.Name, out var entry))
+                    {
+                        entry = (schema, new Dictionary<long, int>());
+                        byTable.Add(schema.Name, entry);
+                    }
+
+                    entry.Index[seq] = result.Events.Count;
+                }
+
+                result.Events.Add(new CapturedEvent(seq, ts, table, op, key, schema?.Columns.Select(c => c.Name).ToArray(), values));
+            }
+        }
+
+        foreach (var (schema, index) in byTable.Values)
+        {
+            ReadRows(connection, result, schema, index);
+        }
+
+        transaction.Commit();
+        return result;
+    }
+
+    /// <summary>The key columns a logged event filled, for a table this engine does not know.</summary>
+    private static int CountKeys(SqliteRowReader reader)
+    {
+        var count = TableSchema.MaxKeyColumns;
+        while (count > 1 && reader.IsNull(2 + count))
+        {
+            count--;
+        }
+
+        return count;
+    }
+
+    /// <summary>One set-based read of the rows the events point at; an event whose row is gone keeps no image.</summary>
+    private static void ReadRows(SqliteConnection connection, CapturedEvents result, TableSchema schema, Dictionary<long, int> index)
+    {
+        var join = string.Join(" AND ", schema.KeyOrdinals.Select((ordinal, k) => "t." + schema.QuotedColumns[ordinal] + " = l." + ReplicationTables.KeyColumns[k]));
+        using var reader = new SqliteRowReader(
+            connection,
+            $"SELECT l.seq, {string.Join(", ", schema.QuotedColumns.Select(c => "t." + c))} FROM {ReplicationTables.CdcLog} AS l JOIN {schema.QuotedName} AS t ON {join} WHERE l.seq > $from AND l.seq <= $to AND l.tbl = $tbl");
+        reader.Bind(1, result.FromExclusive);
+        reader.Bind(2, result.ToInclusive);
+        reader.Bind(3, schema.Name);
+        var count = schema.Columns.Count;
+        while (reader.Read())
+        {
+            if (!index.TryGetValue(reader.GetInt64(0), out var at))
+            {
+                continue;
+            }
+
+            var values = new object?[count];
+            for (var i = 0; i < count; i++)
+            {
+                values[i] = reader.GetValue(i + 1);
+            }
+
+            result.Events[at] = result.Events[at] with { Values = values };
+        }
+    }
+
+    /// <summary>The trigger's JSON image (json_object of the new row; a blob as {"$b": hex}) as the reader's storage classes.</summary>
+    private static object?[] ParseImage(TableSchema schema, string json)
+    {
+        var values = new object?[schema.Columns.Count];
+        using var document = JsonDocument.Parse(json);
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (document.RootElement.TryGetProperty(schema.Columns[i].Name, out var element))
+            {
+                values[i] = FromJson(element);
+            }
+        }
+
+        return values;
+    }
+
+    private static object? FromJson(JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                return element.GetString();
+            case JsonValueKind.Number:
+                var raw = element.GetRawText();
+                if (raw.AsSpan().IndexOfAny('.', 'e', 'E') < 0 && element.TryGetInt64(out var l))
+                {
+                    return l;
+                }
+
+                return double.Parse(raw, NumberStyles.Float, CultureInfo.InvariantCulture);
+            case JsonValueKind.Object when element.TryGetProperty("$b", out var hex):
+                return Convert.FromHexString(hex.GetString() ?? string.Empty);
+            case JsonValueKind.True:
+                return 1L;
+            case JsonValueKind.False:
+                return 0L;
+            case JsonValueKind.Null:
+            case JsonValueKind.Undefined:
+                return null;
+            default:
+                return element.GetRawText();
+        }
+    }
+}
