@@ -31,8 +31,10 @@ internal static class ParquetExport
 
         var text = IsTableName(tableOrQuery) ? "SELECT * FROM " + SqlIdentifier.Quote(tableOrQuery) : tableOrQuery;
         using var command = connection.CreateCommand();
-        command.CommandText = text;
-        command.Route = RheiRoute.Olap;
+        // A hint, not Route = Olap: an order would hand DuckDB text it answers differently (rowid, sqlite_* tables); a
+        // hint passes the planner's "translated faithfully" test or stays on SQLite, and then the export is refused.
+        command.CommandText = "/*+ rhei:olap */ " + text;
+        command.Route = RheiRoute.Auto;
         var plan = command.Plan(connection, cancellationToken);
         if (plan is not { Target: RheiRoute.Olap, Control: null, OlapStatements: [{ Parameters.Count: 0 } statement] })
         {

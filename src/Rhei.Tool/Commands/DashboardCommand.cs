@@ -30,12 +30,14 @@ internal static class DashboardCommand
                 return;
             }
 
+            // The first frame is drawn before q is listened for, so even an immediate q shows one picture.
+            var first = await frames.NextAsync(ct).ConfigureAwait(false);
             _ = WatchForQuitAsync(console, quit);
             try
             {
                 if (console.OutputIsTerminal)
                 {
-                    await console.Out.Live(await frames.NextAsync(ct).ConfigureAwait(false)).StartAsync(async live =>
+                    await console.Out.Live(first).StartAsync(async live =>
                     {
                         while (!quit.IsCancellationRequested)
                         {
@@ -46,11 +48,13 @@ internal static class DashboardCommand
                 }
                 else
                 {
+                    console.Out.Write(first);
+                    console.Out.WriteLine();
                     while (!quit.IsCancellationRequested)
                     {
+                        await Task.Delay(period, quit.Token).ConfigureAwait(false);
                         console.Out.Write(await frames.NextAsync(quit.Token).ConfigureAwait(false));
                         console.Out.WriteLine();
-                        await Task.Delay(period, quit.Token).ConfigureAwait(false);
                     }
                 }
             }
