@@ -41,11 +41,17 @@ internal static class Program
         var total = Stopwatch.StartNew();
         await RunGroupAsync(context, WriteScenario.Group, () => { WriteScenario.Run(context); return Task.CompletedTask; }).ConfigureAwait(false);
         await RunGroupAsync(context, SyncScenario.Group, () => SyncScenario.RunAsync(context)).ConfigureAwait(false);
+        if (options.Only is { } only && only.Contains(SyncScenario.InitialGroup) && !only.Contains(SyncScenario.Group))
+        {
+            await RunGroupAsync(context, SyncScenario.InitialGroup, () => SyncScenario.RunInitialOnlyAsync(context)).ConfigureAwait(false);
+        }
         await RunGroupAsync(context, AnalyticsScenario.Group, () => AnalyticsScenario.RunAsync(context)).ConfigureAwait(false);
         await RunGroupAsync(context, FreshnessScenario.Group, () => FreshnessScenario.RunAsync(context)).ConfigureAwait(false);
         await RunGroupAsync(context, HtapScenario.Group, () => HtapScenario.RunAsync(context)).ConfigureAwait(false);
         await RunGroupAsync(context, MemoryScenario.Group, () => MemoryScenario.RunAsync(context)).ConfigureAwait(false);
         await RunGroupAsync(context, ArrowScenario.Group, () => ArrowScenario.RunAsync(context)).ConfigureAwait(false);
+        await RunGroupAsync(context, FlightScenario.Group, () => FlightScenario.RunAsync(context)).ConfigureAwait(false);
+        await RunGroupAsync(context, SidecarScenario.Group, () => SidecarScenario.RunAsync(context)).ConfigureAwait(false);
 
         Console.WriteLine();
         Console.WriteLine($"Finished in {total.Elapsed.TotalSeconds:0} s.");

@@ -50,6 +50,7 @@ public sealed partial class RheiCommand
             _cachedPlanInTransaction = inTransaction;
         }
 
+        Sidecar.SidecarWriteGuard.ThrowIfRefused(connection.Engine, plan, _commandText);
         RheiDiagnostics.RecordRoute(plan.Target, plan.Rule, connection.Options.RedactedConnectionString);
         return (connection, plan);
     }
@@ -60,7 +61,7 @@ public sealed partial class RheiCommand
 
     /// <summary>Hands the planner this command's text and route, the connection's transaction state and the mirror's catalog.</summary>
     internal CommandPlan Plan(RheiConnection connection, CancellationToken cancellationToken = default)
-        => CommandPlanner.Plan(
+        => Sidecar.SidecarPassThroughPlanner.TryPlan(connection.Engine, CommandText, Route, connection.Transaction is not null) ?? CommandPlanner.Plan(
             new PlanRequest(CommandText, Route, connection.Options.DefaultRoute, connection.Transaction is not null, CommandTimeout),
             connection.Engine.Catalog,
             cancellationToken);

@@ -493,6 +493,11 @@ public sealed partial class RheiCommand : DbCommand
                 await eventual.EnsureFreshWithinAsync(bound, cancellationToken).ConfigureAwait(false);
             }
 
+            if (engine.Sidecar is { } sidecar)
+            {
+                await sidecar.EnsureFreshAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             olapSession = connection.GetOlapSession();
         }
         catch (Exception ex) when (RheiException.TryTranslate(ex, out var translated))

@@ -9,11 +9,15 @@ public sealed partial class RheiConnection
     /// <summary>Runs sync cycles until the mirror holds every change committed so far.</summary>
     /// <returns>The counts of the work done (rhei's <c>SyncResult</c>).</returns>
     public Task<RheiSyncResult> SyncAsync(CancellationToken cancellationToken = default)
-        => Replication(nameof(SyncAsync)).SyncAsync(cancellationToken);
+        => Replication(nameof(SyncAsync)) is var local && Engine.Sidecar is { } sidecar
+            ? Sidecar.SidecarSync.SyncAsync(local, sidecar, cancellationToken)
+            : local.SyncAsync(cancellationToken);
 
     /// <summary>The replication state: lag, last synced change, whether the loop runs, and each table.</summary>
     public Task<RheiSyncStatus> GetSyncStatusAsync(CancellationToken cancellationToken = default)
-        => Replication(nameof(GetSyncStatusAsync)).GetStatusAsync(cancellationToken);
+        => Replication(nameof(GetSyncStatusAsync)) is var local && Engine.Sidecar is { } sidecar
+            ? Sidecar.SidecarSync.GetStatusAsync(local, sidecar, cancellationToken)
+            : local.GetStatusAsync(cancellationToken);
 
     /// <summary>
     /// Replicates a table: installs change capture, creates its mirror and copies its rows. Registering a

@@ -179,6 +179,11 @@ public sealed partial class RheiConnection : DbConnection
                 pragma.ExecuteNonQuery();
             }
 
+            if (_engine.Sidecar?.SqliteSourcePath is { } sidecarSource)
+            {
+                Sidecar.SidecarSqliteFallback.Attach(_sqlite, sidecarSource);
+            }
+
             SqliteConnectionOpened?.Invoke(_sqlite);
         }
         catch (Exception ex) when (RheiException.TryTranslate(ex, out var translated))

@@ -11,7 +11,7 @@ namespace Rhei.Data;
 /// other key must be one Microsoft.Data.Sqlite accepts and is passed to SQLite unchanged.
 /// An unknown key or a bad value fails at once with the key named.
 /// </summary>
-public sealed class RheiConnectionStringBuilder : DbConnectionStringBuilder
+public sealed partial class RheiConnectionStringBuilder : DbConnectionStringBuilder
 {
     private const string DataSourceKeyword = "Data Source";
     private const string OlapKeyword = "Olap";
@@ -29,6 +29,16 @@ public sealed class RheiConnectionStringBuilder : DbConnectionStringBuilder
     private const string SchemaRegistryPathKeyword = "Schema Registry Path";
     private const string PersistSecurityInfoKeyword = "Persist Security Info";
     private const string SqliteDefaultTimeoutKeyword = "Default Timeout";
+    private const string SidecarKeyword = "Sidecar";
+    private const string SidecarSourceKeyword = "Sidecar Source";
+    private const string SidecarCaptureKeyword = "Sidecar Capture";
+    private const string SidecarTablesKeyword = "Sidecar Tables";
+    private const string UpdatedAtColumnKeyword = "Updated At Column";
+    private const string CreatedAtColumnKeyword = "Created At Column";
+    private const string DeleteDetectionKeyword = "Delete Detection";
+    private const string SoftDeleteColumnKeyword = "Soft Delete Column";
+    private const string LocalOltpKeyword = "Local Oltp";
+    private const string SidecarPollBatchSizeKeyword = "Sidecar Poll Batch Size";
 
     private enum Keyword
     {
@@ -47,6 +57,16 @@ public sealed class RheiConnectionStringBuilder : DbConnectionStringBuilder
         SchemaRegistryPath,
         PersistSecurityInfo,
         OlapExternalAccess,
+        Sidecar,
+        SidecarSource,
+        SidecarCapture,
+        SidecarTables,
+        UpdatedAtColumn,
+        CreatedAtColumn,
+        DeleteDetection,
+        SoftDeleteColumn,
+        LocalOltp,
+        SidecarPollBatchSize,
     }
 
     private static readonly IReadOnlyDictionary<string, Keyword> s_keywords = new Dictionary<string, Keyword>(StringComparer.OrdinalIgnoreCase)
@@ -79,6 +99,25 @@ public sealed class RheiConnectionStringBuilder : DbConnectionStringBuilder
         ["SchemaRegistryPath"] = Keyword.SchemaRegistryPath,
         [PersistSecurityInfoKeyword] = Keyword.PersistSecurityInfo,
         ["PersistSecurityInfo"] = Keyword.PersistSecurityInfo,
+        [SidecarKeyword] = Keyword.Sidecar,
+        [SidecarSourceKeyword] = Keyword.SidecarSource,
+        ["SidecarSource"] = Keyword.SidecarSource,
+        [SidecarCaptureKeyword] = Keyword.SidecarCapture,
+        ["SidecarCapture"] = Keyword.SidecarCapture,
+        [SidecarTablesKeyword] = Keyword.SidecarTables,
+        ["SidecarTables"] = Keyword.SidecarTables,
+        [UpdatedAtColumnKeyword] = Keyword.UpdatedAtColumn,
+        ["UpdatedAtColumn"] = Keyword.UpdatedAtColumn,
+        [CreatedAtColumnKeyword] = Keyword.CreatedAtColumn,
+        ["CreatedAtColumn"] = Keyword.CreatedAtColumn,
+        [DeleteDetectionKeyword] = Keyword.DeleteDetection,
+        ["DeleteDetection"] = Keyword.DeleteDetection,
+        [SoftDeleteColumnKeyword] = Keyword.SoftDeleteColumn,
+        ["SoftDeleteColumn"] = Keyword.SoftDeleteColumn,
+        [LocalOltpKeyword] = Keyword.LocalOltp,
+        ["LocalOltp"] = Keyword.LocalOltp,
+        [SidecarPollBatchSizeKeyword] = Keyword.SidecarPollBatchSize,
+        ["SidecarPollBatchSize"] = Keyword.SidecarPollBatchSize,
     };
 
     private static readonly string[] s_canonicalNames =
@@ -86,6 +125,8 @@ public sealed class RheiConnectionStringBuilder : DbConnectionStringBuilder
         DataSourceKeyword, OlapKeyword, OlapPathKeyword, ReplicateKeyword, SyncModeKeyword, SyncIntervalKeyword,
         SyncBatchSizeKeyword, PruneAfterSyncKeyword, FreshnessKeyword, MaxStalenessKeyword, DefaultRouteKeyword,
         BridgePathKeyword, SchemaRegistryPathKeyword, PersistSecurityInfoKeyword, OlapExternalAccessKeyword,
+        SidecarKeyword, SidecarSourceKeyword, SidecarCaptureKeyword, SidecarTablesKeyword, UpdatedAtColumnKeyword,
+        CreatedAtColumnKeyword, DeleteDetectionKeyword, SoftDeleteColumnKeyword, LocalOltpKeyword, SidecarPollBatchSizeKeyword,
     ];
 
     /// <summary>Initializes a new instance with every key at its default.</summary>
@@ -284,7 +325,7 @@ public sealed class RheiConnectionStringBuilder : DbConnectionStringBuilder
         foreach (DictionaryEntry entry in (IDictionary)this)
         {
             var key = (string)entry.Key;
-            copy[key] = IsPasswordKey(key) ? "***" : entry.Value;
+            copy[key] = IsPasswordKey(key) ? "***" : key == SidecarSourceKeyword ? RedactNested(entry.Value) : entry.Value;
         }
 
         return copy.ConnectionString;
@@ -299,7 +340,7 @@ public sealed class RheiConnectionStringBuilder : DbConnectionStringBuilder
             var key = (string)entry.Key;
             if (!IsPasswordKey(key))
             {
-                copy[key] = entry.Value;
+                copy[key] = key == SidecarSourceKeyword ? RedactNested(entry.Value) : entry.Value;
             }
         }
 
@@ -381,7 +422,28 @@ public sealed class RheiConnectionStringBuilder : DbConnectionStringBuilder
                 ParseInt(canonical, text, 0, 0);
                 break;
             case OlapExternalAccessKeyword:
+            case LocalOltpKeyword:
                 ParseBool(canonical, text, false);
+                break;
+            case SidecarKeyword:
+                ParseEnum(canonical, text, RheiSidecar.None);
+                break;
+            case SidecarCaptureKeyword:
+                ParseEnum(canonical, text, RheiSidecarCapture.Timestamp);
+                break;
+            case DeleteDetectionKeyword:
+                ParseEnum(canonical, text, RheiDeleteDetection.Disabled);
+                break;
+            case SidecarPollBatchSizeKeyword:
+                ParseInt(canonical, text, 1, 1);
+                break;
+            case SidecarTablesKeyword:
+                ValidateList(canonical, text);
+                break;
+            case SidecarSourceKeyword:
+            case UpdatedAtColumnKeyword:
+            case CreatedAtColumnKeyword:
+            case SoftDeleteColumnKeyword:
                 break;
             case ReplicateKeyword:
                 ValidateReplicate(text);
@@ -419,6 +481,16 @@ public sealed class RheiConnectionStringBuilder : DbConnectionStringBuilder
             throw new ArgumentException(
                 $"Invalid value '{text}' for connection string keyword '{ReplicateKeyword}'. Use 'All', 'None' or a comma-separated list of table names.",
                 ReplicateKeyword);
+        }
+    }
+
+    private static void ValidateList(string keyword, string text)
+    {
+        if (text.Trim().Length > 0 && text.Split(',', StringSplitOptions.TrimEntries).Any(string.IsNullOrEmpty))
+        {
+            throw new ArgumentException(
+                $"Invalid value '{text}' for connection string keyword '{keyword}'. Use a comma-separated list of table names.",
+                keyword);
         }
     }
 

@@ -32,10 +32,10 @@ internal static class RheiControlCommands
             {
                 var status = await connection.GetSyncStatusAsync(cancellationToken).ConfigureAwait(false);
                 return Table(
-                    ["table_name", "mode", "rows", "lag", "state", "reason"],
+                    ["table_name", "mode", "rows", "lag", "state", "reason", "capture", "position"],
                     status.Tables.Select(t => new object?[]
                     {
-                        t.Table, t.Mode.ToString(), t.Rows, t.Lag, t.State.ToString(), t.QuarantineReason,
+                        t.Table, t.Mode.ToString(), t.Rows, t.Lag, t.State.ToString(), t.QuarantineReason, t.Capture, t.SourcePosition,
                     }));
             }
 

@@ -33,6 +33,10 @@ public sealed class RheiDataSource : DbDataSource
     public static RheiDataSource Create(string connectionString, ILoggerFactory? loggerFactory = null)
         => new(RheiOptions.FromConnectionString(connectionString), loggerFactory, isShared: false);
 
+    /// <summary>Creates an owned data source from options already read (the builder adds what a string cannot say).</summary>
+    internal static RheiDataSource CreateOwned(RheiOptions options, ILoggerFactory? loggerFactory)
+        => new(options, loggerFactory, isShared: false);
+
     /// <inheritdoc />
     /// <remarks>Any password is left out.</remarks>
     public override string ConnectionString => Options.RedactedConnectionString;

@@ -3,6 +3,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Rhei.Data.Olap;
+using Rhei.Data.Sidecar;
 using Rhei.Data.Sync;
 
 namespace Rhei.Data;
@@ -39,6 +40,9 @@ internal sealed class RheiEngine : IAsyncDisposable
 
     /// <summary>The replication engine, or null when <c>Olap=None</c>.</summary>
     public ReplicationEngine? Replication { get; private set; }
+
+    /// <summary>The sidecar pipeline following an external database, or null when <c>Sidecar=None</c>.</summary>
+    public SidecarReplicator? Sidecar { get; private set; }
 
     /// <summary>Whether reads may go to DuckDB now: false while the mirror cannot take changes (see <see cref="ReplicationEngine.MirrorFault"/>).</summary>
     public bool OlapAvailable => DuckDb is not null && Volatile.Read(ref _disposed) == 0 && Replication?.MirrorFault is null;
@@ -112,12 +116,30 @@ internal sealed class RheiEngine : IAsyncDisposable
     private async Task StartReplicationAsync(CancellationToken cancellationToken)
     {
         DuckDb = OpenMirror();
+        if (Options.Sidecar is { } sidecar)
+        {
+            // The source is checked first: a bad source or table fails before the mirror changes.
+            Sidecar = new SidecarReplicator(Options, DuckDb, SidecarSourceFactory.Create(sidecar, LoggerFactory), LoggerFactory);
+            await Sidecar.OpenSourceAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         Replication = new ReplicationEngine(Options, DuckDb, LoggerFactory);
         await Replication.StartAsync(cancellationToken).ConfigureAwait(false);
+        if (Sidecar is { } follower)
+        {
+            var local = Replication;
+            await follower.StartAsync(table => local.IsReplicated(table), cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private async Task StopReplicationAsync()
     {
+        if (Sidecar is { } sidecar)
+        {
+            Sidecar = null;
+            await sidecar.DisposeAsync().ConfigureAwait(false);
+        }
+
         if (Replication is { } replication)
         {
             Replication = null;
@@ -244,6 +266,18 @@ internal sealed class RheiEngine : IAsyncDisposable
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
+        }
+
+        if (Sidecar is { } sidecar)
+        {
+            try
+            {
+                await sidecar.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                _logger.LogError(ex, "Stopping the sidecar failed for {DataSource}", Options.RedactedConnectionString);
+            }
         }
 
         if (Replication is { } replication)

@@ -22,6 +22,7 @@ public sealed class RheiException : DbException
     internal const string SqliteEngineName = "SQLite";
     internal const string DuckDbEngineName = "DuckDB";
     internal const string ProviderEngineName = "Rhei.Data";
+    internal const string PostgreSqlEngineName = "PostgreSQL";
 
     /// <summary>Initializes a new instance.</summary>
     /// <param name="message">The message, naming what went wrong and what to do.</param>

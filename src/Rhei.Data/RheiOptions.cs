@@ -75,6 +75,9 @@ internal sealed record RheiOptions
 
     public string? SchemaRegistryPath { get; init; }
 
+    /// <summary>The followed external database (sidecar mode), or null when <c>Sidecar=None</c>.</summary>
+    public Sidecar.SidecarOptions? Sidecar { get; init; }
+
     /// <summary>Whether the SQLite database lives in memory (then WAL does not apply and the mirror cannot outlive it).</summary>
     public bool IsInMemorySqlite => _memoryKind.InMemory;
 
@@ -135,6 +138,7 @@ internal sealed record RheiOptions
             DefaultRoute = builder.DefaultRoute,
             BridgePath = string.IsNullOrWhiteSpace(builder.BridgePath) ? null : builder.BridgePath,
             SchemaRegistryPath = string.IsNullOrWhiteSpace(builder.SchemaRegistryPath) ? null : builder.SchemaRegistryPath,
+            Sidecar = Rhei.Data.Sidecar.SidecarOptions.From(builder),
         };
     }
 }

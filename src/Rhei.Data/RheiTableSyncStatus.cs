@@ -34,4 +34,16 @@ public sealed class RheiTableSyncStatus
 
     /// <summary>The primary key of the row that caused the quarantine, rendered as text, or null.</summary>
     public string? OffendingKey { get; }
+
+    /// <summary>
+    /// How the table's changes are captured: <c>Triggers</c> for a local table, or the sidecar's capture
+    /// (<c>Timestamp</c>, <c>LogicalReplication</c>) for a followed one.
+    /// </summary>
+    public string Capture { get; internal init; } = "Triggers";
+
+    /// <summary>For a followed table, the source position the mirror has applied through (its compound watermark, or the LSN); null for a local table.</summary>
+    public string? SourcePosition { get; internal init; }
+
+    /// <summary>For a followed table, how long ago the mirror last covered every change its source had; null for a local table.</summary>
+    public TimeSpan? Staleness { get; internal init; }
 }

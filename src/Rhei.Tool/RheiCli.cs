@@ -27,6 +27,7 @@ internal static class RheiCli
         root.Subcommands.Add(ExportCommand.Create(console, connection));
         root.Subcommands.Add(ReplCommand.Create(console, connection));
         root.Subcommands.Add(DashboardCommand.Create(console, connection));
+        root.Subcommands.Add(ServeCommand.Create(console, connection));
         return root;
     }
 }

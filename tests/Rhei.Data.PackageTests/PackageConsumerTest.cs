@@ -69,6 +69,9 @@ public sealed class PackageConsumerTest(PackagedConsumer consumer) : IClassFixtu
         Assert.Contains("DuckDB.NET.Bindings.Full", data.DependencyIds);
         Assert.Contains("SQLitePCLRaw.bundle_e_sqlite3", data.DependencyIds);
 
+        // The PostgreSQL sidecar needs no registration package: Npgsql comes with Rhei.Data.
+        Assert.Contains("Npgsql", data.DependencyIds);
+
         // The other packages ask for exactly the Rhei.Data they were built with.
         foreach (var package in packages.Where(p => p.Id != "Rhei.Data" && PackagedConsumer.ShippedLibraryIds.Contains(p.Id)))
         {

@@ -11,7 +11,7 @@ namespace Rhei.Data.PackageTests;
 public sealed class PackagedConsumer : IAsyncLifetime
 {
     /// <summary>The shipped libraries, which the consumer references.</summary>
-    public static readonly IReadOnlyList<string> ShippedLibraryIds = ["Rhei.Data", "Rhei.Data.DependencyInjection", "Rhei.EntityFrameworkCore"];
+    public static readonly IReadOnlyList<string> ShippedLibraryIds = ["Rhei.Data", "Rhei.Data.DependencyInjection", "Rhei.Data.FlightSql", "Rhei.EntityFrameworkCore"];
 
     /// <summary>The shipped .NET tools (installed with <c>dotnet tool install</c>, never referenced).</summary>
     public static readonly IReadOnlyList<string> ShippedToolIds = ["Rhei.Tool"];

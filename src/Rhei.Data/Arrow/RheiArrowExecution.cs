@@ -60,6 +60,11 @@ internal static class RheiArrowExecution
             await eventual.EnsureFreshWithinAsync(bound, cancellationToken).ConfigureAwait(false);
         }
 
+        if (connection.Engine.Sidecar is { } sidecar)
+        {
+            await sidecar.EnsureFreshAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         var olapSession = connection.GetOlapSession();
         var session = olapSession.Session;
         var timeout = command.CommandTimeout;

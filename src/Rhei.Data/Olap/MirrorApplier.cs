@@ -5,14 +5,13 @@ using Rhei.Data.Schema;
 namespace Rhei.Data.Olap;
 
 /// <summary>
-/// Applies one table's batch to its mirror, set-based: the rows go through the appender into a
-/// staging table, then one DELETE and one INSERT (or UPDATE and INSERT for history) move them.
-/// Runs inside the caller's DuckDB transaction.
+/// Applies one table's batch to its mirror, set-based: the batch's keys go through the appender into a
+/// staging table, one DELETE (or, for history, one UPDATE closing the live versions) joins it, and the new rows
+/// or versions are then appended straight into the mirror. Runs inside the caller's DuckDB transaction.
 /// </summary>
 internal static class MirrorApplier
 {
     private const string Stage = "_rhei_stage";
-    private const string StageKind = "_rhei_kind";
 
     public static void Apply(DuckDbSession session, TableChanges changes, RheiSyncMode mode)
     {
@@ -33,28 +32,46 @@ internal static class MirrorApplier
             return;
         }
 
+        // Every touched key is deleted first, so an upsert never meets a stale copy (INSERT OR REPLACE in SQLite
+        // replaces without a delete event). Only the keys go through a staging table; the rows kept are appended
+        // straight into the mirror afterwards, instead of being staged whole and copied by an INSERT … SELECT.
         var schema = changes.Schema;
-        CreateStage(session, schema, RheiSyncMode.Destructive);
+        CreateKeyStage(session, schema, timestamp: false);
         using (var appender = session.CreateAppender(Stage))
         {
             foreach (var change in changes.Rows)
             {
-                appender.Append(change.Values is null ? "D" : "U");
-                AppendRow(appender, schema, change.Key, change.Values);
+                // The key as SQLite holds the row when it is kept (under the column's collation it may differ from
+                // the logged one), the logged key for a delete: as the whole staged rows were matched before.
+                if (change.Values is { } values)
+                {
+                    AppendKeyOf(appender, schema, values);
+                }
+                else
+                {
+                    AppendKey(appender, schema, change.Key);
+                }
+
                 appender.EndRow();
             }
 
             appender.Close();
         }
 
-        var columns = string.Join(", ", schema.QuotedColumns);
+        session.Execute($"DELETE FROM {schema.QuotedName} AS t USING {Stage} AS s WHERE {KeyMatch(schema)}; DROP TABLE {Stage};");
+        using (var appender = session.CreateAppender(schema.Name))
+        {
+            foreach (var change in changes.Rows)
+            {
+                if (change.Values is { } values)
+                {
+                    AppendValues(appender, schema, values);
+                    appender.EndRow();
+                }
+            }
 
-        // Every touched key is deleted first, so an upsert never meets a stale copy (INSERT OR
-        // REPLACE in SQLite replaces without a delete event).
-        session.Execute(
-            $"DELETE FROM {schema.QuotedName} AS t USING {Stage} AS s WHERE {KeyMatch(schema)};"
-            + $"INSERT INTO {schema.QuotedName} ({columns}) SELECT {columns} FROM {Stage} WHERE {StageKind} = 'U';"
-            + $"DROP TABLE {Stage};");
+            appender.Close();
+        }
     }
 
     private static void ApplyTemporal(DuckDbSession session, TableChanges changes)
@@ -65,7 +82,7 @@ internal static class MirrorApplier
         }
 
         var schema = changes.Schema;
-        CreateStage(session, schema, RheiSyncMode.Temporal);
+        CreateKeyStage(session, schema, timestamp: true);
 
         // Versions of one key, in log order: each closes at the next one's time. The versions are chained by
         // index (next[i] is the key's following version, or -1) rather than collected into a list per key:
@@ -90,20 +107,28 @@ internal static class MirrorApplier
             last = i;
         }
 
+        // Close the live version the mirror already has of each key, at its first change's time: one UPDATE over a
+        // staging table of keys and times. Then the batch's versions are appended straight into the mirror (after the
+        // UPDATE, which would otherwise close them too).
         using (var appender = session.CreateAppender(Stage))
         {
             foreach (var first in firsts)
             {
-                var key = versions[first].Key;
-
-                // Close the live version the mirror already has, at the first change's time.
-                appender.Append("C");
-                AppendRow(appender, schema, key, null);
-                appender.AppendNull();
+                AppendKey(appender, schema, versions[first].Key);
                 appender.Append(versions[first].Timestamp);
-                appender.AppendNull();
                 appender.EndRow();
+            }
 
+            appender.Close();
+        }
+
+        session.Execute(
+            $"UPDATE {schema.QuotedName} AS t SET {MirrorDdl.ValidTo} = greatest(s.{MirrorDdl.ValidTo}, t.{MirrorDdl.ValidFrom}) FROM {Stage} AS s WHERE t.{MirrorDdl.ValidTo} IS NULL AND {KeyMatch(schema)};"
+            + $"DROP TABLE {Stage};");
+        using (var appender = session.CreateAppender(schema.Name))
+        {
+            foreach (var first in firsts)
+            {
                 for (var i = first; i >= 0; i = next[i])
                 {
                     var version = versions[i];
@@ -112,8 +137,7 @@ internal static class MirrorApplier
                         continue;
                     }
 
-                    appender.Append("V");
-                    AppendRow(appender, schema, key, version.Values);
+                    AppendValues(appender, schema, version.Values);
                     appender.Append(version.Timestamp);
                     if (next[i] >= 0)
                     {
@@ -124,55 +148,50 @@ internal static class MirrorApplier
                         appender.AppendNull();
                     }
 
-                    appender.Append(version.Operation.ToString());
+                    appender.AppendUtf8(version.Operation switch { 'I' => "I"u8, 'U' => "U"u8, _ => "D"u8 });
                     appender.EndRow();
                 }
             }
 
             appender.Close();
         }
-
-        var columns = string.Join(", ", schema.QuotedColumns) + $", {MirrorDdl.ValidFrom}, {MirrorDdl.ValidTo}, {MirrorDdl.Operation}";
-        session.Execute(
-            $"UPDATE {schema.QuotedName} AS t SET {MirrorDdl.ValidTo} = greatest(s.{MirrorDdl.ValidTo}, t.{MirrorDdl.ValidFrom}) FROM {Stage} AS s WHERE s.{StageKind} = 'C' AND t.{MirrorDdl.ValidTo} IS NULL AND {KeyMatch(schema)};"
-            + $"INSERT INTO {schema.QuotedName} ({columns}) SELECT {columns} FROM {Stage} WHERE {StageKind} = 'V';"
-            + $"DROP TABLE {Stage};");
     }
 
-    private static void CreateStage(DuckDbSession session, TableSchema schema, RheiSyncMode mode)
-        => session.Execute($"CREATE OR REPLACE TEMP TABLE {Stage} ({StageKind} VARCHAR, {MirrorDdl.ColumnList(schema, mode)})");
-
-    /// <summary>Appends the table's columns: the row's values, or for a key-only row the key and NULLs.</summary>
-    private static void AppendRow(DuckDbAppender appender, TableSchema schema, object?[] key, object?[]? values)
+    /// <summary>The staging table of one batch's keys (and, for history, the time that closes each key's live version).</summary>
+    private static void CreateKeyStage(DuckDbSession session, TableSchema schema, bool timestamp)
     {
-        for (var i = 0; i < schema.Columns.Count; i++)
+        var columns = schema.KeyOrdinals.Select(i => schema.QuotedColumns[i] + " " + SqliteTypeMapper.ToDuckDb(schema.MirrorTypes[i]));
+        if (timestamp)
         {
-            object? value;
-            if (values is not null)
-            {
-                value = values[i];
-            }
-            else
-            {
-                var k = IndexOf(schema.KeyOrdinals, i);
-                value = k >= 0 ? key[k] : null;
-            }
+            columns = columns.Append($"{MirrorDdl.ValidTo} BIGINT");
+        }
 
-            MirrorAppend.Value(appender, value, schema.MirrorTypes[i]);
+        session.Execute($"CREATE OR REPLACE TEMP TABLE {Stage} ({string.Join(", ", columns)})");
+    }
+
+    private static void AppendKey(DuckDbAppender appender, TableSchema schema, object?[] key)
+    {
+        for (var k = 0; k < key.Length; k++)
+        {
+            MirrorAppend.Value(appender, key[k], schema.MirrorTypes[schema.KeyOrdinals[k]]);
         }
     }
 
-    private static int IndexOf(IReadOnlyList<int> list, int value)
+    private static void AppendKeyOf(DuckDbAppender appender, TableSchema schema, object?[] values)
     {
-        for (var i = 0; i < list.Count; i++)
+        foreach (var ordinal in schema.KeyOrdinals)
         {
-            if (list[i] == value)
-            {
-                return i;
-            }
+            MirrorAppend.Value(appender, values[ordinal], schema.MirrorTypes[ordinal]);
         }
+    }
 
-        return -1;
+    private static void AppendValues(DuckDbAppender appender, TableSchema schema, object?[] values)
+    {
+        var types = schema.MirrorTypes;
+        for (var i = 0; i < values.Length; i++)
+        {
+            MirrorAppend.Value(appender, values[i], types[i]);
+        }
     }
 
     private static string KeyMatch(TableSchema schema)

@@ -1,61 +1,105 @@
-using System.Buffers;
+using System.Text;
+using System.Text.Unicode;
+using DuckDB.NET.Native;
 using Rhei.Data.Oltp;
 using Rhei.Data.Schema;
 using SQLitePCL;
+using DuckDBNative = DuckDB.NET.Native.NativeMethods;
 
 namespace Rhei.Data.Olap;
 
 /// <summary>
-/// Up to <see cref="Capacity"/> rows of one table in typed column buffers, handed from the SQLite reading thread
-/// to the DuckDB appending thread of an initial load and then reused. Each mirror column holds exactly one storage
-/// class (<see cref="SqliteTypeMapper.Holds(MirrorType, long)"/>), so one typed array per column suffices; text
-/// and blobs are byte ranges in one pooled buffer, so a batch allocates nothing once it has grown to its table.
+/// Up to <see cref="Capacity"/> rows of one table written straight into a DuckDB data chunk of the mirror's column
+/// types, by the SQLite reading thread of an initial load, then handed whole to the appending thread
+/// (<see cref="DuckDbAppender.AppendDataChunk"/>) and reused. Values go from SQLite's column pointers into the
+/// vectors: integers and doubles as they are, text and blobs as byte spans (inline when short, otherwise copied
+/// once into the vector's string heap), no managed value per cell and no per-value call on the appending side.
+/// Each mirror column holds exactly one storage class (<see cref="SqliteTypeMapper.Holds(MirrorType, long)"/>), so
+/// a value of another class is reported as a misfit, never converted.
 /// </summary>
-internal sealed class MirrorLoadBatch : IDisposable
+internal sealed unsafe class MirrorLoadBatch : IDisposable
 {
-    /// <summary>DuckDB's chunk size: a full batch fills exactly one data chunk of the appender.</summary>
+    /// <summary>DuckDB's chunk size: a full batch is exactly one data chunk.</summary>
     public const int Capacity = 2048;
 
     // A batch of wide text or blobs is handed over early, so a table of large values stays within a few MB per batch.
     private const int ByteBudget = 4 * 1024 * 1024;
 
-    private readonly MirrorType[] _types;
-    private readonly long[]?[] _integers;
-    private readonly double[]?[] _reals;
-    private readonly int[]?[] _starts;
-    private readonly int[]?[] _lengths;
-    private readonly bool[][] _nulls;
-    private byte[] _bytes;
-    private int _byteCount;
-    private int _count;
+    // duckdb_string_t: 16 bytes; up to 12 bytes are stored inline after the 4-byte length.
+    private const int StringSize = 16;
+    private const int InlineStringLength = 12;
 
-    public MirrorLoadBatch(MirrorType[] types)
+    private readonly MirrorType[] _types;
+    private readonly long? _validFrom;
+    private readonly int _columnCount;
+    private readonly DuckDBDataChunk _chunk;
+    private readonly nint[] _vectors;
+    private readonly byte*[] _data;
+    private readonly ulong*[] _validity;
+    private int _count;
+    private long _byteCount;
+
+    /// <param name="types">The table's mirror column types, in table order.</param>
+    /// <param name="validFrom">For a temporal mirror, the load's time: every row opens a current version ('I') then.</param>
+    public MirrorLoadBatch(MirrorType[] types, long? validFrom)
     {
         _types = types;
-        _integers = new long[]?[types.Length];
-        _reals = new double[]?[types.Length];
-        _starts = new int[]?[types.Length];
-        _lengths = new int[]?[types.Length];
-        _nulls = new bool[types.Length][];
+        _validFrom = validFrom;
+        _columnCount = types.Length + (validFrom is null ? 0 : 3);
+        var ids = new DuckDBType[_columnCount];
         for (var i = 0; i < types.Length; i++)
         {
-            _nulls[i] = new bool[Capacity];
-            switch (types[i])
+            ids[i] = types[i] switch
             {
-                case MirrorType.Integer:
-                    _integers[i] = new long[Capacity];
-                    break;
-                case MirrorType.Real:
-                    _reals[i] = new double[Capacity];
-                    break;
-                default:
-                    _starts[i] = new int[Capacity];
-                    _lengths[i] = new int[Capacity];
-                    break;
+                MirrorType.Integer => DuckDBType.BigInt,
+                MirrorType.Real => DuckDBType.Double,
+                MirrorType.Text => DuckDBType.Varchar,
+                _ => DuckDBType.Blob,
+            };
+        }
+
+        if (validFrom is not null)
+        {
+            // MirrorDdl's temporal columns: _rhei_valid_from BIGINT, _rhei_valid_to BIGINT, _rhei_operation VARCHAR.
+            ids[types.Length] = DuckDBType.BigInt;
+            ids[types.Length + 1] = DuckDBType.BigInt;
+            ids[types.Length + 2] = DuckDBType.Varchar;
+        }
+
+        var logical = new DuckDBLogicalType[_columnCount];
+        try
+        {
+            var raw = new nint[_columnCount];
+            for (var i = 0; i < _columnCount; i++)
+            {
+                logical[i] = DuckDBNative.LogicalType.DuckDBCreateLogicalType(ids[i]);
+                raw[i] = logical[i].DangerousGetHandle();
+            }
+
+            _chunk = DuckDBNative.DataChunks.DuckDBCreateDataChunk(raw, (ulong)_columnCount);
+            if (_chunk.IsInvalid)
+            {
+                _chunk.Dispose();
+                throw new DuckDbException("DuckDB could not create a data chunk for the initial load.");
+            }
+        }
+        finally
+        {
+            foreach (var type in logical)
+            {
+                type?.Dispose();
             }
         }
 
-        _bytes = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        _vectors = new nint[_columnCount];
+        _data = new byte*[_columnCount];
+        _validity = new ulong*[_columnCount];
+        for (var i = 0; i < _columnCount; i++)
+        {
+            _vectors[i] = DuckDBNative.DataChunks.DuckDBDataChunkGetVector(_chunk, i);
+        }
+
+        LoadVectorPointers();
     }
 
     public int Count => _count;
@@ -63,43 +107,37 @@ internal sealed class MirrorLoadBatch : IDisposable
     public bool IsFull => _count == Capacity || _byteCount >= ByteBudget;
 
     /// <summary>
-    /// Copies the reader's current row in; false, with the row not counted, when the value of
+    /// Writes the reader's current row into the chunk; false, with the row not counted, when the value of
     /// <paramref name="misfitColumn"/> does not fit its mirror column (<see cref="SqliteTypeMapper.Holds(MirrorType, object?)"/>).
     /// </summary>
     public bool TryAdd(SqliteRowReader reader, out int misfitColumn)
     {
+        if (!SqliteRowReader.HasCells)
+        {
+            return TryAddByColumn(reader, out misfitColumn);
+        }
+
         var row = _count;
         for (var i = 0; i < _types.Length; i++)
         {
             var type = _types[i];
-            var storage = reader.StorageClass(i);
-            if (storage == raw.SQLITE_NULL)
+            var cell = reader.Cell(i)!.Value;
+            switch (cell.StorageClass)
             {
-                _nulls[i][row] = true;
-                continue;
-            }
-
-            _nulls[i][row] = false;
-            switch (storage)
-            {
-                case raw.SQLITE_INTEGER:
-                    var value = reader.GetInt64(i);
-                    if (!SqliteTypeMapper.Holds(type, value))
-                    {
-                        misfitColumn = i;
-                        return false;
-                    }
-
-                    _integers[i]![row] = value;
+                case raw.SQLITE_NULL:
+                    SetNull(i, row);
+                    break;
+                case raw.SQLITE_INTEGER when type == MirrorType.Integer:
+                    ((long*)_data[i])[row] = cell.Int64;
                     break;
                 case raw.SQLITE_FLOAT when type == MirrorType.Real:
-                    _reals[i]![row] = reader.GetDouble(i);
+                    ((double*)_data[i])[row] = cell.Double;
                     break;
                 case raw.SQLITE_TEXT when type == MirrorType.Text:
-                    AddBytes(i, row, reader.GetUtf8(i));
+                    WriteText(i, row, cell.Utf8);
                     break;
                 case raw.SQLITE_BLOB when type == MirrorType.Blob:
-                    AddBytes(i, row, reader.GetBlob(i));
+                    WriteBytes(i, row, cell.Blob);
                     break;
                 default:
                     misfitColumn = i;
@@ -112,77 +150,163 @@ internal sealed class MirrorLoadBatch : IDisposable
         return true;
     }
 
-    /// <summary>Appends every row, each followed by <paramref name="appendTail"/> for columns the mirror adds.</summary>
-    public void AppendTo(DuckDbAppender appender, Action<DuckDbAppender>? appendTail)
+    /// <summary>The same through the reader's column getters, where SQLite's value functions could not be loaded.</summary>
+    private bool TryAddByColumn(SqliteRowReader reader, out int misfitColumn)
     {
-        var columns = _types.Length;
-        for (var row = 0; row < _count; row++)
+        var row = _count;
+        for (var i = 0; i < _types.Length; i++)
         {
-            for (var i = 0; i < columns; i++)
+            var type = _types[i];
+            switch (reader.StorageClass(i))
             {
-                if (_nulls[i][row])
-                {
-                    appender.AppendNull();
-                    continue;
-                }
-
-                switch (_types[i])
-                {
-                    case MirrorType.Integer:
-                        appender.Append(_integers[i]![row]);
-                        break;
-                    case MirrorType.Real:
-                        appender.Append(_reals[i]![row]);
-                        break;
-                    case MirrorType.Text:
-                        appender.AppendUtf8(_bytes.AsSpan(_starts[i]![row], _lengths[i]![row]));
-                        break;
-                    default:
-                        appender.Append(_bytes.AsSpan(_starts[i]![row], _lengths[i]![row]));
-                        break;
-                }
+                case raw.SQLITE_NULL:
+                    SetNull(i, row);
+                    break;
+                case raw.SQLITE_INTEGER when type == MirrorType.Integer:
+                    ((long*)_data[i])[row] = reader.GetInt64(i);
+                    break;
+                case raw.SQLITE_FLOAT when type == MirrorType.Real:
+                    ((double*)_data[i])[row] = reader.GetDouble(i);
+                    break;
+                case raw.SQLITE_TEXT when type == MirrorType.Text:
+                    WriteText(i, row, reader.GetUtf8(i));
+                    break;
+                case raw.SQLITE_BLOB when type == MirrorType.Blob:
+                    WriteBytes(i, row, reader.GetBlob(i));
+                    break;
+                default:
+                    misfitColumn = i;
+                    return false;
             }
+        }
 
-            appendTail?.Invoke(appender);
-            appender.EndRow();
+        _count++;
+        misfitColumn = -1;
+        return true;
+    }
+
+    /// <summary>Hands the rows to the appender as one chunk (DuckDB copies them), then empties the batch for reuse.</summary>
+    public void AppendTo(DuckDbAppender appender)
+    {
+        if (_count == 0)
+        {
+            return;
+        }
+
+        if (_validFrom is { } from)
+        {
+            FillTemporalTail(from);
+        }
+
+        DuckDBNative.DataChunks.DuckDBDataChunkSetSize(_chunk, (ulong)_count);
+        try
+        {
+            appender.AppendDataChunk(_chunk);
+        }
+        finally
+        {
+            Clear();
         }
     }
 
-    /// <summary>Empties the batch for reuse; its buffers stay.</summary>
+    /// <summary>Empties the batch for reuse; its chunk stays.</summary>
     public void Clear()
     {
+        DuckDBNative.DataChunks.DuckDBDataChunkReset(_chunk);
         _count = 0;
         _byteCount = 0;
+        LoadVectorPointers();
     }
 
-    public void Dispose()
+    public void Dispose() => _chunk.Dispose();
+
+    /// <summary>The temporal columns, the same for every row of a load: opened now, still current, operation 'I'.</summary>
+    private void FillTemporalTail(long validFrom)
     {
-        var bytes = _bytes;
-        _bytes = [];
-        if (bytes.Length > 0)
+        var from = _types.Length;
+        new Span<long>(_data[from], _count).Fill(validFrom);
+        for (var row = 0; row < _count; row++)
         {
-            ArrayPool<byte>.Shared.Return(bytes);
+            SetNull(from + 1, row);
+        }
+
+        var operation = _data[from + 2];
+        for (var row = 0; row < _count; row++)
+        {
+            var cell = operation + ((long)row * StringSize);
+            *(Int128*)cell = 0;
+            *(uint*)cell = 1;
+            cell[4] = (byte)'I';
         }
     }
 
-    private void AddBytes(int column, int row, ReadOnlySpan<byte> value)
+    private void SetNull(int column, int row)
     {
-        if (value.Length > _bytes.Length - _byteCount)
+        var validity = _validity[column];
+        if (validity is null)
         {
-            Grow(value.Length);
+            DuckDBNative.Vectors.DuckDBVectorEnsureValidityWritable(_vectors[column]);
+            validity = _validity[column] = DuckDBNative.Vectors.DuckDBVectorGetValidity(_vectors[column]);
         }
 
-        value.CopyTo(_bytes.AsSpan(_byteCount));
-        _starts[column]![row] = _byteCount;
-        _lengths[column]![row] = value.Length;
+        validity[row >> 6] &= ~(1UL << (row & 63));
+        if (column < _types.Length && _types[column] is MirrorType.Text or MirrorType.Blob)
+        {
+            // A well-formed empty string_t, in case anything reads the slot without looking at validity first.
+            *(Int128*)(_data[column] + ((long)row * StringSize)) = 0;
+        }
+    }
+
+    /// <summary>
+    /// Text as SQLite stores it; VARCHAR needs valid UTF-8, so ill-formed text is decoded first (U+FFFD for each bad
+    /// sequence), exactly what Microsoft.Data.Sqlite's GetString and the appender's string path give.
+    /// </summary>
+    private void WriteText(int column, int row, ReadOnlySpan<byte> utf8)
+    {
+        if (Utf8.IsValid(utf8))
+        {
+            WriteBytes(column, row, utf8);
+            return;
+        }
+
+        WriteBytes(column, row, Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(utf8)));
+    }
+
+    private void WriteBytes(int column, int row, ReadOnlySpan<byte> value)
+    {
+        var cell = _data[column] + ((long)row * StringSize);
+        if (value.Length <= InlineStringLength)
+        {
+            *(Int128*)cell = 0;
+            *(uint*)cell = (uint)value.Length;
+            value.CopyTo(new Span<byte>(cell + 4, InlineStringLength));
+            return;
+        }
+
+        // Longer values live in the vector's string heap, which only DuckDB can allocate from.
+        fixed (byte* bytes = value)
+        {
+            DuckDBNative.Vectors.DuckDBUnsafeVectorAssignStringElementLength(_vectors[column], (ulong)row, bytes, value.Length);
+        }
+
         _byteCount += value.Length;
     }
 
-    private void Grow(int needed)
+    /// <summary>After creation and every reset: buffers may be reallocated, and validity must read all-valid again.</summary>
+    private void LoadVectorPointers()
     {
-        var grown = ArrayPool<byte>.Shared.Rent(Math.Max(checked(_byteCount + needed), _bytes.Length * 2));
-        _bytes.AsSpan(0, _byteCount).CopyTo(grown);
-        ArrayPool<byte>.Shared.Return(_bytes);
-        _bytes = grown;
+        for (var i = 0; i < _columnCount; i++)
+        {
+            _data[i] = (byte*)DuckDBNative.Vectors.DuckDBVectorGetData(_vectors[i]);
+            var validity = DuckDBNative.Vectors.DuckDBVectorGetValidity(_vectors[i]);
+
+            // Reset normally drops the mask; should one survive, rows left NULL by the last chunk must not stay NULL.
+            if (validity is not null)
+            {
+                new Span<ulong>(validity, (Capacity + 63) / 64).Fill(ulong.MaxValue);
+            }
+
+            _validity[i] = validity;
+        }
     }
 }

@@ -45,22 +45,14 @@ internal static class MirrorLoader
         // The transaction is the connection's: the raw statement reads inside its snapshot all the same, on the
         // worker too, since this thread does not touch SQLite until the worker has finished.
         _ = transaction;
-        Action<DuckDbAppender>? tail = mode == RheiSyncMode.Temporal
-            ? appender =>
-            {
-                appender.Append(now);
-                appender.AppendNull();
-                appender.AppendUtf8("I"u8);
-            }
-            : null;
-
+        long? validFrom = mode == RheiSyncMode.Temporal ? now : null;
         var types = schema.MirrorTypes.ToArray();
         var full = Channel.CreateBounded<MirrorLoadBatch>(new BoundedChannelOptions(QueuedBatches) { SingleReader = true, SingleWriter = true });
         var free = new ConcurrentQueue<MirrorLoadBatch>();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var sql = $"SELECT {string.Join(", ", schema.QuotedColumns)} FROM {schema.QuotedName}";
         var reading = Task.Factory.StartNew(
-            () => Read(connection, sql, schema, types, full.Writer, free, stop.Token),
+            () => Read(connection, sql, schema, types, validFrom, full.Writer, free, stop.Token),
             CancellationToken.None,
             TaskCreationOptions.LongRunning,
             TaskScheduler.Default);
@@ -72,10 +64,16 @@ internal static class MirrorLoader
             var nextProgress = ProgressEvery;
             while (Next(full.Reader, stop.Token) is { } batch)
             {
-                batch.AppendTo(appender, tail);
                 rows += batch.Count;
-                batch.Clear();
-                free.Enqueue(batch);
+                try
+                {
+                    batch.AppendTo(appender);
+                }
+                finally
+                {
+                    free.Enqueue(batch);
+                }
+
                 if (rows >= nextProgress)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
@@ -118,6 +116,7 @@ internal static class MirrorLoader
         string sql,
         TableSchema schema,
         MirrorType[] types,
+        long? validFrom,
         ChannelWriter<MirrorLoadBatch> full,
         ConcurrentQueue<MirrorLoadBatch> free,
         CancellationToken cancellationToken)
@@ -126,7 +125,7 @@ internal static class MirrorLoader
         try
         {
             using var reader = new SqliteRowReader(connection, sql);
-            batch = Take(free, types);
+            batch = Take(free, types, validFrom);
             var keys = schema.KeyOrdinals;
             while (reader.Read())
             {
@@ -146,7 +145,7 @@ internal static class MirrorLoader
                 if (batch.IsFull)
                 {
                     Queue(full, batch, cancellationToken);
-                    batch = Take(free, types);
+                    batch = Take(free, types, validFrom);
                 }
             }
 
@@ -172,8 +171,8 @@ internal static class MirrorLoader
         }
     }
 
-    private static MirrorLoadBatch Take(ConcurrentQueue<MirrorLoadBatch> free, MirrorType[] types)
-        => free.TryDequeue(out var batch) ? batch : new MirrorLoadBatch(types);
+    private static MirrorLoadBatch Take(ConcurrentQueue<MirrorLoadBatch> free, MirrorType[] types, long? validFrom)
+        => free.TryDequeue(out var batch) ? batch : new MirrorLoadBatch(types, validFrom);
 
     private static void Queue(ChannelWriter<MirrorLoadBatch> full, MirrorLoadBatch batch, CancellationToken cancellationToken)
     {

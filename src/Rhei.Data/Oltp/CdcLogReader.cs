@@ -63,7 +63,7 @@ internal static class CdcLogReader
                 batch.ToInclusive = seq;
                 batch.EventCount++;
 
-                var name = reader.GetUtf8(1);
+                var name = reader.Cell(1) is { } nameCell ? nameCell.Utf8 : reader.GetUtf8(1);
                 if (!lastKnown || !name.SequenceEqual(lastName))
                 {
                     lastName = name.ToArray();
@@ -96,7 +96,7 @@ internal static class CdcLogReader
                     continue;
                 }
 
-                var op = (char)reader.GetUtf8(2)[0];
+                var op = (char)(reader.Cell(2) is { } opCell ? opCell.Utf8 : reader.GetUtf8(2))[0];
                 var keyCount = schema.KeyOrdinals.Count;
                 if (NullKeyColumn(reader, keyCount) is { } nullKey)
                 {
@@ -120,7 +120,11 @@ internal static class CdcLogReader
                 }
 
                 // Only the first operation matters: it tells an insert from an update or delete.
-                if (keyCount == 1 && reader.StorageClass(3) == SQLitePCL.raw.SQLITE_INTEGER)
+                if (keyCount == 1 && reader.Cell(3) is { StorageClass: SQLitePCL.raw.SQLITE_INTEGER } keyCell)
+                {
+                    keys.Add(keyCell.Int64, op);
+                }
+                else if (keyCount == 1 && !SqliteRowReader.HasCells && reader.StorageClass(3) == SQLitePCL.raw.SQLITE_INTEGER)
                 {
                     keys.Add(reader.GetInt64(3), op);
                 }
@@ -142,6 +146,17 @@ internal static class CdcLogReader
 
         transaction.Commit();
         return batch;
+    }
+
+    /// <summary>The column's value when it is an INTEGER, read with one cell; null otherwise.</summary>
+    private static long? IntegerAt(SqliteRowReader reader, int column)
+    {
+        if (reader.Cell(column) is { } cell)
+        {
+            return cell.StorageClass == SQLitePCL.raw.SQLITE_INTEGER ? cell.Int64 : null;
+        }
+
+        return reader.StorageClass(column) == SQLitePCL.raw.SQLITE_INTEGER ? reader.GetInt64(column) : null;
     }
 
     private static int? NullKeyColumn(SqliteRowReader reader, int keyCount)
@@ -192,9 +207,9 @@ internal static class CdcLogReader
             // per event, and those repeats are skipped without boxing their values.
             ref var entry = ref Unsafe.NullRef<PendingKeys.Entry>();
             var found = false;
-            if (integerKey >= 0 && reader.StorageClass(integerKey) == SQLitePCL.raw.SQLITE_INTEGER)
+            if (integerKey >= 0 && IntegerAt(reader, integerKey) is { } integer)
             {
-                entry = ref keys.Find(reader.GetInt64(integerKey));
+                entry = ref keys.Find(integer);
                 found = true;
                 if (!Unsafe.IsNullRef(ref entry) && entry.Values is not null)
                 {

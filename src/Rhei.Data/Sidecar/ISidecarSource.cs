@@ -36,4 +36,26 @@ internal interface ISidecarSource : IAsyncDisposable
 
     /// <summary>Whether the mirror, having applied through <paramref name="applied"/>, covers <paramref name="target"/>.</summary>
     bool Covers(SidecarPosition applied, SidecarPosition target);
+
+    /// <summary>
+    /// For <see cref="SidecarDeleteDetection.KeyScan"/>: appends the primary key of every row of <paramref name="table"/>
+    /// as it stands now to <paramref name="sink"/> (values in key order, as a table of the key columns). Sources that
+    /// see deletes themselves (logical replication) need not implement it.
+    /// </summary>
+    Task CopyKeysAsync(SidecarTable table, ISidecarRowSink sink, CancellationToken cancellationToken)
+        => Task.FromException(new NotSupportedException($"The {Kind} source does not scan keys; it follows deletes itself."));
+
+    /// <summary>How many changes of each table the source holds past <paramref name="applied"/>, for status; empty when it cannot tell cheaply.</summary>
+    Task<IReadOnlyDictionary<string, long>> PendingAsync(SidecarPosition applied, CancellationToken cancellationToken)
+        => Task.FromResult<IReadOnlyDictionary<string, long>>(new Dictionary<string, long>());
+
+    /// <summary>
+    /// Tables the source stopped delivering because a value or a column cannot map to the mirror (table → reason). The
+    /// pipeline quarantines each in the mirror after every copy and read, so their reads never see a mirror that
+    /// silently fell behind.
+    /// </summary>
+    IReadOnlyDictionary<string, string> QuarantinedTables => new Dictionary<string, string>();
+
+    /// <summary>The part of <paramref name="position"/> that concerns <paramref name="table"/>, for status (a table's watermark, or the LSN).</summary>
+    string DescribePosition(SidecarPosition position, string table) => position.Value;
 }

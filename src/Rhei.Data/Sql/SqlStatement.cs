@@ -1,3 +1,5 @@
+using Rhei.Data.Sql.Syntax;
+
 namespace Rhei.Data.Sql;
 
 /// <summary>One analysed statement of a command. Immutable and shared through the analysis cache.</summary>
@@ -14,6 +16,9 @@ internal sealed class SqlStatement
 
     /// <summary>The statement's significant tokens (no whitespace or comments), ending with an <see cref="SqlTokenKind.End"/> token.</summary>
     public required SqlToken[] Tokens { get; init; }
+
+    /// <summary>The one parse of <see cref="Tokens"/> both the analyser and the translator read.</summary>
+    public required SqlSyntax Syntax { get; init; }
 
     public required SqlStatementKind Kind { get; init; }
 

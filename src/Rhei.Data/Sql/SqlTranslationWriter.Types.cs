@@ -1,5 +1,6 @@
 using System.Globalization;
 using Rhei.Data.Schema;
+using Rhei.Data.Sql.Syntax;
 
 namespace Rhei.Data.Sql;
 
@@ -42,346 +43,16 @@ internal sealed partial class SqlTranslationWriter
         "upper", "lower", "trim", "ltrim", "rtrim", "replace", "substr", "substring",
     };
 
-    private static readonly HashSet<string> s_clauseWords = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "FROM", "WHERE", "GROUP", "HAVING", "WINDOW", "ORDER", "LIMIT", "UNION", "INTERSECT", "EXCEPT",
-    };
-
-    private HashSet<string>? _aliases;
-    private HashSet<string>? _derivedNames;
-    private List<(int Start, int End)>? _derivedSources;
-
-    // ---- branch checks -------------------------------------------------------------------
-
-    private void CheckBranches(IEnumerable<(int Start, int End)> branches, string construct)
-        => CheckTypes(branches.Select(b => TypeOf(b.Start, b.End)).ToList(), construct);
-
-    /// <summary>NULL branches are harmless; otherwise every branch must be of one known class.</summary>
-    private static void CheckTypes(IReadOnlyList<ValueType> types, string construct)
-    {
-        var known = types.Where(t => t != ValueType.Null).ToList();
-        if (known.Count <= 1 || known[0] != ValueType.Unknown && known.All(t => t == known[0]))
-        {
-            return;
-        }
-
-        throw Refuse(known.Contains(ValueType.Unknown)
-            ? $"{construct} with branches of unknown type (SQLite keeps each row's storage class, DuckDB converts all branches to one type)"
-            : $"{construct} mixing {string.Join(" and ", known.Distinct().Select(t => t.ToString().ToUpperInvariant()))} branches (SQLite keeps each row's storage class, DuckDB converts all branches to one type)");
-    }
-
-    private static ValueType Unify(IEnumerable<ValueType> types)
-    {
-        var result = ValueType.Null;
-        foreach (var type in types)
-        {
-            if (type == ValueType.Null)
-            {
-                continue;
-            }
-
-            if (result == ValueType.Null)
-            {
-                result = type;
-            }
-            else if (result != type)
-            {
-                return ValueType.Unknown;
-            }
-        }
-
-        return result;
-    }
-
-    private void CheckCase(int caseIndex)
-    {
-        var end = CaseEnd(caseIndex);
-        if (end >= 0)
-        {
-            // A CASE without ELSE adds NULL, which never changes a row's class.
-            CheckBranches(CaseBranches(caseIndex, end).Branches, "CASE");
-        }
-    }
-
-    /// <summary>Every compound SELECT's columns and every VALUES list's columns must keep one class across members and rows.</summary>
-    private void CheckCompoundsAndValues()
-    {
-        var groups = new Dictionary<int, List<int>>();
-        var open = new Stack<int>();
-        for (var k = 0; k < _t.Length; k++)
-        {
-            if (IsPunct(k, '('))
-            {
-                open.Push(k);
-            }
-            else if (IsPunct(k, ')') && open.Count > 0)
-            {
-                open.Pop();
-            }
-            else if (Is(k, "UNION") || Is(k, "INTERSECT") || Is(k, "EXCEPT"))
-            {
-                var key = open.Count > 0 ? open.Peek() : -1;
-                if (!groups.TryGetValue(key, out var list))
-                {
-                    groups[key] = list = [];
-                }
-
-                list.Add(k);
-            }
-            else if (Is(k, "VALUES"))
-            {
-                var rows = ValuesRows(k);
-                if (rows.Count > 1)
-                {
-                    var width = rows.Min(r => r.Count);
-                    for (var c = 0; c < width; c++)
-                    {
-                        CheckTypes(rows.Select(r => r[c]).ToList(), "VALUES column");
-                    }
-                }
-            }
-        }
-
-        foreach (var operators in groups.Values)
-        {
-            var members = new List<List<ValueType>?> { MemberColumns(MemberStart(operators[0])) };
-            foreach (var op in operators)
-            {
-                members.Add(MemberColumns(Is(op + 1, "ALL") || Is(op + 1, "DISTINCT") ? op + 2 : op + 1));
-            }
-
-            if (members.Any(m => m is null))
-            {
-                throw Refuse($"{Raw(operators[0]).ToUpperInvariant()} over * or an unrecognised member (column types unknown)");
-            }
-
-            var width = members.Min(m => m!.Count);
-            for (var c = 0; c < width; c++)
-            {
-                CheckTypes(members.Select(m => m![c]).ToList(), $"{Raw(operators[0]).ToUpperInvariant()} column");
-            }
-        }
-    }
-
-    /// <summary>The SELECT or VALUES keyword opening the compound member that ends before <paramref name="op"/>; -1 if none.</summary>
-    private int MemberStart(int op)
-    {
-        for (var k = op - 1; k >= 0; k--)
-        {
-            if (IsPunct(k, ')'))
-            {
-                k = _match[k];
-                if (k < 0)
-                {
-                    return -1;
-                }
-            }
-            else if (IsPunct(k, '('))
-            {
-                return -1;
-            }
-            else if (Is(k, "SELECT") || Is(k, "VALUES"))
-            {
-                return k;
-            }
-        }
-
-        return -1;
-    }
-
-    /// <summary>The types of a member's result columns; null when the member is not recognised or selects *.</summary>
-    private List<ValueType>? MemberColumns(int start)
-    {
-        if (Is(start, "VALUES"))
-        {
-            var rows = ValuesRows(start);
-            if (rows.Count == 0)
-            {
-                return null;
-            }
-
-            var width = rows.Min(r => r.Count);
-            return Enumerable.Range(0, width).Select(c => Unify(rows.Select(r => r[c]))).ToList();
-        }
-
-        if (!Is(start, "SELECT"))
-        {
-            return null;
-        }
-
-        var k = start + 1;
-        if (Is(k, "DISTINCT") || Is(k, "ALL"))
-        {
-            k++;
-        }
-
-        var columns = new List<ValueType>();
-        var itemStart = k;
-        for (; k < _t.Length; k++)
-        {
-            var atEnd = _t[k].Kind == SqlTokenKind.End || IsPunct(k, ')') || IsPunct(k, ';') || _t[k].Kind == SqlTokenKind.Keyword && s_clauseWords.Contains(Raw(k));
-            if (atEnd || IsPunct(k, ','))
-            {
-                if (SelectItemType(itemStart, k) is not { } type)
-                {
-                    return null;
-                }
-
-                columns.Add(type);
-                if (atEnd)
-                {
-                    return columns;
-                }
-
-                itemStart = k + 1;
-            }
-            else if (IsPunct(k, '('))
-            {
-                k = _match[k] < 0 ? _t.Length : _match[k];
-            }
-            else if (Is(k, "CASE"))
-            {
-                var end = CaseEnd(k);
-                k = end < 0 ? _t.Length : end;
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>A result column's type, its alias set aside; null for * and t.*.</summary>
-    private ValueType? SelectItemType(int start, int end)
-    {
-        if (end <= start || IsKind(end - 1, SqlTokenKind.Operator) && Raw(end - 1) == "*")
-        {
-            return null;
-        }
-
-        if (end - start >= 3 && Is(end - 2, "AS"))
-        {
-            end -= 2;
-        }
-        else if (end - start >= 2 && _t[end - 1].Kind is SqlTokenKind.Identifier or SqlTokenKind.QuotedIdentifier or SqlTokenKind.String
-                 && IsOperandEnd(end - 2))
-        {
-            end--;
-        }
-
-        return TypeOf(start, end);
-    }
-
-    /// <summary>Each row's column types of the VALUES list at <paramref name="values"/>.</summary>
-    private List<List<ValueType>> ValuesRows(int values)
-    {
-        var rows = new List<List<ValueType>>();
-        var k = values + 1;
-        while (IsPunct(k, '(') && _match[k] > k)
-        {
-            rows.Add(ArgumentRanges(k, _match[k]).Select(r => TypeOf(r.Start, r.End)).ToList());
-            k = _match[k] + 1;
-            if (!IsPunct(k, ','))
-            {
-                break;
-            }
-
-            k++;
-        }
-
-        return rows;
-    }
-
-    // ---- CASE structure ------------------------------------------------------------------
-
-    /// <summary>The END closing the CASE at <paramref name="caseIndex"/>, or -1.</summary>
-    private int CaseEnd(int caseIndex)
-    {
-        var depth = 0;
-        for (var k = caseIndex + 1; k < _t.Length; k++)
-        {
-            // Nested CASEs make this scan quadratic in the nesting depth: count it, so a timeout or a cancel stops it.
-            SqlWorkLimit.Step();
-            if (IsPunct(k, '('))
-            {
-                if (_match[k] < 0)
-                {
-                    return -1;
-                }
-
-                k = _match[k];
-            }
-            else if (Is(k, "CASE"))
-            {
-                depth++;
-            }
-            else if (Is(k, "END"))
-            {
-                if (depth == 0)
-                {
-                    return k;
-                }
-
-                depth--;
-            }
-        }
-
-        return -1;
-    }
-
-    /// <summary>The result expressions of a CASE (after each THEN, and after ELSE).</summary>
-    private (List<(int Start, int End)> Branches, bool HasElse) CaseBranches(int caseIndex, int end)
-    {
-        var branches = new List<(int, int)>();
-        var hasElse = false;
-        var start = -1;
-        for (var k = caseIndex + 1; k <= end; k++)
-        {
-            if (IsPunct(k, '('))
-            {
-                k = _match[k];
-                continue;
-            }
-
-            if (Is(k, "CASE"))
-            {
-                k = CaseEnd(k);
-                if (k < 0)
-                {
-                    break;
-                }
-
-                continue;
-            }
-
-            if (Is(k, "WHEN") || Is(k, "ELSE") || k == end)
-            {
-                if (start >= 0)
-                {
-                    branches.Add((start, k));
-                    start = -1;
-                }
-
-                if (Is(k, "ELSE"))
-                {
-                    hasElse = true;
-                    start = k + 1;
-                }
-            }
-            else if (Is(k, "THEN"))
-            {
-                start = k + 1;
-            }
-        }
-
-        return (branches, hasElse);
-    }
+    /// <summary>
+    /// CASE expressions already typed, by the CASE token: a CASE is typed when it is checked and again inside every
+    /// enclosing CASE's check, so without this a deep nesting is typed once per level (quadratic work).
+    /// </summary>
+    private Dictionary<int, ValueType>? _caseTypes;
 
     // ---- inference -----------------------------------------------------------------------
 
     /// <summary>Whether token <paramref name="k"/> can end an operand (so a following + or - is binary).</summary>
-    private bool IsOperandEnd(int k)
-        => k >= 0 && k < _t.Length && (_t[k].Kind is SqlTokenKind.Identifier or SqlTokenKind.QuotedIdentifier or SqlTokenKind.Number
-                                           or SqlTokenKind.String or SqlTokenKind.Blob or SqlTokenKind.Parameter
-                                       || IsPunct(k, ')') || Is(k, "END") || Is(k, "NULL"));
+    private bool IsOperandEnd(int k) => _syntax.IsOperandEnd(k);
 
     /// <summary>The storage class every row of the expression in tokens [start, end) has (or NULL), when it can be told.</summary>
     private ValueType TypeOf(int start, int end)
@@ -411,7 +82,6 @@ internal sealed partial class SqlTranslationWriter
 
     private ValueType TypeOfWithin(int start, int end)
     {
-
         var additive = new List<int>();
         var multiplicative = new List<int>();
         var concat = false;
@@ -420,12 +90,12 @@ internal sealed partial class SqlTranslationWriter
             SqlWorkLimit.Step();
             if (IsPunct(k, '('))
             {
-                if (_match[k] < 0 || _match[k] >= end)
+                if (_syntax.Match(k) < 0 || _syntax.Match(k) >= end)
                 {
                     return ValueType.Unknown;
                 }
 
-                k = _match[k];
+                k = _syntax.Match(k);
             }
             else if (Is(k, "CASE"))
             {
@@ -544,19 +214,26 @@ internal sealed partial class SqlTranslationWriter
             return ColumnTypeOf(start, _t[start].Unquote(_text), _t[start + 2].Unquote(_text));
         }
 
-        if (IsPunct(start, '(') && _match[start] == end - 1)
+        if (IsPunct(start, '(') && _syntax.Match(start) == end - 1)
         {
             return Is(start + 1, "SELECT") || Is(start + 1, "WITH") || Is(start + 1, "VALUES") ? ValueType.Unknown : TypeOf(start + 1, end - 1);
         }
 
         if (Is(start, "CASE") && CaseEnd(start) == end - 1)
         {
-            var (branches, _) = CaseBranches(start, end - 1);
-            return Unify(branches.Select(b => TypeOf(b.Start, b.End)));
+            _caseTypes ??= [];
+            if (!_caseTypes.TryGetValue(start, out var type))
+            {
+                var (branches, _) = CaseBranches(start, end - 1);
+                type = Unify(branches.Select(b => TypeOf(b.Start, b.End)));
+                _caseTypes[start] = type;
+            }
+
+            return type;
         }
 
-        if (_t[start].Kind is SqlTokenKind.Identifier or SqlTokenKind.Keyword && IsCall(start) && _match[start + 1] > start
-            && (_match[start + 1] == end - 1 || Is(_match[start + 1] + 1, "OVER") || Is(_match[start + 1] + 1, "FILTER")))
+        if (_t[start].Kind is SqlTokenKind.Identifier or SqlTokenKind.Keyword && IsCall(start) && _syntax.Match(start + 1) > start
+            && (_syntax.Match(start + 1) == end - 1 || Is(_syntax.Match(start + 1) + 1, "OVER") || Is(_syntax.Match(start + 1) + 1, "FILTER")))
         {
             return CallType(start);
         }
@@ -582,7 +259,7 @@ internal sealed partial class SqlTranslationWriter
     {
         var lower = Raw(nameIndex).ToLowerInvariant();
         var open = nameIndex + 1;
-        var close = _match[open];
+        var close = _syntax.Match(open);
         if (lower == "cast")
         {
             for (var k = close - 1; k > open; k--)
@@ -600,7 +277,7 @@ internal sealed partial class SqlTranslationWriter
             return ValueType.Unknown;
         }
 
-        var ranges = ArgumentRanges(open, close);
+        var ranges = _syntax.Items(open);
         if (ranges.Count > 0 && Is(ranges[0].Start, "DISTINCT"))
         {
             ranges[0] = (ranges[0].Start + 1, ranges[0].End);
@@ -653,7 +330,10 @@ internal sealed partial class SqlTranslationWriter
             return ValueType.Unknown;
         }
 
-        if (qualifier is null ? HasDerivedSources(at) || Aliases().Contains(column) : DerivedNames().Contains(qualifier))
+        var names = _syntax.Names;
+        if (qualifier is null
+                ? _stmt.TableFunctions.Count > 0 || names.HasDerivedSourceAround(at) || names.ResultAliases.Contains(column)
+                : names.DerivedNames.Contains(qualifier))
         {
             return ValueType.Unknown;
         }
@@ -693,156 +373,5 @@ internal sealed partial class SqlTranslationWriter
             MirrorType.Blob => ValueType.Blob,
             _ => ValueType.Unknown,
         };
-    }
-
-    /// <summary>Names given with AS or as a bare alias after an expression: SQLite lets WHERE and ORDER BY use result aliases.</summary>
-    private HashSet<string> Aliases()
-    {
-        if (_aliases is null)
-        {
-            _aliases = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            for (var k = 1; k < _t.Length; k++)
-            {
-                if (_t[k].Kind is SqlTokenKind.Identifier or SqlTokenKind.QuotedIdentifier or SqlTokenKind.String
-                    && (Is(k - 1, "AS") || IsOperandEnd(k - 1) && !IsPunct(k - 2, '.') && !IsPunct(k + 1, '(')))
-                {
-                    _aliases.Add(_t[k].Unquote(_text));
-                }
-            }
-        }
-
-        return _aliases;
-    }
-
-    /// <summary>CTE names and subquery aliases: qualifiers that name no replicated table.</summary>
-    private HashSet<string> DerivedNames()
-    {
-        if (_derivedNames is null)
-        {
-            _derivedNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            for (var k = 0; k < _t.Length; k++)
-            {
-                if (_t[k].Kind is not (SqlTokenKind.Identifier or SqlTokenKind.QuotedIdentifier))
-                {
-                    continue;
-                }
-
-                var cte = Is(k + 1, "AS") && (IsPunct(k + 2, '(') || Is(k + 2, "MATERIALIZED") || Is(k + 2, "NOT"))
-                          || IsPunct(k + 1, '(') && _match[k + 1] > k && Is(_match[k + 1] + 1, "AS");
-                var subquery = IsPunct(k - 1, ')') || Is(k - 1, "AS") && IsPunct(k - 2, ')');
-                if (cte || subquery)
-                {
-                    _derivedNames.Add(_t[k].Unquote(_text));
-                }
-            }
-        }
-
-        return _derivedNames;
-    }
-
-    /// <summary>
-    /// Whether a FROM clause in scope at token <paramref name="at"/> reads a CTE, a subquery or a table function, whose
-    /// columns could shadow a table's. A source is in scope for the SELECT it belongs to and everything nested in it,
-    /// except its own body.
-    /// </summary>
-    private bool HasDerivedSources(int at)
-    {
-        if (_stmt.TableFunctions.Count > 0)
-        {
-            return true;
-        }
-
-        if (_derivedSources is null)
-        {
-            _derivedSources = [];
-            var ctes = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            for (var k = 0; k < _t.Length; k++)
-            {
-                if (_t[k].Kind is SqlTokenKind.Identifier or SqlTokenKind.QuotedIdentifier
-                    && (Is(k + 1, "AS") && (IsPunct(k + 2, '(') || Is(k + 2, "MATERIALIZED") || Is(k + 2, "NOT"))
-                        || IsPunct(k + 1, '(') && _match[k + 1] > k && Is(_match[k + 1] + 1, "AS")))
-                {
-                    ctes.Add(_t[k].Unquote(_text));
-                }
-            }
-
-            for (var k = 1; k < _t.Length; k++)
-            {
-                if (IsPunct(k, '(') && (Is(k + 1, "SELECT") || Is(k + 1, "VALUES") || Is(k + 1, "WITH") || IsPunct(k + 1, '(')) && IsFromItem(k))
-                {
-                    _derivedSources.Add((k, _match[k]));
-                }
-                else if (_t[k].Kind is SqlTokenKind.Identifier or SqlTokenKind.QuotedIdentifier && ctes.Contains(_t[k].Unquote(_text)) && IsFromItem(k))
-                {
-                    _derivedSources.Add((k, k));
-                }
-            }
-        }
-
-        foreach (var (source, sourceEnd) in _derivedSources)
-        {
-            var scope = EnclosingParen(source);
-            var inScope = scope < 0 || at > scope && at < _match[scope];
-            if (inScope && !(at > source && at < sourceEnd))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private int EnclosingParen(int k)
-    {
-        for (var j = k - 1; j >= 0; j--)
-        {
-            if (IsPunct(j, ')'))
-            {
-                j = _match[j] < 0 ? 0 : _match[j];
-            }
-            else if (IsPunct(j, '('))
-            {
-                return j;
-            }
-        }
-
-        return -1;
-    }
-
-    /// <summary>Whether the token at <paramref name="open"/> begins an item of a FROM clause.</summary>
-    private bool IsFromItem(int open)
-    {
-        if (Is(open - 1, "FROM") || Is(open - 1, "JOIN"))
-        {
-            return true;
-        }
-
-        if (!IsPunct(open - 1, ','))
-        {
-            return false;
-        }
-
-        for (var k = open - 2; k >= 0; k--)
-        {
-            if (IsPunct(k, ')'))
-            {
-                k = _match[k] < 0 ? 0 : _match[k];
-            }
-            else if (IsPunct(k, '('))
-            {
-                return false;
-            }
-            else if (Is(k, "FROM") || Is(k, "JOIN") || Is(k, "ON") || Is(k, "USING"))
-            {
-                return true;
-            }
-            else if (Is(k, "SELECT") || Is(k, "WHERE") || Is(k, "GROUP") || Is(k, "HAVING") || Is(k, "ORDER") || Is(k, "WINDOW")
-                     || Is(k, "VALUES") || Is(k, "BY") || Is(k, "LIMIT"))
-            {
-                return false;
-            }
-        }
-
-        return false;
     }
 }

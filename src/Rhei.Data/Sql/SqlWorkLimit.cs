@@ -41,6 +41,9 @@ internal sealed class SqlWorkLimit
         return new Scope(previous);
     }
 
+    /// <summary>Steps counted so far by this thread's limit (0 outside <see cref="Enter"/>): how tests tell linear work from quadratic.</summary>
+    internal static int StepsTaken => t_current?._steps ?? 0;
+
     /// <summary>Counts one step of work; every <see cref="CheckEvery"/> steps, throws if the command was cancelled or timed out.</summary>
     public static void Step()
     {

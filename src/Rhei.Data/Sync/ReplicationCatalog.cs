@@ -13,11 +13,17 @@ internal sealed class ReplicationCatalog(RheiEngine engine) : IMirrorCatalog
 
     public bool TemporalMirror => engine.Options.SyncMode == RheiSyncMode.Temporal;
 
-    public IReadOnlyDictionary<string, TableSchema>? Tables => engine.Replication?.Registry.Snapshot;
+    public IReadOnlyDictionary<string, TableSchema>? Tables => engine.Sidecar is { } sidecar
+        ? _followed.Merge(engine.Replication?.Registry.Snapshot, sidecar.Tables)
+        : engine.Replication?.Registry.Snapshot;
 
-    public bool IsReplicated(string table) => engine.Replication?.IsReplicated(table) ?? false;
+    // Followed (sidecar) tables count as replicated: their mirrors answer reads like local ones.
+    public bool IsReplicated(string table) => (engine.Replication?.IsReplicated(table) ?? false) || (engine.Sidecar?.IsFollowed(table) ?? false);
 
-    public bool IsTemporal(string table) => engine.Replication?.IsTemporal(table) ?? false;
+    public bool IsTemporal(string table) => (engine.Replication?.IsTemporal(table) ?? false)
+        || (engine.Options.SyncMode == RheiSyncMode.Temporal && (engine.Sidecar?.IsFollowed(table) ?? false));
 
-    public string? QuarantineReason(string table) => engine.Replication?.QuarantineReason(table);
+    public string? QuarantineReason(string table) => engine.Replication?.QuarantineReason(table) ?? engine.Sidecar?.QuarantineReason(table);
+
+    private readonly Sidecar.SidecarCatalogTables _followed = new();
 }

@@ -1,0 +1,22 @@
+using NpgsqlTypes;
+
+namespace Rhei.Data.Sidecar.PostgreSql;
+
+/// <summary>What the replication pump hands the reading side, in stream order.</summary>
+internal abstract record PostgreSqlReplicationEvent
+{
+    /// <summary>A row change inside the current transaction.</summary>
+    public sealed record Change(SidecarChange Value) : PostgreSqlReplicationEvent;
+
+    /// <summary>A followed table's shape changed (a relation message with other columns): changes after it use the new shape.</summary>
+    public sealed record SchemaChange(SidecarTable Table) : PostgreSqlReplicationEvent;
+
+    /// <summary>The current transaction committed: <paramref name="CommitLsn"/> is the commit record's start, <paramref name="EndLsn"/> the position after it.</summary>
+    public sealed record Commit(NpgsqlLogSequenceNumber CommitLsn, NpgsqlLogSequenceNumber EndLsn, DateTimeOffset CommitTime) : PostgreSqlReplicationEvent;
+
+    /// <summary>A fence message written by <c>CurrentPositionAsync</c>: the stream has reached <paramref name="Lsn"/>, outside any transaction.</summary>
+    public sealed record Fence(NpgsqlLogSequenceNumber Lsn) : PostgreSqlReplicationEvent;
+
+    /// <summary>The stream failed; the reader rethrows it.</summary>
+    public sealed record Failure(Exception Error) : PostgreSqlReplicationEvent;
+}

@@ -1,0 +1,224 @@
+using Npgsql;
+
+namespace Rhei.Data.Sidecar.PostgreSql;
+
+/// <summary>
+/// Follows a PostgreSQL server by polling each table's compound watermark <c>(updated_at, key…)</c> (rhei's
+/// timestamp capture): rows after the watermark in that order, at most <c>Sidecar Poll Batch Size</c> at a time
+/// (keyset pagination, so rows sharing one <c>updated_at</c> are neither skipped nor repeated). The initial copy
+/// streams every table by binary COPY from one REPEATABLE READ snapshot and takes each table's watermark from the
+/// same snapshot. Polls are binary COPYs of the keyset query too, with the watermark inlined as a literal cast to
+/// the column's type (COPY takes no parameters; the literal is PostgreSQL's own text of the value, quoted).
+/// With <c>Delete Detection=SoftDelete</c> a row whose soft-delete column is set (not null, not false) is a delete
+/// (and is not copied). A row whose <c>updated_at</c> is NULL is copied but never polled; like any timestamp
+/// capture, a transaction that commits after a later <c>updated_at</c> was polled is missed: logical replication
+/// has neither limit.
+/// </summary>
+internal sealed class PostgreSqlTimestampSource : ISidecarSource
+{
+    private readonly SemaphoreSlim _currentPositionGate = new(1, 1);
+    private readonly Dictionary<string, PolledTable> _tables = new(StringComparer.Ordinal);
+    private PostgreSqlConnector? _connector;
+    private NpgsqlConnection? _pollConnection;
+    private NpgsqlConnection? _positionConnection;
+    private SidecarSettings? _settings;
+    private int _nextTable;
+
+    public string Kind => "PostgreSQL (timestamp capture)";
+
+    /// <summary>Tables this source stopped delivering, and why (see <see cref="PostgreSqlQuarantine"/>).</summary>
+    public PostgreSqlQuarantine Quarantine { get; } = new();
+
+    /// <inheritdoc />
+    public IReadOnlyDictionary<string, string> QuarantinedTables => Quarantine.Tables;
+
+    public async Task<IReadOnlyList<SidecarTable>> OpenAsync(SidecarSettings settings, CancellationToken cancellationToken)
+    {
+        _settings = settings;
+        _connector = new PostgreSqlConnector(settings.Source);
+        _pollConnection = await _connector.OpenAsync(cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<PostgreSqlTableInfo> described;
+        try
+        {
+            described = await PostgreSqlCatalog.DescribeAsync(_pollConnection, settings, Quarantine, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (PostgreSqlErrors.IsPostgreSqlFailure(ex))
+        {
+            throw _connector.Wrap(ex, "describing the followed tables of the PostgreSQL source");
+        }
+
+        var result = new List<SidecarTable>(described.Count);
+        foreach (var info in described)
+        {
+            var polled = PolledTable.Create(info, settings);
+            _tables[info.Table.Name] = polled;
+            result.Add(polled.Info.Table);
+        }
+
+        return result;
+    }
+
+    public async Task<SidecarPosition> CopyAsync(IReadOnlyList<SidecarTable> tables, ISidecarRowSink sink, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        var connector = _connector ?? throw new InvalidOperationException("OpenAsync first");
+        await using var connection = await connector.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var watermarks = PostgreSqlWatermarks.Empty();
+        long copied = 0;
+        var doing = "starting the initial copy";
+        try
+        {
+            await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
+            foreach (var table in tables)
+            {
+                var polled = Polled(table.Name);
+                doing = $"copying table {table.Name}";
+                copied = await PostgreSqlCopy.CopyTableAsync(connection, polled.Info, sink, Quarantine, polled.IsSoftDeleted, progress, copied, cancellationToken).ConfigureAwait(false);
+                doing = $"reading the watermark of table {table.Name}";
+                await ReadMaxWatermarkAsync(connection, polled, watermarks, cancellationToken).ConfigureAwait(false);
+            }
+
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (PostgreSqlErrors.IsPostgreSqlFailure(ex))
+        {
+            throw connector.Wrap(ex, doing);
+        }
+
+        progress?.Report(copied);
+        return watermarks.ToPosition();
+    }
+
+    public async Task<SidecarBatch> ReadAsync(SidecarPosition after, int maxChanges, CancellationToken cancellationToken)
+    {
+        var connection = _pollConnection ?? throw new InvalidOperationException("OpenAsync first");
+        var watermarks = PostgreSqlWatermarks.Parse(after);
+        var changes = new List<SidecarChange>();
+        var order = _tables.Values.ToList();
+        if (order.Count == 0)
+        {
+            return SidecarBatch.Empty(after);
+        }
+
+        // Start at a different table each call, so one busy table cannot starve the others.
+        var start = _nextTable++ % order.Count;
+        for (var i = 0; i < order.Count && changes.Count < maxChanges; i++)
+        {
+            var table = order[(start + i) % order.Count];
+            if (Quarantine.Contains(table.Info.Table.Name))
+            {
+                continue;
+            }
+
+            try
+            {
+                await PollTableAsync(connection, table, watermarks, maxChanges - changes.Count, changes, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (PostgreSqlErrors.IsPostgreSqlFailure(ex))
+            {
+                throw _connector!.Wrap(ex, $"polling table {table.Info.Table.Name}");
+            }
+        }
+
+        return new SidecarBatch(changes, watermarks.ToPosition(), []);
+    }
+
+    public Task AcknowledgeAsync(SidecarPosition applied, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task<SidecarPosition> CurrentPositionAsync(CancellationToken cancellationToken)
+    {
+        var connector = _connector ?? throw new InvalidOperationException("OpenAsync first");
+        await _currentPositionGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            _positionConnection ??= await connector.OpenAsync(cancellationToken).ConfigureAwait(false);
+            var watermarks = PostgreSqlWatermarks.Empty();
+            foreach (var table in _tables.Values.Where(t => !Quarantine.Contains(t.Info.Table.Name)))
+            {
+                await ReadMaxWatermarkAsync(_positionConnection, table, watermarks, cancellationToken).ConfigureAwait(false);
+            }
+
+            return watermarks.ToPosition();
+        }
+        catch (Exception ex) when (PostgreSqlErrors.IsPostgreSqlFailure(ex))
+        {
+            await (_positionConnection?.DisposeAsync() ?? ValueTask.CompletedTask).ConfigureAwait(false);
+            _positionConnection = null;
+            throw connector.Wrap(ex, "reading the current watermarks of the PostgreSQL source");
+        }
+        finally
+        {
+            _currentPositionGate.Release();
+        }
+    }
+
+    public bool Covers(SidecarPosition applied, SidecarPosition target)
+        => PostgreSqlWatermarks.Covers(PostgreSqlWatermarks.Parse(applied), PostgreSqlWatermarks.Parse(target));
+
+    public async ValueTask DisposeAsync()
+    {
+        await (_pollConnection?.DisposeAsync() ?? ValueTask.CompletedTask).ConfigureAwait(false);
+        await (_positionConnection?.DisposeAsync() ?? ValueTask.CompletedTask).ConfigureAwait(false);
+        _pollConnection = null;
+        _positionConnection = null;
+        _currentPositionGate.Dispose();
+    }
+
+    public override string ToString() => _connector is null ? Kind : $"{Kind} {_connector.Describe()}";
+
+    private PolledTable Polled(string name)
+        => _tables.TryGetValue(name, out var table) ? table : throw new InvalidOperationException($"table {name} was not described by OpenAsync");
+
+    private async Task PollTableAsync(NpgsqlConnection connection, PolledTable table, PostgreSqlWatermarks watermarks, int limit, List<SidecarChange> changes, CancellationToken cancellationToken)
+    {
+        var name = table.Info.Table.Name;
+        var where = watermarks.TryGet(name, out var timestamp, out var key)
+            ? $"({table.WatermarkColumns}) > ({table.WatermarkLiterals(timestamp, key)})"
+            : $"{table.QuotedUpdatedAt} IS NOT NULL";
+        var sql = $"COPY (SELECT {table.Info.SelectList}, {table.WatermarkTexts} FROM {table.Info.QuotedName} WHERE {where} ORDER BY {table.WatermarkColumns} LIMIT {limit}) TO STDOUT (FORMAT BINARY)";
+        var columnCount = table.Info.Types.Length;
+        await using var exporter = await connection.BeginBinaryExportAsync(sql, cancellationToken).ConfigureAwait(false);
+        while (await exporter.StartRowAsync(cancellationToken).ConfigureAwait(false) >= 0)
+        {
+            var values = new object?[columnCount];
+            var mapped = await PostgreSqlCopy.ReadRowAsync(exporter, table.Info, Quarantine, values, cancellationToken).ConfigureAwait(false);
+            var newTimestamp = await exporter.ReadAsync<string>(cancellationToken).ConfigureAwait(false);
+            var newKey = new string[table.KeyOrdinals.Length];
+            for (var k = 0; k < newKey.Length; k++)
+            {
+                newKey[k] = await exporter.ReadAsync<string>(cancellationToken).ConfigureAwait(false);
+            }
+
+            if (!mapped)
+            {
+                // The table is quarantined now: what it read in this call is not delivered.
+                changes.RemoveAll(c => c.Table == name);
+                continue;
+            }
+
+            watermarks.Set(name, newTimestamp, newKey);
+            var keyValues = table.KeyOrdinals.Select(o => values[o]).ToArray();
+            var commitTime = table.CommitTime(values);
+            changes.Add(table.IsSoftDeleted(values)
+                ? new SidecarChange(SidecarChangeKind.Delete, name, keyValues, null, commitTime)
+                : new SidecarChange(SidecarChangeKind.Upsert, name, keyValues, values, commitTime));
+        }
+    }
+
+    private static async Task ReadMaxWatermarkAsync(NpgsqlConnection connection, PolledTable table, PostgreSqlWatermarks watermarks, CancellationToken cancellationToken)
+    {
+        var descending = string.Join(", ", table.WatermarkColumns.Split(", ").Select(c => c + " DESC"));
+        var sql = $"SELECT {table.WatermarkTexts} FROM {table.Info.QuotedName} WHERE {table.QuotedUpdatedAt} IS NOT NULL ORDER BY {descending} LIMIT 1";
+        await using var command = new NpgsqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var key = new string[reader.FieldCount - 1];
+            for (var k = 0; k < key.Length; k++)
+            {
+                key[k] = reader.GetString(k + 1);
+            }
+
+            watermarks.Set(table.Info.Table.Name, reader.GetString(0), key);
+        }
+    }
+}

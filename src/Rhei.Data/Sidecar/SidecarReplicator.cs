@@ -1,0 +1,325 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Rhei.Data.Diagnostics;
+using Rhei.Data.Olap;
+using Rhei.Data.Sync;
+
+namespace Rhei.Data.Sidecar;
+
+/// <summary>
+/// The sidecar pipeline of one data source: opens the source, builds or resumes the mirror, then runs cycles
+/// (read after the applied position → apply the changes and the new position in one DuckDB transaction → acknowledge
+/// to the source after the commit). One lock serializes cycles, the key scan and status; the background loop is the
+/// local sync's <see cref="SyncLoop"/> (the cycle is asynchronous here, because sources read over the network, so
+/// <see cref="SyncPipeline"/>, which runs a synchronous cycle, is not reused). Freshness uses the same keys as the
+/// local sync: Strong asks the source for its position and cycles until the mirror covers it.
+/// </summary>
+internal sealed class SidecarReplicator : IAsyncDisposable
+{
+    /// <summary>Background cycles run a key scan at most this often (an explicit sync always runs one).</summary>
+    internal static readonly TimeSpan KeyScanInterval = TimeSpan.FromSeconds(30);
+
+    private readonly RheiOptions _options;
+    private readonly SidecarOptions _sidecar;
+    private readonly ISidecarSource _source;
+    private readonly SidecarMirror _mirror;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _lock = new(1, 1);
+    private SyncLoop? _loop;
+    private SidecarPosition _applied = SidecarPosition.Start;
+    private long _lastKeyScan;
+    private bool _disposed;
+
+    public SidecarReplicator(RheiOptions options, DuckDbDatabase duckDb, ISidecarSource source, ILoggerFactory loggerFactory)
+    {
+        _options = options;
+        _sidecar = options.Sidecar ?? throw new ArgumentException("The options have no sidecar.", nameof(options));
+        _source = source;
+        _logger = loggerFactory.CreateLogger("Rhei.Data.Sidecar");
+        _mirror = new SidecarMirror(duckDb, options.SyncMode, _logger);
+    }
+
+    /// <summary>
+    /// Test hook, called at each step of a cycle: "after-read", "apply" (inside the DuckDB transaction, before its
+    /// commit), "after-commit", "after-acknowledge", and "copy" inside the initial copy; throw to simulate a crash there.
+    /// </summary>
+    internal Action<string>? FaultInjector
+    {
+        get => _faultInjector;
+        set
+        {
+            _faultInjector = value;
+            _mirror.FaultInjector = value;
+        }
+    }
+
+    private Action<string>? _faultInjector;
+
+    public RheiSidecar Kind => _sidecar.Kind;
+
+    /// <summary>Whether writes go to the local file (<c>Local Oltp=True</c>); otherwise every write is refused.</summary>
+    public bool LocalOltp => _sidecar.LocalOltp;
+
+    /// <summary>The source file of a SQLite sidecar (for the read-only fallback), or null.</summary>
+    public string? SqliteSourcePath => _sidecar.Kind == RheiSidecar.Sqlite ? _sidecar.Settings.Source : null;
+
+    /// <summary>The followed tables' schemas, for the planner's catalog.</summary>
+    public IReadOnlyDictionary<string, Schema.TableSchema> Tables => _mirror.Snapshot;
+
+    /// <summary>When the mirror last covered every change the source had, for Eventual reads.</summary>
+    public MirrorFreshness Freshness { get; } = new();
+
+    /// <summary>The position the mirror has applied through.</summary>
+    internal SidecarPosition Applied => _applied;
+
+    public bool IsFollowed(string table) => _mirror.Find(table) is not null;
+
+    public string? QuarantineReason(string table) => _mirror.Find(table)?.QuarantineReason;
+
+    /// <summary>Opens the source and checks the configuration against it, before anything in the mirror changes.</summary>
+    public async Task OpenSourceAsync(CancellationToken ct)
+    {
+        _followed = await _source.OpenAsync(_sidecar.Settings, ct).ConfigureAwait(false);
+    }
+
+    private IReadOnlyList<SidecarTable>? _followed;
+
+    /// <summary>Builds (copy) or resumes the mirror and starts the background loop.</summary>
+    /// <param name="isLocalTable">Whether a name is a table of the local file: a followed table may not share it.</param>
+    /// <param name="ct">Cancels the start.</param>
+    public async Task StartAsync(Func<string, bool> isLocalTable, CancellationToken ct)
+    {
+        var tables = _followed ?? throw new InvalidOperationException("OpenSourceAsync must run first.");
+        if (tables.FirstOrDefault(t => isLocalTable(t.Name)) is { } clash)
+        {
+            throw RheiException.Provider(
+                $"Table '{clash.Name}' exists both in the local 'Data Source' file and in the sidecar source: the mirror and the SQLite fallback could not tell them apart. Rename or drop the local table, or leave it out of 'Sidecar Tables'.");
+        }
+
+        await _lock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            _mirror.Open();
+            var started = Stopwatch.GetTimestamp();
+            if (_options.OlapPath is not null && _mirror.ResumablePosition(_source.Kind, tables) is { } stored)
+            {
+                _applied = stored;
+                _logger.LogInformation("Sidecar mirror resumed from its stored position ({Tables} tables).", tables.Count);
+            }
+            else
+            {
+                var (position, rows) = await _mirror.CopyAsync(_source.Kind, tables, sink => _source.CopyAsync(tables, sink, null, ct)).ConfigureAwait(false);
+                _applied = position;
+                _mirror.AdoptSourceQuarantine(_source.QuarantinedTables);
+                _logger.LogInformation("Sidecar mirror copied {Rows} rows of {Tables} tables from the {Source} source.", rows, tables.Count, _source.Kind);
+            }
+
+            await _source.AcknowledgeAsync(_applied, ct).ConfigureAwait(false);
+            Freshness.MarkFresh(started);
+            _lastKeyScan = Stopwatch.GetTimestamp();
+        }
+        finally
+        {
+            _lock.Release();
+        }
+
+        if (_options.SyncInterval > TimeSpan.Zero)
+        {
+            _loop = new SyncLoop(ct2 => CycleAsync("background", keyScan: false, ct2), _options.SyncInterval, _logger);
+        }
+    }
+
+    /// <summary>Runs cycles until the mirror holds every change the source had when this began (and a key scan when configured).</summary>
+    public Task<RheiSyncResult> SyncAsync(CancellationToken ct) => CycleAsync("explicit", keyScan: true, ct);
+
+    /// <summary>Makes an analytical read see what its freshness promises: Strong waits until the mirror covers the source's position now.</summary>
+    public async Task EnsureFreshAsync(CancellationToken ct)
+    {
+        if (_options.Freshness != RheiFreshness.Strong)
+        {
+            if (_options.MaxStaleness is { } bound && !Freshness.IsWithin(bound))
+            {
+                var probedAt = Stopwatch.GetTimestamp();
+                await CatchUpAsync(ct).ConfigureAwait(false);
+                Freshness.MarkFresh(probedAt);
+            }
+
+            return;
+        }
+
+        await CatchUpAsync(ct).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<RheiTableSyncStatus>> GetStatusAsync(CancellationToken ct)
+    {
+        await _lock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            var pending = await _source.PendingAsync(_applied, ct).ConfigureAwait(false);
+            var capture = _sidecar.Capture.ToString();
+            return _mirror.Tables.OrderBy(t => t.Name, StringComparer.Ordinal).Select(t => new RheiTableSyncStatus(
+                t.Name,
+                _options.SyncMode,
+                t.QuarantineReason is null ? _mirror.CountRows(t) : 0,
+                pending.GetValueOrDefault(t.Name),
+                t.QuarantineReason is null ? RheiTableSyncState.Active : RheiTableSyncState.Quarantined,
+                t.QuarantineReason,
+                t.OffendingKey)
+            {
+                Capture = capture,
+                SourcePosition = _source.DescribePosition(_applied, t.Name),
+                Staleness = Freshness.Staleness,
+            }).ToArray();
+        }
+        catch (DuckDbException ex)
+        {
+            throw RheiException.FromDuckDb(ex);
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _loop, null) is { } loop)
+        {
+            await loop.StopAsync().ConfigureAwait(false);
+        }
+
+        await _lock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            await _source.DisposeAsync().ConfigureAwait(false);
+            _mirror.Dispose();
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    private async Task CatchUpAsync(CancellationToken ct)
+    {
+        SidecarPosition target;
+        try
+        {
+            target = await _source.CurrentPositionAsync(ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not (OperationCanceledException or RheiException))
+        {
+            throw RheiException.Provider($"The {_source.Kind} sidecar source could not tell its position for a Strong read: {ex.Message}", ex);
+        }
+
+        // A cycle that applies nothing while the target is still ahead would spin: the source cannot reach it now
+        // (a row was rewritten with an older timestamp), so the read goes on with what the mirror has.
+        while (!_source.Covers(_applied, target))
+        {
+            var before = _applied;
+            await CycleAsync("freshness", keyScan: false, ct, target).ConfigureAwait(false);
+            if (_applied == before)
+            {
+                break;
+            }
+        }
+    }
+
+    private async Task<RheiSyncResult> CycleAsync(string trigger, bool keyScan, CancellationToken ct, SidecarPosition? target = null)
+    {
+        await _lock.WaitAsync(ct).ConfigureAwait(false);
+        var started = Stopwatch.GetTimestamp();
+        using var activity = RheiDiagnostics.StartSyncCycle(trigger, _options.DataSource);
+        var tables = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        RheiSyncResult? result = null;
+        Exception? error = null;
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (target is { } t && _source.Covers(_applied, t))
+            {
+                // A cycle that ran while this one queued covered the read's target already.
+                return result = new RheiSyncResult(0, 0, 0, 0, null, TimeSpan.Zero);
+            }
+
+            long events = 0, inserted = 0, updated = 0, deleted = 0;
+            while (true)
+            {
+                ct.ThrowIfCancellationRequested();
+                var batch = await _source.ReadAsync(_applied, _options.SyncBatchSize, ct).ConfigureAwait(false);
+                FaultInjector?.Invoke("after-read");
+                if (batch.Changes.Count == 0 && batch.SchemaChanges.Count == 0 && batch.Position == _applied)
+                {
+                    break;
+                }
+
+                var applied = _mirror.Apply(_source.Kind, batch, tables);
+                _applied = batch.Position;
+                _mirror.AdoptSourceQuarantine(_source.QuarantinedTables);
+                FaultInjector?.Invoke("after-commit");
+                await _source.AcknowledgeAsync(_applied, ct).ConfigureAwait(false);
+                FaultInjector?.Invoke("after-acknowledge");
+                events += applied.EventsProcessed;
+                inserted += applied.RowsInserted;
+                updated += applied.RowsUpdated;
+                deleted += applied.RowsDeleted;
+                if (batch.Changes.Count < _options.SyncBatchSize)
+                {
+                    break;
+                }
+            }
+
+            if (_sidecar.Settings.DeleteDetection == SidecarDeleteDetection.KeyScan
+                && (keyScan || Stopwatch.GetElapsedTime(_lastKeyScan) >= KeyScanInterval))
+            {
+                deleted += await ScanKeysAsync(tables, ct).ConfigureAwait(false);
+            }
+
+            Freshness.MarkFresh(started);
+            return result = new RheiSyncResult(events, inserted, updated, deleted, null, Stopwatch.GetElapsedTime(started));
+        }
+        catch (Exception ex)
+        {
+            error = ex;
+            if (ex is DuckDbException duck)
+            {
+                throw RheiException.FromDuckDb(duck);
+            }
+
+            if (ex is Microsoft.Data.Sqlite.SqliteException sqlite)
+            {
+                throw new RheiException($"The sidecar source could not be read: {sqlite.Message} (engine: SQLite)", RheiException.SqliteEngineName, sqlite.SqliteExtendedErrorCode, sqlite);
+            }
+
+            throw;
+        }
+        finally
+        {
+            RheiDiagnostics.RecordSyncCycle(activity, trigger, Stopwatch.GetElapsedTime(started), result, tables.Count, error);
+            _lock.Release();
+        }
+    }
+
+    private async Task<long> ScanKeysAsync(ISet<string> tablesApplied, CancellationToken ct)
+    {
+        long deleted = 0;
+        foreach (var table in _mirror.Tables.Where(t => t.QuarantineReason is null).ToArray())
+        {
+            var gone = await _mirror.ScanKeysAsync(table, sink => _source.CopyKeysAsync(table.Table, sink, ct)).ConfigureAwait(false);
+            if (gone > 0)
+            {
+                tablesApplied.Add(table.Name);
+                deleted += gone;
+            }
+        }
+
+        _lastKeyScan = Stopwatch.GetTimestamp();
+        return deleted;
+    }
+}
