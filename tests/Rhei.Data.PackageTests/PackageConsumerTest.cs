@@ -38,6 +38,7 @@ public sealed class PackageConsumerTest(PackagedConsumer consumer) : IClassFixtu
         foreach (var package in await consumer.PackagesAsync())
         {
             var what = $"{package.Id} ({package.Path})";
+            var isTool = PackagedConsumer.ShippedToolIds.Contains(package.Id);
             Assert.True(package.Files.Contains("README.md"), $"{what} has no README.md");
             Assert.Equal("README.md", package.Metadata("readme"));
             Assert.Equal("expression", package.MetadataAttribute("license", "type"));
@@ -46,6 +47,14 @@ public sealed class PackageConsumerTest(PackagedConsumer consumer) : IClassFixtu
             Assert.Contains("duckdb", package.Metadata("tags") ?? "", StringComparison.Ordinal);
             Assert.Equal("git", package.MetadataAttribute("repository", "type"));
             Assert.Null(package.MetadataAttribute("repository", "url"));
+            if (isTool)
+            {
+                // A tool carries its whole app (natives included) under tools/, and nothing to reference.
+                Assert.Contains("tools/net10.0/any/DotnetToolSettings.xml", package.Files);
+                Assert.DoesNotContain(package.Files, f => f.StartsWith("lib/", StringComparison.Ordinal));
+                continue;
+            }
+
             Assert.Contains($"lib/net10.0/{package.Id}.dll", package.Files);
             Assert.Contains($"lib/net10.0/{package.Id}.xml", package.Files);
             Assert.DoesNotContain(package.Files, f => f.StartsWith("runtimes/", StringComparison.Ordinal));
@@ -64,10 +73,22 @@ public sealed class PackageConsumerTest(PackagedConsumer consumer) : IClassFixtu
         Assert.Contains("Npgsql", data.DependencyIds);
 
         // The other packages ask for exactly the Rhei.Data they were built with.
-        foreach (var package in packages.Where(p => p.Id != "Rhei.Data"))
+        foreach (var package in packages.Where(p => p.Id != "Rhei.Data" && PackagedConsumer.ShippedLibraryIds.Contains(p.Id)))
         {
             Assert.Equal(data.Version, package.DependencyVersion("Rhei.Data"));
         }
+    }
+
+    [Fact]
+    public async Task Tool_package_installs_with_dotnet_tool_install_and_runs_a_query()
+    {
+        var data = Path.Combine(consumer.Feed, "..", "tool-data.db");
+        var (install, run) = await consumer.InstallAndRunToolAsync(
+            "query", "--connection", $"Data Source={data};Olap=DuckDb", "SELECT 6 * 7 AS answer");
+        Assert.True(install.Succeeded, install.Describe());
+        Assert.True(run.Succeeded, run.Describe());
+        Assert.Contains("42", run.Output, StringComparison.Ordinal);
+        Assert.Contains("answered by", run.Output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -77,7 +98,7 @@ public sealed class PackageConsumerTest(PackagedConsumer consumer) : IClassFixtu
         var assets = consumer.Assets();
         var version = (await consumer.PackagesAsync()).Single(p => p.Id == "Rhei.Data").Version;
 
-        foreach (var id in PackagedConsumer.ShippedPackageIds)
+        foreach (var id in PackagedConsumer.ShippedLibraryIds)
         {
             Assert.Equal("package", assets.Libraries[$"{id}/{version}"]);
         }

@@ -10,8 +10,14 @@ namespace Rhei.Data.PackageTests;
 /// </summary>
 public sealed class PackagedConsumer : IAsyncLifetime
 {
-    /// <summary>The shipped libraries: every packable project of the solution, and nothing else.</summary>
-    public static readonly IReadOnlyList<string> ShippedPackageIds = ["Rhei.Data", "Rhei.Data.DependencyInjection", "Rhei.Data.FlightSql", "Rhei.Data.HealthChecks", "Rhei.EntityFrameworkCore"];
+    /// <summary>The shipped libraries, which the consumer references.</summary>
+    public static readonly IReadOnlyList<string> ShippedLibraryIds = ["Rhei.Data", "Rhei.Data.DependencyInjection", "Rhei.Data.FlightSql", "Rhei.Data.HealthChecks", "Rhei.EntityFrameworkCore"];
+
+    /// <summary>The shipped .NET tools (installed with <c>dotnet tool install</c>, never referenced).</summary>
+    public static readonly IReadOnlyList<string> ShippedToolIds = ["Rhei.Tool"];
+
+    /// <summary>Every packable project of the solution, and nothing else.</summary>
+    public static readonly IReadOnlyList<string> ShippedPackageIds = [.. ShippedLibraryIds.Concat(ShippedToolIds).Order(StringComparer.Ordinal)];
 
     private const string ConsumerName = "RheiConsumer";
     private static readonly TimeSpan PackTimeout = TimeSpan.FromMinutes(10);
@@ -133,6 +139,27 @@ public sealed class PackagedConsumer : IAsyncLifetime
         return (publish, run);
     }
 
+    /// <summary>
+    /// Installs the packed <c>rhei</c> tool from the feed into a tool path, as <c>dotnet tool install</c> does for a user,
+    /// and runs it with <paramref name="arguments"/>.
+    /// </summary>
+    public async Task<(CommandResult Install, CommandResult Run)> InstallAndRunToolAsync(params string[] arguments)
+    {
+        var version = (await PackagesAsync()).Single(p => p.Id == "Rhei.Tool").Version;
+        var toolPath = Path.Combine(_root, "tools");
+        var install = await ChildProcess.RunDotnetAsync(
+            ["tool", "install", "Rhei.Tool", "--version", version, "--tool-path", toolPath, "--add-source", Feed],
+            _root, BuildTimeout, ConsumerEnvironment);
+        if (!install.Succeeded)
+        {
+            return (install, install);
+        }
+
+        var executable = Path.Combine(toolPath, OperatingSystem.IsWindows() ? "rhei.exe" : "rhei");
+        var run = await ChildProcess.RunAsync(executable, arguments, _root, RunTimeout);
+        return (install, run);
+    }
+
     private async Task WriteConsumerAsync(string version)
     {
         Directory.CreateDirectory(ConsumerDirectory);
@@ -143,7 +170,7 @@ public sealed class PackagedConsumer : IAsyncLifetime
             await File.WriteAllTextAsync(Path.Combine(_root, file), "<Project />\n");
         }
 
-        var references = string.Join(Environment.NewLine, ShippedPackageIds.Select(id => $"""    <PackageReference Include="{id}" Version="{version}" />"""));
+        var references = string.Join(Environment.NewLine, ShippedLibraryIds.Select(id => $"""    <PackageReference Include="{id}" Version="{version}" />"""));
         await File.WriteAllTextAsync(Path.Combine(ConsumerDirectory, ConsumerName + ".csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
