@@ -83,7 +83,7 @@ public sealed partial class RheiConnection
     /// <summary>Stops the background sync loop; reads with strong freshness still sync on demand.</summary>
     public Task StopSyncAsync() => Replication(nameof(StopSyncAsync)).StopSyncAsync();
 
-    private ReplicationEngine Replication(string operation)
+    private LocalReplicator Replication(string operation)
     {
         RequireOpen(operation);
         return Engine.Replication ?? throw new InvalidOperationException(

@@ -40,12 +40,12 @@ internal sealed class RheiEngine : IAsyncDisposable
     public DuckDbDatabase? DuckDb { get; private set; }
 
     /// <summary>The replication engine, or null when <c>Olap=None</c>.</summary>
-    public ReplicationEngine? Replication { get; private set; }
+    public LocalReplicator? Replication { get; private set; }
 
     /// <summary>The sidecar pipeline following an external database, or null when <c>Sidecar=None</c>.</summary>
     public SidecarReplicator? Sidecar { get; private set; }
 
-    /// <summary>Whether reads may go to DuckDB now: false while the mirror cannot take changes (see <see cref="ReplicationEngine.MirrorFault"/>).</summary>
+    /// <summary>Whether reads may go to DuckDB now: false while the mirror cannot take changes (see <see cref="LocalReplicator.MirrorFault"/>).</summary>
     public bool OlapAvailable => DuckDb is not null && Volatile.Read(ref _disposed) == 0 && Replication?.MirrorFault is null;
 
     /// <summary>The planner's read-only view of the mirror (replicated tables, column types, quarantine).</summary>
@@ -124,7 +124,7 @@ internal sealed class RheiEngine : IAsyncDisposable
             await Sidecar.OpenSourceAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        Replication = new ReplicationEngine(Options, DuckDb, LoggerFactory);
+        Replication = new LocalReplicator(Options, DuckDb, LoggerFactory);
         await Replication.StartAsync(cancellationToken).ConfigureAwait(false);
         if (Sidecar is { } follower)
         {

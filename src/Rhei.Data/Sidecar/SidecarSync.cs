@@ -5,7 +5,7 @@ namespace Rhei.Data.Sidecar;
 /// <summary>The public sync controls in sidecar mode: the local tables' sync and the sidecar's, reported as one.</summary>
 internal static class SidecarSync
 {
-    public static async Task<RheiSyncResult> SyncAsync(ReplicationEngine local, SidecarReplicator sidecar, CancellationToken ct)
+    public static async Task<RheiSyncResult> SyncAsync(LocalReplicator local, SidecarReplicator sidecar, CancellationToken ct)
     {
         var localResult = await local.SyncAsync(ct).ConfigureAwait(false);
         var followed = await sidecar.SyncAsync(ct).ConfigureAwait(false);
@@ -18,7 +18,7 @@ internal static class SidecarSync
             localResult.Duration + followed.Duration);
     }
 
-    public static async Task<RheiSyncStatus> GetStatusAsync(ReplicationEngine local, SidecarReplicator sidecar, CancellationToken ct)
+    public static async Task<RheiSyncStatus> GetStatusAsync(LocalReplicator local, SidecarReplicator sidecar, CancellationToken ct)
     {
         var status = await local.GetStatusAsync(ct).ConfigureAwait(false);
         var followed = await sidecar.GetStatusAsync(ct).ConfigureAwait(false);

@@ -14,7 +14,7 @@ internal static class CommitSignal
     private static readonly delegate_commit s_onCommit = OnCommit;
 
     /// <summary>Hooks <paramref name="connection"/>'s commits to <paramref name="replication"/>'s loop; nothing when there is no replication.</summary>
-    public static void Attach(SqliteConnection connection, ReplicationEngine? replication)
+    public static void Attach(SqliteConnection connection, LocalReplicator? replication)
     {
         if (replication is not null && connection.Handle is { } handle)
         {
@@ -34,7 +34,7 @@ internal static class CommitSignal
     // Zero lets the commit go ahead.
     private static int OnCommit(object replication)
     {
-        ((ReplicationEngine)replication).NoteCommit();
+        ((LocalReplicator)replication).NoteCommit();
         return 0;
     }
 }

@@ -8,7 +8,7 @@ namespace Rhei.Data.Tests.Bridge;
 /// <summary>A <see cref="ReplicationHarness"/> whose engines run with <c>Bridge Path</c> set to a directory of their own.</summary>
 internal sealed class BridgeHarness : IAsyncDisposable
 {
-    private readonly List<(ReplicationEngine Engine, DuckDbDatabase Duck)> _open = new();
+    private readonly List<(LocalReplicator Engine, DuckDbDatabase Duck)> _open = new();
 
     public BridgeHarness()
     {
@@ -21,18 +21,18 @@ internal sealed class BridgeHarness : IAsyncDisposable
 
     public string BridgePath { get; }
 
-    public ReplicationEngine Engine { get; private set; } = null!;
+    public LocalReplicator Engine { get; private set; } = null!;
 
     public DuckDbDatabase Duck { get; private set; } = null!;
 
     public RheiOptions Options(RheiSyncMode mode = RheiSyncMode.Destructive, bool durable = false, int batchSize = 100)
         => Sqlite.Options(mode, ReplicationHarness.AllTables, durable, null, batchSize) with { BridgePath = BridgePath };
 
-    public async Task<ReplicationEngine> OpenEngineAsync(RheiSyncMode mode = RheiSyncMode.Destructive, bool durable = false, int batchSize = 100)
+    public async Task<LocalReplicator> OpenEngineAsync(RheiSyncMode mode = RheiSyncMode.Destructive, bool durable = false, int batchSize = 100)
     {
         var options = Options(mode, durable, batchSize);
         var duck = DuckDbDatabase.Open(options.OlapPath);
-        var engine = new ReplicationEngine(options, duck, null);
+        var engine = new LocalReplicator(options, duck, null);
         try
         {
             await engine.StartAsync(CancellationToken.None);

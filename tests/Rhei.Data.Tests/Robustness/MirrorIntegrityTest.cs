@@ -21,7 +21,7 @@ public sealed class MirrorIntegrityTest
 
         var options = h.Options(replicate: ReplicationHarness.AllTables);
         using var duck = DuckDbDatabase.Open(null);
-        await using var second = new ReplicationEngine(options, duck, null);
+        await using var second = new LocalReplicator(options, duck, null);
         second.FaultInjector = point =>
         {
             if (point == "after-snapshot")

@@ -24,7 +24,7 @@ internal sealed class ReplicationHarness : IAsyncDisposable
 
     public string DbPath { get; }
 
-    public ReplicationEngine Engine { get; private set; } = null!;
+    public LocalReplicator Engine { get; private set; } = null!;
 
     public DuckDbDatabase Duck { get; private set; } = null!;
 
@@ -54,11 +54,11 @@ internal sealed class ReplicationHarness : IAsyncDisposable
     }
 
     /// <summary>Opens a new engine (and DuckDB database) on the same SQLite file; the newest becomes <see cref="Engine"/>.</summary>
-    public async Task<ReplicationEngine> OpenEngineAsync(RheiSyncMode mode = RheiSyncMode.Destructive, IReadOnlySet<string>? replicate = null, bool durable = false, string? registryPath = null, int batchSize = 100)
+    public async Task<LocalReplicator> OpenEngineAsync(RheiSyncMode mode = RheiSyncMode.Destructive, IReadOnlySet<string>? replicate = null, bool durable = false, string? registryPath = null, int batchSize = 100)
     {
         var options = Options(mode, replicate, durable, registryPath, batchSize);
         var duck = DuckDbDatabase.Open(options.OlapPath);
-        var engine = new ReplicationEngine(options, duck, null);
+        var engine = new LocalReplicator(options, duck, null);
         await engine.StartAsync(CancellationToken.None);
         _engines.Add(engine);
         _databases.Add(duck);

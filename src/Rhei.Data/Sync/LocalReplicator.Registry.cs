@@ -6,7 +6,7 @@ using Rhei.Data.Schema;
 namespace Rhei.Data.Sync;
 
 // The registry in the SQLite file (the truth) and its optional JSON copy (Schema Registry Path).
-internal sealed partial class ReplicationEngine
+internal sealed partial class LocalReplicator
 {
     private const string SchemaRegistryPathKey = "Schema Registry Path";
 

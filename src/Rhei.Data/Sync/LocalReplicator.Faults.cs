@@ -9,7 +9,7 @@ namespace Rhei.Data.Sync;
 // every change: the watermark only moves with a committed apply. Reads go to SQLite meanwhile (the
 // router sees the engine as unavailable), status says why, and cycles are retried with a bounded backoff
 // until one succeeds, which lifts the fault by itself.
-internal sealed partial class ReplicationEngine
+internal sealed partial class LocalReplicator
 {
     /// <summary>Why the mirror cannot take changes right now (reads go to SQLite), or null when it can.</summary>
     public string? MirrorFault => _mirror.Health.Fault;

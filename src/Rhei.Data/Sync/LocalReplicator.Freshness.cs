@@ -4,7 +4,7 @@ namespace Rhei.Data.Sync;
 
 // Bounded staleness for Freshness=Eventual with Max Staleness: a read may use the mirror as it is when
 // the mirror covered every committed change recently enough; otherwise it catches up first.
-internal sealed partial class ReplicationEngine
+internal sealed partial class LocalReplicator
 {
     private MirrorFreshness Freshness => _pipeline.Freshness;
 

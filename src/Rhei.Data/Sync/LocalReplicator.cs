@@ -16,7 +16,7 @@ namespace Rhei.Data.Sync;
 /// DuckDB mirror and the sync between them. One lock serializes sync cycles and schema changes,
 /// and guards the engine's own SQLite connection and DuckDB session.
 /// </summary>
-internal sealed partial class ReplicationEngine : IAsyncDisposable
+internal sealed partial class LocalReplicator : IAsyncDisposable
 {
     private readonly RheiOptions _options;
     private readonly DuckDbDatabase _duckDb;
@@ -33,7 +33,7 @@ internal sealed partial class ReplicationEngine : IAsyncDisposable
     private bool _started;
     private bool _disposed;
 
-    public ReplicationEngine(RheiOptions options, DuckDbDatabase duckDb, ILoggerFactory? loggerFactory)
+    public LocalReplicator(RheiOptions options, DuckDbDatabase duckDb, ILoggerFactory? loggerFactory)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(duckDb);

@@ -4,7 +4,7 @@ using Rhei.Data.Diagnostics;
 namespace Rhei.Data.Sync;
 
 // What the observable gauges read: the lag per table (rhei.sync.lag.events / .time) and the quarantined tables.
-internal sealed partial class ReplicationEngine
+internal sealed partial class LocalReplicator
 {
     private IDisposable? _lagMetrics;
     private IDisposable? _quarantineMetrics;

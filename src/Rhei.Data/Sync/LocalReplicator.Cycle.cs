@@ -7,7 +7,7 @@ using Rhei.Data.Schema;
 
 namespace Rhei.Data.Sync;
 
-internal sealed partial class ReplicationEngine
+internal sealed partial class LocalReplicator
 {
     /// <summary>
     /// Drains the change log: per batch, read (one SQLite snapshot) → compact → apply with the new

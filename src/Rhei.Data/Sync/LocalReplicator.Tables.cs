@@ -7,7 +7,7 @@ using Rhei.Data.Schema;
 
 namespace Rhei.Data.Sync;
 
-internal sealed partial class ReplicationEngine
+internal sealed partial class LocalReplicator
 {
     /// <summary>Registers a table with the shape SQLite reports and loads its rows. Idempotent.</summary>
     public async Task RegisterTableAsync(string table, CancellationToken ct)

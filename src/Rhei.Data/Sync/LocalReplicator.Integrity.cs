@@ -12,7 +12,7 @@ namespace Rhei.Data.Sync;
 // from SQLite; the answer is always the same: say so, and rebuild. The source judges its own log
 // (IChangeSource.ContinuityProblem / GapProblem / ResumeProblem); this file acts on the answer and keeps the
 // trigger upkeep, which is about the local database's tables.
-internal sealed partial class ReplicationEngine
+internal sealed partial class LocalReplicator
 {
     private string? _lastRebuildReason;
     private DateTimeOffset? _lastRebuildAt;
