@@ -69,6 +69,16 @@ public sealed partial class RheiConnectionStringBuilder
         set => this[SoftDeleteColumnKeyword] = value;
     }
 
+    /// <summary>
+    /// With logical replication, the name of the PostgreSQL publication and replication slot Rhei creates or reuses
+    /// (default <c>rhei</c>). A slot name belongs to the whole server: give each mirror that follows one server its own.
+    /// </summary>
+    public string SidecarReplicationName
+    {
+        get => GetString(SidecarReplicationNameKeyword) ?? "rhei";
+        set => this[SidecarReplicationNameKeyword] = value;
+    }
+
     /// <summary>In sidecar mode, whether writes go to the local <c>Data Source</c> file (true) or are refused (false, default).</summary>
     public bool LocalOltp
     {

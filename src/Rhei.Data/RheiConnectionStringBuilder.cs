@@ -38,6 +38,7 @@ public sealed partial class RheiConnectionStringBuilder : DbConnectionStringBuil
     private const string CreatedAtColumnKeyword = "Created At Column";
     private const string DeleteDetectionKeyword = "Delete Detection";
     private const string SoftDeleteColumnKeyword = "Soft Delete Column";
+    private const string SidecarReplicationNameKeyword = "Sidecar Replication Name";
     private const string LocalOltpKeyword = "Local Oltp";
     private const string SidecarPollBatchSizeKeyword = "Sidecar Poll Batch Size";
 
@@ -68,6 +69,7 @@ public sealed partial class RheiConnectionStringBuilder : DbConnectionStringBuil
         SoftDeleteColumn,
         LocalOltp,
         SidecarPollBatchSize,
+        SidecarReplicationName,
         FullScanThreshold,
     }
 
@@ -118,6 +120,8 @@ public sealed partial class RheiConnectionStringBuilder : DbConnectionStringBuil
         ["DeleteDetection"] = Keyword.DeleteDetection,
         [SoftDeleteColumnKeyword] = Keyword.SoftDeleteColumn,
         ["SoftDeleteColumn"] = Keyword.SoftDeleteColumn,
+        [SidecarReplicationNameKeyword] = Keyword.SidecarReplicationName,
+        ["SidecarReplicationName"] = Keyword.SidecarReplicationName,
         [LocalOltpKeyword] = Keyword.LocalOltp,
         ["LocalOltp"] = Keyword.LocalOltp,
         [SidecarPollBatchSizeKeyword] = Keyword.SidecarPollBatchSize,
@@ -130,7 +134,7 @@ public sealed partial class RheiConnectionStringBuilder : DbConnectionStringBuil
         SyncBatchSizeKeyword, PruneAfterSyncKeyword, FreshnessKeyword, MaxStalenessKeyword, DefaultRouteKeyword,
         BridgePathKeyword, SchemaRegistryPathKeyword, PersistSecurityInfoKeyword, OlapExternalAccessKeyword,
         SidecarKeyword, SidecarSourceKeyword, SidecarCaptureKeyword, SidecarTablesKeyword, UpdatedAtColumnKeyword,
-        CreatedAtColumnKeyword, DeleteDetectionKeyword, SoftDeleteColumnKeyword, LocalOltpKeyword, SidecarPollBatchSizeKeyword,
+        CreatedAtColumnKeyword, DeleteDetectionKeyword, SoftDeleteColumnKeyword, LocalOltpKeyword, SidecarPollBatchSizeKeyword, SidecarReplicationNameKeyword,
         FullScanThresholdKeyword,
     ];
 
@@ -462,6 +466,9 @@ public sealed partial class RheiConnectionStringBuilder : DbConnectionStringBuil
             case CreatedAtColumnKeyword:
             case SoftDeleteColumnKeyword:
                 break;
+            case SidecarReplicationNameKeyword:
+                ValidateReplicationName(text);
+                break;
             case ReplicateKeyword:
                 ValidateReplicate(text);
                 break;
@@ -482,6 +489,17 @@ public sealed partial class RheiConnectionStringBuilder : DbConnectionStringBuil
                 }
 
                 break;
+        }
+    }
+
+    // PostgreSQL slot names: lower-case letters, digits and underscores, at most 63 characters.
+    private static void ValidateReplicationName(string text)
+    {
+        if (text.Length is 0 or > 63 || !text.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '_'))
+        {
+            throw new ArgumentException(
+                $"Invalid value '{text}' for connection string keyword '{SidecarReplicationNameKeyword}': a PostgreSQL replication slot name is 1 to 63 lower-case letters, digits or underscores.",
+                SidecarReplicationNameKeyword);
         }
     }
 

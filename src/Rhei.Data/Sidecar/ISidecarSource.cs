@@ -50,6 +50,14 @@ internal interface ISidecarSource : IAsyncDisposable
         => Task.FromResult<IReadOnlyDictionary<string, long>>(new Dictionary<string, long>());
 
     /// <summary>
+    /// Whether every position <see cref="CurrentPositionAsync"/> returns is one the stream will reach (an LSN: the
+    /// commit is in the WAL and the stream delivers it, a moment later). A Strong read then waits for it even through
+    /// cycles that found nothing yet. False for timestamp polling, whose target a rewritten older timestamp can make
+    /// unreachable.
+    /// </summary>
+    bool ReachesEveryPosition => false;
+
+    /// <summary>
     /// Tables the source stopped delivering because a value or a column cannot map to the mirror (table → reason). The
     /// pipeline quarantines each in the mirror after every copy and read, so their reads never see a mirror that
     /// silently fell behind.

@@ -77,14 +77,17 @@ internal sealed record SidecarOptions(RheiSidecar Kind, RheiSidecarCapture Captu
                 _ => SidecarDeleteDetection.Disabled,
             },
             softDelete.Length == 0 ? null : softDelete,
-            builder.SidecarPollBatchSize);
+            builder.SidecarPollBatchSize)
+        {
+            ReplicationName = builder.SidecarReplicationName,
+        };
         return new SidecarOptions(kind, capture, builder.LocalOltp, settings);
     }
 
     private static readonly string[] s_sidecarOnlyKeys =
     [
         "Sidecar Source", "Sidecar Capture", "Sidecar Tables", "Updated At Column", "Created At Column", "Delete Detection",
-        "Soft Delete Column", "Local Oltp", "Sidecar Poll Batch Size",
+        "Soft Delete Column", "Local Oltp", "Sidecar Poll Batch Size", "Sidecar Replication Name",
     ];
 
     private static string RequireName(string value, string key)

@@ -74,6 +74,9 @@ internal sealed class SidecarReplicator : IAsyncDisposable
 
     public bool IsFollowed(string table) => _mirror.Find(table) is not null;
 
+    /// <summary>How long a Strong read waits for a position the source will deliver before it gives up with an error.</summary>
+    private static readonly TimeSpan s_strongReadBound = TimeSpan.FromSeconds(30);
+
     /// <summary>How the sidecar cycles have been going (failures in a row), for health checks.</summary>
     public SyncHealth Health { get; } = new();
 
@@ -221,15 +224,28 @@ internal sealed class SidecarReplicator : IAsyncDisposable
             throw RheiException.Provider($"The {_source.Kind} sidecar source could not tell its position for a Strong read: {ex.Message}", ex);
         }
 
-        // A cycle that applies nothing while the target is still ahead would spin: the source cannot reach it now
-        // (a row was rewritten with an older timestamp), so the read goes on with what the mirror has.
+        // A timestamp source that applies nothing while the target is still ahead cannot reach it now (a row was
+        // rewritten with an older timestamp): the read goes on with what the mirror has. An LSN is always reached, a
+        // moment after the commit (the WAL sender's latency): keep reading (each read waits for the stream), within a bound.
+        var waitingSince = Stopwatch.GetTimestamp();
         while (!_source.Covers(_applied, target))
         {
             var before = _applied;
             await CycleAsync("freshness", keyScan: false, ct, target).ConfigureAwait(false);
-            if (_applied == before)
+            if (_applied != before)
+            {
+                continue;
+            }
+
+            if (!_source.ReachesEveryPosition)
             {
                 break;
+            }
+
+            if (Stopwatch.GetElapsedTime(waitingSince) > s_strongReadBound)
+            {
+                throw RheiException.Provider(
+                    $"The {_source.Kind} sidecar source did not deliver position {target} within {s_strongReadBound.TotalSeconds:0} s, so a Strong read cannot be answered; the mirror stands at {_applied}.");
             }
         }
     }

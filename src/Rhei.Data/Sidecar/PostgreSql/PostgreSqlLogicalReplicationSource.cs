@@ -49,6 +49,9 @@ internal sealed class PostgreSqlLogicalReplicationSource : ISidecarSource
     /// <inheritdoc />
     public IReadOnlyDictionary<string, string> QuarantinedTables => Quarantine.Tables;
 
+    /// <inheritdoc />
+    public bool ReachesEveryPosition => true;
+
     private string Name => _settings?.ReplicationName ?? throw new InvalidOperationException("OpenAsync first");
 
     private PostgreSqlConnector Connector => _connector ?? throw new InvalidOperationException("OpenAsync first");
