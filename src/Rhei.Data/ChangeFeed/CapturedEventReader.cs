@@ -57,7 +57,7 @@ internal static class CapturedEventReader
                 object?[]? values = null;
                 if (schema is not null && op != 'D' && mode == RheiSyncMode.Temporal)
                 {
-                    values = reader.IsNull(tsColumn + 1) ? new object?[schema.Columns.Count] : ParseImage(schema, reader.GetString(tsColumn + 1));
+                    values = reader.IsNull(tsColumn + 1) ? new object?[schema.Columns.Count] : Oltp.CdcLogReader.ParseImage(schema, System.Text.Encoding.UTF8.GetBytes(reader.GetString(tsColumn + 1)));
                 }
                 else if (schema is not null && !nullKey && mode == RheiSyncMode.Destructive)
                 {
@@ -120,50 +120,6 @@ internal static class CapturedEventReader
             }
 
             result.Events[at] = result.Events[at] with { Values = values };
-        }
-    }
-
-    /// <summary>The trigger's JSON image (json_object of the new row; a blob as {"$b": hex}) as the reader's storage classes.</summary>
-    private static object?[] ParseImage(TableSchema schema, string json)
-    {
-        var values = new object?[schema.Columns.Count];
-        using var document = JsonDocument.Parse(json);
-        for (var i = 0; i < values.Length; i++)
-        {
-            if (document.RootElement.TryGetProperty(schema.Columns[i].Name, out var element))
-            {
-                values[i] = FromJson(element);
-            }
-        }
-
-        return values;
-    }
-
-    private static object? FromJson(JsonElement element)
-    {
-        switch (element.ValueKind)
-        {
-            case JsonValueKind.String:
-                return element.GetString();
-            case JsonValueKind.Number:
-                var raw = element.GetRawText();
-                if (raw.AsSpan().IndexOfAny('.', 'e', 'E') < 0 && element.TryGetInt64(out var l))
-                {
-                    return l;
-                }
-
-                return double.Parse(raw, NumberStyles.Float, CultureInfo.InvariantCulture);
-            case JsonValueKind.Object when element.TryGetProperty("$b", out var hex):
-                return Convert.FromHexString(hex.GetString() ?? string.Empty);
-            case JsonValueKind.True:
-                return 1L;
-            case JsonValueKind.False:
-                return 0L;
-            case JsonValueKind.Null:
-            case JsonValueKind.Undefined:
-                return null;
-            default:
-                return element.GetRawText();
         }
     }
 }

@@ -340,7 +340,7 @@ internal static class CdcLogReader
     /// <see cref="ParseImageDocument"/> (the last duplicate property wins, as TryGetProperty finds it; names match
     /// case-sensitively after unescaping), which still handles what a forward pass cannot reproduce cheaply.
     /// </summary>
-    private static object?[] ParseImage(TableSchema schema, ReadOnlySpan<byte> utf8)
+    internal static object?[] ParseImage(TableSchema schema, ReadOnlySpan<byte> utf8)
     {
         // Ill-formed UTF-8 (text SQLite stored as is) is decoded to U+FFFD by the string path; the reader would throw.
         if (!System.Text.Unicode.Utf8.IsValid(utf8))
