@@ -27,19 +27,34 @@ internal static class RheiArrowExecution
             if (plan is { Control: null, Target: RheiRoute.Olap, OlapStatements.Count: 1 })
             {
                 RheiMetrics.RecordRoute(plan.Target, plan.Rule, connection.Options.DiagnosticsName);
+                // DuckDB's Arrow path bypasses ExecuteReader, so it has its own span; the whole result is materialised
+                // before it returns, so the span covers DuckDB's work. A fallback's SQLite read gets ExecuteReader's span.
+                var telemetry = CommandTelemetry.Start(nameof(RheiCommand.ExecuteArrowReader), command.CommandText, connection.Options, null);
+                telemetry?.Planned(connection.Options, plan);
                 try
                 {
                     var statement = plan.OlapStatements[0];
                     var sqliteText = plan.OltpText ?? command.CommandText;
                     SqliteColumnNames.ThrowIfSqliteRefuses(connection, statement, sqliteText);
                     var names = SqliteColumnNames.Get(connection, statement, sqliteText);
-                    return await ExecuteOlapAsync(command, connection, statement, names, cancellationToken).ConfigureAwait(false);
+                    var stream = await ExecuteOlapAsync(command, connection, statement, names, cancellationToken).ConfigureAwait(false);
+                    telemetry?.Answered(RheiRoute.Olap);
+                    telemetry?.Stop(null);
+                    return stream;
                 }
                 catch (RheiException ex) when (ex.Engine == RheiException.DuckDbEngineName && plan.FallbackToOltp && !cancellationToken.IsCancellationRequested)
                 {
                     // The router chose DuckDB but DuckDB could not run it: SQLite's answer is the right one.
                     RheiMetrics.RecordFallback(plan.Rule, connection.Options.DiagnosticsName);
+                    telemetry?.FellBack();
+                    telemetry?.Answered(RheiRoute.Oltp);
+                    telemetry?.Stop(null);
                     return new ReaderArrowStream(await ExecuteOnSqliteAsync(command, async, cancellationToken).ConfigureAwait(false));
+                }
+                catch (Exception ex)
+                {
+                    telemetry?.Stop(ex);
+                    throw;
                 }
             }
         }

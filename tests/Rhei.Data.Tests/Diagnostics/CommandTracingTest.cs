@@ -48,6 +48,26 @@ public sealed class CommandTracingTest
     }
 
     [Fact]
+    public async Task ExecuteArrowReader_on_DuckDB_has_its_own_span_naming_DuckDB()
+    {
+        await using var db = await SeededAsync();
+        using var capture = new TelemetryCapture(db.DataSource.Options.DiagnosticsName);
+        await using var connection = db.Open();
+        await using var command = new RheiCommand("SELECT v, sum(n) FROM items GROUP BY v ORDER BY v", connection);
+        Assert.Equal(RheiRoute.Olap, command.ExplainRoute().Target);
+
+        using (var stream = await command.ExecuteArrowReaderAsync())
+        {
+            Assert.NotNull(await stream.ReadNextRecordBatchAsync());
+        }
+
+        var span = Assert.Single(capture.Spans("SELECT"));
+        Assert.Equal("duckdb", span.GetTagItem("db.system.name"));
+        Assert.Equal("ExecuteArrowReader", span.GetTagItem("rhei.command.method"));
+        Assert.Equal(ActivityStatusCode.Unset, span.Status);
+    }
+
+    [Fact]
     public async Task Analytical_read_span_names_DuckDB_and_the_duration_is_recorded_in_seconds()
     {
         await using var db = await SeededAsync();
