@@ -113,8 +113,9 @@ public sealed class SyncTelemetryTest
         await h.Engine.RegisterTableAsync("b", s_ct);
         await h.Engine.SyncAsync(s_ct);
         h.Exec("INSERT INTO a VALUES (1, 'x'), (2, 'y'), (3, 'z')");
-        // Other tests collect too, and a reading is reused for 250 ms: wait until none taken before the insert can be served.
-        await Task.Delay(300);
+        // Other tests collect too, and a reading is reused for 250 ms: wait until none taken before the insert can be
+        // served. The log's commit time and the clock here tick separately, so the wait is longer than the bound below.
+        await Task.Delay(400);
         using var capture = new TelemetryCapture(h.DbPath);
 
         capture.CollectGauges();
