@@ -30,22 +30,6 @@ public sealed class PlanningLimitTest : IDisposable
         return sb.ToString();
     }
 
-    private static string NestedCase(int depth)
-    {
-        var sb = new StringBuilder("SELECT sum(");
-        for (var i = 0; i < depth; i++)
-        {
-            sb.Append("CASE WHEN v = ").Append(i).Append(" THEN (");
-        }
-
-        sb.Append('1');
-        for (var i = 0; i < depth; i++)
-        {
-            sb.Append(") ELSE 0 END");
-        }
-
-        return sb.Append(") FROM t").ToString();
-    }
 
     [Fact]
     public void A_cancelled_token_stops_planning_a_huge_command()
@@ -106,7 +90,7 @@ public sealed class PlanningLimitTest : IDisposable
     {
         const int depth = 3_000;
         using var connection = _db.Open();
-        using var command = new RheiCommand(NestedCase(depth), connection) { CommandTimeout = 2 };
+        using var command = new RheiCommand(NestedCaseText.Parenthesised(depth), connection) { CommandTimeout = 2 };
         var watch = Stopwatch.StartNew();
         try
         {
@@ -130,7 +114,7 @@ public sealed class PlanningLimitTest : IDisposable
         // that work, a forced DuckDB read of this text ran for minutes whatever CommandTimeout said.
         const int depth = 10_000;
         using var connection = _db.Open();
-        using var command = new RheiCommand(NestedCase(depth), connection) { CommandTimeout = 2, Route = RheiRoute.Olap };
+        using var command = new RheiCommand(NestedCaseText.Parenthesised(depth), connection) { CommandTimeout = 2, Route = RheiRoute.Olap };
         var watch = Stopwatch.StartNew();
         var error = Assert.Throws<RheiException>(() => command.ExecuteScalar());
         Assert.True(

@@ -28,40 +28,7 @@ public class SqlSyntaxTest
         throw new InvalidOperationException($"no token '{text}' in {syntax.Text}");
     }
 
-    private static string NestedCase(int depth)
-    {
-        var sb = new StringBuilder("SELECT sum(");
-        for (var i = 0; i < depth; i++)
-        {
-            sb.Append("CASE WHEN v = ").Append(i).Append(" THEN (");
-        }
 
-        sb.Append('1');
-        for (var i = 0; i < depth; i++)
-        {
-            sb.Append(") ELSE 0 END");
-        }
-
-        return sb.Append(") FROM t").ToString();
-    }
-
-    /// <summary>CASEs nested directly in each other (no parentheses to jump over): finding each END by scanning is quadratic.</summary>
-    private static string NestedBareCase(int depth)
-    {
-        var sb = new StringBuilder("SELECT ");
-        for (var i = 0; i < depth; i++)
-        {
-            sb.Append("CASE WHEN v = ").Append(i).Append(" THEN ");
-        }
-
-        sb.Append('1');
-        for (var i = 0; i < depth; i++)
-        {
-            sb.Append(" ELSE 0 END");
-        }
-
-        return sb.Append(" FROM t").ToString();
-    }
 
     [Fact]
     public void Parentheses_match_both_ways_and_each_token_knows_its_group()
@@ -117,7 +84,7 @@ public class SqlSyntaxTest
     [Fact]
     public void Ten_thousand_nested_cases_all_find_their_end()
     {
-        var s = Parse(NestedCase(10_000));
+        var s = Parse(NestedCaseText.Parenthesised(10_000));
         var lastEnd = At(s, "END", 9_999);
         Assert.Equal(lastEnd, s.CaseEnd(At(s, "CASE")));
         Assert.Equal(At(s, "END"), s.CaseEnd(At(s, "CASE", 9_999)));
@@ -234,7 +201,7 @@ public class SqlSyntaxTest
             }
         }
 
-        foreach (var build in new Func<int, string>[] { NestedCase, NestedBareCase })
+        foreach (var build in new Func<int, string>[] { NestedCaseText.Parenthesised, NestedCaseText.Bare })
         {
             var small = Work(build, 200);
             var large = Work(build, 400);
@@ -246,7 +213,7 @@ public class SqlSyntaxTest
     [Fact]
     public void Ten_thousand_nested_cases_are_refused_in_linear_work()
     {
-        var text = NestedBareCase(10_000);
+        var text = NestedCaseText.Bare(10_000);
         using (SqlWorkLimit.Enter(CancellationToken.None, timeoutSeconds: 0))
         {
             var stmt = One(text);
