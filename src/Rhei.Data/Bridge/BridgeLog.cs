@@ -76,10 +76,12 @@ internal sealed class BridgeLog : IDisposable
     {
         Write(batch =>
         {
-            using var buffer = new MemoryStream();
+            var buffer = new BridgeRecordBuffer();
+            Span<byte> key = stackalloc byte[BridgeEventCodec.KeyLength];
             foreach (var e in events)
             {
-                batch.Put(BridgeEventCodec.Key(e.Sequence), BridgeEventCodec.Encode(e, buffer));
+                BridgeEventCodec.WriteKey(key, e.Sequence);
+                batch.Put(key, BridgeEventCodec.Encode(e, buffer));
             }
 
             batch.Put(s_watermarkKey, Long(watermark));
@@ -132,12 +134,14 @@ internal sealed class BridgeLog : IDisposable
         Read(() =>
         {
             var end = BridgeEventCodec.Key(upTo == long.MaxValue ? upTo : upTo + 1);
-            // ReadOptions is not IDisposable in RocksDbSharp: its native handle is freed by its finalizer.
-            var options = new ReadOptions().SetIterateUpperBound(end);
+            // ReadOptions is not IDisposable in RocksDbSharp: its native handle is freed by its finalizer. A scan reads each
+            // record once, so it does not push the blocks it reads into the block cache.
+            var options = new ReadOptions().SetIterateUpperBound(end).SetFillCache(false);
             using var iterator = _db.NewIterator(readOptions: options);
+            var names = new BridgeNameCache();
             for (iterator.Seek(BridgeEventCodec.Key(position + 1)); iterator.Valid() && events.Count < limit; iterator.Next())
             {
-                events.Add(BridgeEventCodec.Decode(BridgeEventCodec.Sequence(iterator.Key()), iterator.Value()));
+                events.Add(BridgeEventCodec.Decode(BridgeEventCodec.Sequence(iterator.GetKeySpan()), iterator.GetValueSpan(), names));
             }
         });
         return events;
@@ -200,6 +204,10 @@ internal sealed class BridgeLog : IDisposable
         catch (RocksDbException ex)
         {
             throw Failure(Path, "use", ex);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw RheiException.Provider($"The durable change log (RocksDB) in Bridge Path '{Path}' holds a record Rhei.Data cannot read (damaged, or written by another program): {ex.Message} Move the directory aside to start a new bridge.", ex);
         }
         finally
         {

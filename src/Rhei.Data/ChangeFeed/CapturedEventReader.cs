@@ -28,6 +28,9 @@ internal static class CapturedEventReader
         // Per table: the events whose image comes from the table's current row (destructive mode).
         var byTable = new Dictionary<string, (TableSchema Schema, Dictionary<long, int> Index)>(StringComparer.OrdinalIgnoreCase);
         var schemas = new Dictionary<string, TableSchema?>(StringComparer.OrdinalIgnoreCase);
+        // One column-name array per schema, shared by its events (the bridge codec and the change feed reuse it too).
+        var columnNames = new Dictionary<TableSchema, string[]>(ReferenceEqualityComparer.Instance);
+        string? lastTable = null;
         using (var reader = new SqliteRowReader(connection, $"SELECT seq, tbl, op, {s_keyList}, ts, img FROM {ReplicationTables.CdcLog} WHERE seq > $from ORDER BY seq LIMIT $limit"))
         {
             reader.Bind(1, after);
@@ -36,7 +39,10 @@ internal static class CapturedEventReader
             while (reader.Read())
             {
                 var seq = reader.GetInt64(0);
-                var table = reader.GetString(1);
+                // Consecutive events mostly name the same table: reuse its string rather than decode one per event.
+                var tableUtf8 = reader.GetUtf8(1);
+                var table = lastTable is not null && Utf8Equals(tableUtf8, lastTable) ? lastTable : reader.GetString(1);
+                lastTable = table;
                 var op = (char)reader.GetUtf8(2)[0];
                 if (!schemas.TryGetValue(table, out var schema))
                 {
@@ -57,7 +63,7 @@ internal static class CapturedEventReader
                 object?[]? values = null;
                 if (schema is not null && op != 'D' && mode == RheiSyncMode.Temporal)
                 {
-                    values = reader.IsNull(tsColumn + 1) ? new object?[schema.Columns.Count] : Oltp.CdcLogReader.ParseImage(schema, System.Text.Encoding.UTF8.GetBytes(reader.GetString(tsColumn + 1)));
+                    values = reader.IsNull(tsColumn + 1) ? new object?[schema.Columns.Count] : Oltp.CdcLogReader.ParseImage(schema, reader.GetUtf8(tsColumn + 1));
                 }
                 else if (schema is not null && !nullKey && mode == RheiSyncMode.Destructive)
                 {
@@ -70,7 +76,14 @@ internal static class CapturedEventReader
                     entry.Index[seq] = result.Events.Count;
                 }
 
-                result.Events.Add(new CapturedEvent(seq, ts, table, op, key, schema?.Columns.Select(c => c.Name).ToArray(), values));
+                string[]? names = null;
+                if (schema is not null && !columnNames.TryGetValue(schema, out names))
+                {
+                    names = schema.Columns.Select(c => c.Name).ToArray();
+                    columnNames.Add(schema, names);
+                }
+
+                result.Events.Add(new CapturedEvent(seq, ts, table, op, key, names, values));
             }
         }
 
@@ -81,6 +94,30 @@ internal static class CapturedEventReader
 
         transaction.Commit();
         return result;
+    }
+
+    /// <summary>Whether <paramref name="utf8"/> spells <paramref name="text"/> (table names are short; ASCII is the common case).</summary>
+    private static bool Utf8Equals(ReadOnlySpan<byte> utf8, string text)
+    {
+        if (utf8.Length != text.Length)
+        {
+            return System.Text.Encoding.UTF8.GetString(utf8) == text;
+        }
+
+        for (var i = 0; i < utf8.Length; i++)
+        {
+            if (utf8[i] >= 0x80)
+            {
+                return System.Text.Encoding.UTF8.GetString(utf8) == text;
+            }
+
+            if (utf8[i] != text[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>The key columns a logged event filled, for a table this engine does not know.</summary>

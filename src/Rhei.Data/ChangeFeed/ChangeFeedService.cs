@@ -53,13 +53,14 @@ internal sealed class ChangeFeedService : IDisposable
             }
 
             idle = TimeSpan.FromMilliseconds(1);
+            var indexes = new ChangeIndexes();
             foreach (var e in events)
             {
                 cursor = e.Sequence;
                 var operation = e.Operation switch { 'I' => RheiChangeOperation.Insert, 'U' => RheiChangeOperation.Update, _ => RheiChangeOperation.Delete };
                 if ((tables is null || tables.Contains(e.Table)) && (operations is null || operations.Contains(operation)))
                 {
-                    yield return ToChange(e, operation, schemas.Of(e.Table));
+                    yield return ToChange(e, operation, schemas.Of(e.Table), indexes);
                 }
             }
 
@@ -152,26 +153,28 @@ internal sealed class ChangeFeedService : IDisposable
         }
     }
 
-    private static RheiChange ToChange(CapturedEvent e, RheiChangeOperation operation, TableSchema? schema)
+    private static RheiChange ToChange(CapturedEvent e, RheiChangeOperation operation, TableSchema? schema, ChangeIndexes indexes)
     {
-        var key = new Dictionary<string, object>(StringComparer.OrdinalIgnoreCase);
-        for (var k = 0; k < e.Key.Length; k++)
+        var key = new object[e.Key.Length];
+        for (var k = 0; k < key.Length; k++)
         {
-            var column = schema is not null && k < schema.KeyOrdinals.Count ? schema.Columns[schema.KeyOrdinals[k]].Name : "k" + k.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            key[column] = e.Key[k] ?? DBNull.Value;
+            key[k] = e.Key[k] ?? DBNull.Value;
         }
 
-        Dictionary<string, object>? values = null;
+        ChangeRowDictionary? values = null;
         if (operation != RheiChangeOperation.Delete && e.Values is not null && e.Columns is not null)
         {
-            values = new Dictionary<string, object>(e.Values.Length, StringComparer.OrdinalIgnoreCase);
-            for (var i = 0; i < e.Values.Length; i++)
+            // The event is this reader's own: its array becomes the change's, NULL as DBNull as the reader gives it.
+            var row = e.Values;
+            for (var i = 0; i < row.Length; i++)
             {
-                values[e.Columns[i]] = e.Values[i] ?? DBNull.Value;
+                row[i] ??= DBNull.Value;
             }
+
+            values = new ChangeRowDictionary(indexes.Of(e.Columns), row!);
         }
 
-        return new RheiChange(e.Sequence, schema?.Name ?? e.Table, operation, key, values, DateTimeOffset.FromUnixTimeMilliseconds(e.CommitTimeMs));
+        return new RheiChange(e.Sequence, schema?.Name ?? e.Table, operation, new ChangeRowDictionary(indexes.KeyOf(schema, e.Key.Length), key), values, DateTimeOffset.FromUnixTimeMilliseconds(e.CommitTimeMs));
     }
 
     private static RheiException Expired(string name, long cursor, long goneThrough, string log)

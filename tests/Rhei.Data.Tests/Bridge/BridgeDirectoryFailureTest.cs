@@ -56,6 +56,29 @@ public sealed class BridgeDirectoryFailureTest
     }
 
     [Fact]
+    public async Task Bridge_directory_held_by_another_process_is_a_clear_error_naming_it()
+    {
+        var (db, logged) = await DatabaseWithPendingEventsAsync();
+        await using var _ = db;
+        var bridge = Path.Combine(db.Directory, "bridge");
+        Directory.CreateDirectory(bridge);
+        await using var holder = RheiDataSource.Create($"{db.ConnectionString};Bridge Path={bridge};Sync Interval=0");
+        await using var connection = await holder.OpenConnectionAsync();
+        var heldEvents = Count(db, "SELECT count(*) FROM _rhei_cdc_log");
+
+        using var child = ChildProcessEntry.Start("open", $"{db.ConnectionString};Bridge Path={bridge};Olap Path={Path.Combine(db.Directory, "other.duckdb")}");
+        var output = await child.StandardOutput.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        await child.WaitForExitAsync();
+
+        Assert.Equal(3, child.ExitCode);
+        Assert.StartsWith(nameof(RheiException) + ": ", output, StringComparison.Ordinal);
+        Assert.Contains($"Bridge Path '{bridge}'", output, StringComparison.Ordinal);
+        Assert.Contains("holds this bridge", output, StringComparison.Ordinal);
+        // The refused process changed nothing: the holder's view of SQLite's log is as it was.
+        Assert.Equal(heldEvents, Count(db, "SELECT count(*) FROM _rhei_cdc_log"));
+    }
+
+    [Fact]
     public async Task Corrupt_bridge_directory_is_a_clear_error_and_the_sqlite_log_keeps_what_was_not_bridged()
     {
         var (db, logged) = await DatabaseWithPendingEventsAsync();

@@ -4,7 +4,8 @@ namespace Rhei.Data.Tests.Bridge;
 
 /// <summary>
 /// The test assembly run as a program (<c>dotnet Rhei.Data.Tests.dll &lt;role&gt; …</c>), for tests that need a second process:
-/// <c>bridge-writer</c> writes and bridges until it is killed; <c>subscribe</c> prints the positions a subscription delivers.
+/// <c>bridge-writer</c> writes and bridges until it is killed; <c>subscribe</c> prints the positions a subscription delivers;
+/// <c>open</c> opens one connection and prints what happened (exit code 3 and the message for a RheiException).
 /// </summary>
 public static class ChildProcessEntry
 {
@@ -18,8 +19,10 @@ public static class ChildProcessEntry
             case "subscribe":
                 await SubscribeAsync(args[1], args[2], int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture));
                 return 0;
+            case "open":
+                return await OpenAsync(args[1]);
             default:
-                Console.Error.WriteLine("Roles: bridge-writer <connection string> | subscribe <connection string> <name> <count>");
+                Console.Error.WriteLine("Roles: bridge-writer <connection string> | subscribe <connection string> <name> <count> | open <connection string>");
                 return 2;
         }
     }
@@ -74,6 +77,22 @@ public static class ChildProcessEntry
             {
                 break;
             }
+        }
+    }
+
+    private static async Task<int> OpenAsync(string connectionString)
+    {
+        await using var dataSource = RheiDataSource.Create(connectionString);
+        try
+        {
+            await using var connection = await dataSource.OpenConnectionAsync();
+            Console.WriteLine("opened");
+            return 0;
+        }
+        catch (RheiException ex)
+        {
+            Console.WriteLine(nameof(RheiException) + ": " + ex.Message);
+            return 3;
         }
     }
 
