@@ -26,7 +26,7 @@ internal static class CapturedEventReader
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
         // Per table: the events whose image comes from the table's current row (destructive mode).
-        var byTable = new Dictionary<string, (TableSchema Schema, Dictionary<long, int> Index)>(StringComparer.OrdinalIgnoreCase);
+        var byTable = new Dictionary<string, (TableSchema Schema, List<int> Events)>(StringComparer.OrdinalIgnoreCase);
         var schemas = new Dictionary<string, TableSchema?>(StringComparer.OrdinalIgnoreCase);
         // One column-name array per schema, shared by its events (the bridge codec and the change feed reuse it too).
         var columnNames = new Dictionary<TableSchema, string[]>(ReferenceEqualityComparer.Instance);
@@ -69,11 +69,11 @@ internal static class CapturedEventReader
                 {
                     if (!byTable.TryGetValue(schema.Name, out var entry))
                     {
-                        entry = (schema, new Dictionary<long, int>());
+                        entry = (schema, new List<int>());
                         byTable.Add(schema.Name, entry);
                     }
 
-                    entry.Index[seq] = result.Events.Count;
+                    entry.Events.Add(result.Events.Count);
                 }
 
                 string[]? names = null;
@@ -132,21 +132,32 @@ internal static class CapturedEventReader
         return count;
     }
 
-    /// <summary>One set-based read of the rows the events point at; an event whose row is gone keeps no image.</summary>
-    private static void ReadRows(SqliteConnection connection, CapturedEvents result, TableSchema schema, Dictionary<long, int> index)
+    /// <summary>
+    /// One set-based read of the rows the events point at; an event whose row is gone keeps no image. The join comes back
+    /// in sequence order, as <paramref name="events"/> (the indexes of this table's events) are: a merge pairs them.
+    /// </summary>
+    private static void ReadRows(SqliteConnection connection, CapturedEvents result, TableSchema schema, List<int> events)
     {
         var join = string.Join(" AND ", schema.KeyOrdinals.Select((ordinal, k) => "t." + schema.QuotedColumns[ordinal] + " = l." + ReplicationTables.KeyColumns[k]));
         using var reader = new SqliteRowReader(
             connection,
-            $"SELECT l.seq, {string.Join(", ", schema.QuotedColumns.Select(c => "t." + c))} FROM {ReplicationTables.CdcLog} AS l JOIN {schema.QuotedName} AS t ON {join} WHERE l.seq > $from AND l.seq <= $to AND l.tbl = $tbl");
+            $"SELECT l.seq, {string.Join(", ", schema.QuotedColumns.Select(c => "t." + c))} FROM {ReplicationTables.CdcLog} AS l JOIN {schema.QuotedName} AS t ON {join} WHERE l.seq > $from AND l.seq <= $to AND l.tbl = $tbl ORDER BY l.seq");
         reader.Bind(1, result.FromExclusive);
         reader.Bind(2, result.ToInclusive);
         reader.Bind(3, schema.Name);
         var count = schema.Columns.Count;
+        var next = 0;
         while (reader.Read())
         {
-            if (!index.TryGetValue(reader.GetInt64(0), out var at))
+            var seq = reader.GetInt64(0);
+            while (next < events.Count && result.Events[events[next]].Sequence < seq)
             {
+                next++;
+            }
+
+            if (next == events.Count || result.Events[events[next]].Sequence != seq)
+            {
+                // A logged event of this table this read does not image (a delete, or a NULL key).
                 continue;
             }
 
@@ -156,7 +167,7 @@ internal static class CapturedEventReader
                 values[i] = reader.GetValue(i + 1);
             }
 
-            result.Events[at] = result.Events[at] with { Values = values };
+            result.Events[events[next]].Values = values;
         }
     }
 }
