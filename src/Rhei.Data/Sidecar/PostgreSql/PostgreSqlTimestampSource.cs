@@ -154,6 +154,73 @@ internal sealed class PostgreSqlTimestampSource : ISidecarSource
     public bool Covers(SidecarPosition applied, SidecarPosition target)
         => PostgreSqlWatermarks.Covers(PostgreSqlWatermarks.Parse(applied), PostgreSqlWatermarks.Parse(target));
 
+    /// <summary>
+    /// Key scan (<c>Delete Detection=KeyScan</c>): every key of the table as it stands now, by one binary COPY of the key
+    /// columns streamed into the sink (one key in memory at a time; the mirror stages them in DuckDB). Runs on the poll
+    /// connection, under the pipeline's lock, after the cycle's polls: a row the mirror holds was polled from an
+    /// earlier snapshot, so a key missing here was deleted at the source. A key value that cannot map quarantines
+    /// the table and fails the scan, so a partial key set never deletes anything.
+    /// </summary>
+    public async Task CopyKeysAsync(SidecarTable table, ISidecarRowSink sink, CancellationToken cancellationToken)
+    {
+        var connection = _pollConnection ?? throw new InvalidOperationException("OpenAsync first");
+        var info = Polled(table.Name).Info;
+        var ordinals = info.KeyOrdinals;
+        var select = string.Join(", ", ordinals.Select(o => PostgreSqlCatalog.QuoteIdentifier(info.Table.Columns[o].Name) + (info.Types[o].CopiedAsText ? "::text" : "")));
+        var key = new object?[ordinals.Length];
+        try
+        {
+            await using var exporter = await connection.BeginBinaryExportAsync($"COPY (SELECT {select} FROM {info.QuotedName}) TO STDOUT (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+            while (await exporter.StartRowAsync(cancellationToken).ConfigureAwait(false) >= 0)
+            {
+                for (var k = 0; k < key.Length; k++)
+                {
+                    key[k] = await PostgreSqlValueReader.ReadCopiedAsync(exporter, info.Types[ordinals[k]], cancellationToken).ConfigureAwait(false);
+                }
+
+                sink.Append(table, key);
+            }
+        }
+        catch (PostgreSqlUnmappableValueException ex)
+        {
+            Quarantine.Add(table.Name, $"key scan: {ex.Message}");
+            throw PostgreSqlErrors.Refuse($"the key scan of table {table.Name} found a key the mirror cannot hold ({ex.Message}); the table is quarantined");
+        }
+        catch (Exception ex) when (PostgreSqlErrors.IsPostgreSqlFailure(ex))
+        {
+            throw _connector!.Wrap(ex, $"scanning the keys of table {table.Name}");
+        }
+    }
+
+    /// <summary>Rows of each table past its watermark (what the next polls will deliver), for status and the lag gauges.</summary>
+    public async Task<IReadOnlyDictionary<string, long>> PendingAsync(SidecarPosition applied, CancellationToken cancellationToken)
+    {
+        var connection = _pollConnection ?? throw new InvalidOperationException("OpenAsync first");
+        var watermarks = PostgreSqlWatermarks.Parse(applied);
+        var pending = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
+        foreach (var table in _tables.Values.Where(t => !Quarantine.Contains(t.Info.Table.Name)))
+        {
+            var name = table.Info.Table.Name;
+            try
+            {
+                await using var command = new NpgsqlCommand($"SELECT count(*) FROM {table.Info.QuotedName} WHERE {After(table, watermarks)}", connection);
+                pending[name] = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+            }
+            catch (Exception ex) when (PostgreSqlErrors.IsPostgreSqlFailure(ex))
+            {
+                throw _connector!.Wrap(ex, $"counting the pending rows of table {name}");
+            }
+        }
+
+        return pending;
+    }
+
+    /// <summary>The table's compound watermark, <c>(updated_at, key…)</c> as PostgreSQL prints them, or <c>(start)</c>.</summary>
+    public string DescribePosition(SidecarPosition position, string table)
+        => PostgreSqlWatermarks.Parse(position).TryGet(table, out var timestamp, out var key)
+            ? "(" + string.Join(", ", new[] { timestamp }.Concat(key).Select(v => "'" + v + "'")) + ")"
+            : "(start)";
+
     public async ValueTask DisposeAsync()
     {
         await (_pollConnection?.DisposeAsync() ?? ValueTask.CompletedTask).ConfigureAwait(false);
@@ -171,10 +238,7 @@ internal sealed class PostgreSqlTimestampSource : ISidecarSource
     private async Task PollTableAsync(NpgsqlConnection connection, PolledTable table, PostgreSqlWatermarks watermarks, int limit, List<SidecarChange> changes, CancellationToken cancellationToken)
     {
         var name = table.Info.Table.Name;
-        var where = watermarks.TryGet(name, out var timestamp, out var key)
-            ? $"({table.WatermarkColumns}) > ({table.WatermarkLiterals(timestamp, key)})"
-            : $"{table.QuotedUpdatedAt} IS NOT NULL";
-        var sql = $"COPY (SELECT {table.Info.SelectList}, {table.WatermarkTexts} FROM {table.Info.QuotedName} WHERE {where} ORDER BY {table.WatermarkColumns} LIMIT {limit}) TO STDOUT (FORMAT BINARY)";
+        var sql = $"COPY (SELECT {table.Info.SelectList}, {table.WatermarkTexts} FROM {table.Info.QuotedName} WHERE {After(table, watermarks)} ORDER BY {table.WatermarkColumns} LIMIT {limit}) TO STDOUT (FORMAT BINARY)";
         var columnCount = table.Info.Types.Length;
         await using var exporter = await connection.BeginBinaryExportAsync(sql, cancellationToken).ConfigureAwait(false);
         while (await exporter.StartRowAsync(cancellationToken).ConfigureAwait(false) >= 0)
@@ -203,6 +267,12 @@ internal sealed class PostgreSqlTimestampSource : ISidecarSource
                 : new SidecarChange(SidecarChangeKind.Upsert, name, keyValues, values, commitTime));
         }
     }
+
+    /// <summary>The predicate of the rows after a table's watermark (every row with an <c>updated_at</c> before its first poll).</summary>
+    private static string After(PolledTable table, PostgreSqlWatermarks watermarks)
+        => watermarks.TryGet(table.Info.Table.Name, out var timestamp, out var key)
+            ? $"({table.WatermarkColumns}) > ({table.WatermarkLiterals(timestamp, key)})"
+            : $"{table.QuotedUpdatedAt} IS NOT NULL";
 
     private static async Task ReadMaxWatermarkAsync(NpgsqlConnection connection, PolledTable table, PostgreSqlWatermarks watermarks, CancellationToken cancellationToken)
     {
