@@ -76,6 +76,20 @@ public sealed partial class RheiConnection
             ? Sidecar.SidecarSync.InitialSyncAllAsync(local, sidecar, progress, cancellationToken)
             : local.InitialSyncAllAsync(progress, cancellationToken);
 
+    /// <summary>
+    /// For a PostgreSQL sidecar with <c>Sidecar Capture=LogicalReplication</c>: drops the replication slot and the
+    /// publication Rhei created on the server (<c>Sidecar Replication Name</c>), so the server keeps no more WAL for this
+    /// mirror. Rhei never drops them otherwise. The data source stops following the server (its syncs and Strong reads
+    /// fail saying so); created again, it copies the mirror afresh with a new slot.
+    /// </summary>
+    public Task DropSidecarSlotAsync(CancellationToken cancellationToken = default)
+    {
+        RequireOpen(nameof(DropSidecarSlotAsync));
+        return Engine.Sidecar is { } sidecar
+            ? sidecar.DropSlotAsync(cancellationToken)
+            : Task.FromException(new InvalidOperationException("DropSidecarSlotAsync needs Sidecar=PostgreSql with Sidecar Capture=LogicalReplication; this connection follows no external database."));
+    }
+
     /// <summary>Adds a column to a replicated table, its mirror and its change capture.</summary>
     public Task AddColumnAsync(string table, string column, string declaredType, CancellationToken cancellationToken = default)
         => Replication(nameof(AddColumnAsync)).AddColumnAsync(table, column, declaredType, cancellationToken);

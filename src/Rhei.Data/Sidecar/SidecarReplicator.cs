@@ -202,12 +202,52 @@ internal sealed partial class SidecarReplicator : IAsyncDisposable
         await CatchUpAsync(ct).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Drops the logical replication slot and publication on the PostgreSQL server (the explicit API behind
+    /// <see cref="RheiConnection.DropSidecarSlotAsync"/>; never done otherwise). The background loop stops, the stored
+    /// position is forgotten (a durable mirror is copied again at its next start, with a new slot), and every later
+    /// cycle of this data source fails saying the slot was dropped.
+    /// </summary>
+    public async Task DropSlotAsync(CancellationToken ct)
+    {
+        if (_source is not PostgreSql.PostgreSqlLogicalReplicationSource replication)
+        {
+            throw new InvalidOperationException($"DropSidecarSlotAsync needs Sidecar=PostgreSql with Sidecar Capture=LogicalReplication; this data source follows a {_source.Kind} source, which has no slot.");
+        }
+
+        if (Interlocked.Exchange(ref _loop, null) is { } loop)
+        {
+            await loop.StopAsync().ConfigureAwait(false);
+        }
+
+        await _lock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _slotDropped = true;
+            _mirror.ForgetPosition();
+            await replication.DropReplicationAsync(ct).ConfigureAwait(false);
+            _logger.LogWarning("Sidecar replication slot and publication '{Name}' were dropped on request; the mirror no longer follows the server.", _sidecar.Settings.ReplicationName);
+        }
+        catch (DuckDbException ex)
+        {
+            throw RheiException.FromDuckDb(ex);
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    private bool _slotDropped;
+
     public async Task<IReadOnlyList<RheiTableSyncStatus>> GetStatusAsync(CancellationToken ct)
     {
         await _lock.WaitAsync(ct).ConfigureAwait(false);
         try
         {
             var pending = await _source.PendingAsync(_applied, ct).ConfigureAwait(false);
+            var slot = _source is PostgreSql.PostgreSqlLogicalReplicationSource replication ? await replication.SlotLagAsync(ct).ConfigureAwait(false) : null;
             var capture = _sidecar.Capture.ToString();
             return _mirror.Tables.OrderBy(t => t.Name, StringComparer.Ordinal).Select(t => new RheiTableSyncStatus(
                 t.Name,
@@ -221,6 +261,8 @@ internal sealed partial class SidecarReplicator : IAsyncDisposable
                 Capture = capture,
                 SourcePosition = _source.DescribePosition(_applied, t.Name),
                 Staleness = Freshness.Staleness,
+                SourceLagBytes = slot?.Bytes,
+                SourceLagTime = slot?.Time,
             }).ToArray();
         }
         catch (DuckDbException ex)
@@ -324,6 +366,12 @@ internal sealed partial class SidecarReplicator : IAsyncDisposable
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_slotDropped)
+            {
+                throw PostgreSql.PostgreSqlErrors.Refuse(
+                    $"replication slot {_sidecar.Settings.ReplicationName} was dropped by DropSidecarSlotAsync, so this mirror no longer follows the server: create the data source again to copy it afresh with a new slot");
+            }
+
             if (target is { } t && _source.Covers(_applied, t))
             {
                 // A cycle that ran while this one queued covered the read's target already.

@@ -89,7 +89,59 @@ public sealed class PostgreSqlSidecarPipelineTest(PostgreSqlServerFixture server
         Assert.True(NpgsqlTypes.NpgsqlLogSequenceNumber.TryParse(Column("position"), out var lsn), Column("position"));
         // The slot is never confirmed past what the mirror committed.
         Assert.True(await sidecar.SlotConfirmedAtOrBeforeAsync(lsn.ToString()));
+        Assert.True(Convert.ToInt64(reader.GetValue(columns.IndexOf("lag_bytes")), System.Globalization.CultureInfo.InvariantCulture) >= 0);
+        Assert.IsType<double>(reader.GetValue(columns.IndexOf("lag_seconds")));
         Assert.False(await reader.ReadAsync());
+
+        var table = Assert.Single((await connection.GetSyncStatusAsync()).Tables);
+        Assert.NotNull(table.SourceLagBytes);
+        Assert.Equal(lsn.ToString(), table.SourcePosition);
+    }
+
+    [Fact]
+    public async Task Drop_sidecar_slot_removes_slot_and_publication_only_on_request_and_the_next_start_copies_afresh()
+    {
+        using var sidecar = await CreateAsync("drop_lr", "LogicalReplication", """
+            CREATE TABLE t (id int PRIMARY KEY, v text);
+            INSERT INTO t VALUES (1, 'a');
+            """);
+        var cs = sidecar.ConnectionString(durable: true);
+        var slots = $"SELECT (SELECT count(*) FROM pg_replication_slots WHERE slot_name = '{sidecar.Database}') + (SELECT count(*) FROM pg_publication WHERE pubname = '{sidecar.Database}')";
+        await using (var first = RheiDataSource.Create(cs))
+        {
+            await using var connection = await first.OpenConnectionAsync();
+        }
+
+        // Closing the data source keeps both: the slot holds the changes for the next start.
+        Assert.Equal(2L, await server.ScalarAsSuperUserAsync(sidecar.Database, slots));
+        await using (var second = RheiDataSource.Create(cs))
+        {
+            await using var connection = await second.OpenConnectionAsync();
+            await connection.DropSidecarSlotAsync();
+            Assert.Equal(0L, await server.ScalarAsSuperUserAsync(sidecar.Database, slots));
+            var refused = await Assert.ThrowsAsync<RheiException>(() => connection.SyncAsync());
+            Assert.Equal("PostgreSQL", refused.Engine);
+            Assert.Contains("DropSidecarSlotAsync", refused.Message, StringComparison.Ordinal);
+        }
+
+        await sidecar.ExecuteAsync("INSERT INTO t VALUES (2, 'b')");
+        await using var third = RheiDataSource.Create(cs);
+        await using var reopened = await third.OpenConnectionAsync();
+        Assert.Equal(("1|a; 2|b", RheiRoute.Olap), SidecarSource.Query(reopened, "SELECT id, v FROM t ORDER BY id"));
+        Assert.Equal(2L, await server.ScalarAsSuperUserAsync(sidecar.Database, slots));
+        await sidecar.ExecuteAsync("INSERT INTO t VALUES (3, 'c')");
+        await reopened.SyncAsync();
+        Assert.Equal(("1|a; 2|b; 3|c", RheiRoute.Olap), SidecarSource.Query(reopened, "SELECT id, v FROM t ORDER BY id"));
+    }
+
+    [Fact]
+    public async Task Drop_sidecar_slot_on_a_timestamp_source_says_there_is_no_slot()
+    {
+        using var sidecar = await CreateAsync("drop_ts", "Timestamp", "CREATE TABLE t (id int PRIMARY KEY, updated_at timestamptz NOT NULL)");
+        await using var dataSource = RheiDataSource.Create(sidecar.ConnectionString());
+        await using var connection = await dataSource.OpenConnectionAsync();
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => connection.DropSidecarSlotAsync());
+        Assert.Contains("LogicalReplication", refused.Message, StringComparison.Ordinal);
     }
 
     [Fact]
