@@ -10,7 +10,7 @@ namespace Rhei.Data.Sidecar.PostgreSql;
 /// same snapshot. Polls are binary COPYs of the keyset query too, with the watermark inlined as a literal cast to
 /// the column's type (COPY takes no parameters; the literal is PostgreSQL's own text of the value, quoted).
 /// With <c>Delete Detection=SoftDelete</c> a row whose soft-delete column is set (not null, not false) is a delete
-/// (and is not copied). A row whose <c>updated_at</c> is NULL is copied but never polled; like any timestamp
+/// (and is not copied); with <c>KeyScan</c>, <see cref="CopyKeysAsync"/> streams the current key set. A row whose <c>updated_at</c> is NULL is copied but never polled; like any timestamp
 /// capture, a transaction that commits after a later <c>updated_at</c> was polled is missed: logical replication
 /// has neither limit.
 /// </summary>
