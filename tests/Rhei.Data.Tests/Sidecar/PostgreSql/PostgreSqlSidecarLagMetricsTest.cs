@@ -63,6 +63,7 @@ public sealed class PostgreSqlSidecarLagMetricsTest(PostgreSqlServerFixture serv
         await connection.SyncAsync();
         // Confirmed through the sync's fence: what is left is WAL written after it (the server's own records).
         await CollectUntilAsync(capture, "rhei.sidecar.slot.lag", m => m.Count == 1 && m[0].Value < 10_000);
+        Assert.All(capture.All, m => Assert.All(m.Tags.Values, v => Assert.DoesNotContain(server.ReplicationPassword, Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture) ?? "", StringComparison.Ordinal)));
     }
 
     /// <summary>Collects the gauges until a collection's measurements of <paramref name="instrument"/> satisfy <paramref name="done"/>.</summary>

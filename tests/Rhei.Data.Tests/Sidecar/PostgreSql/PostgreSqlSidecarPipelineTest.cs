@@ -35,6 +35,32 @@ public sealed class PostgreSqlSidecarPipelineTest(PostgreSqlServerFixture server
     }
 
     [Theory]
+    [InlineData("Destructive")]
+    [InlineData("Temporal")]
+    public async Task Delete_detection_soft_delete_takes_a_flagged_row_out_of_the_current_rows_and_disabled_keeps_a_deleted_one(string mode)
+    {
+        using var sidecar = await CreateAsync("softdel_" + mode.ToLowerInvariant(), "Timestamp", """
+            CREATE TABLE users (id int PRIMARY KEY, deleted boolean NOT NULL DEFAULT false, updated_at timestamptz NOT NULL);
+            INSERT INTO users (id, updated_at) VALUES (1, '2026-01-01+00'), (2, '2026-01-01+00'), (3, '2026-01-01+00');
+            """);
+        var current = mode == "Temporal" ? " WHERE _rhei_valid_to IS NULL" : "";
+        await using (var softDelete = RheiDataSource.Create(sidecar.ConnectionString($"Sync Mode={mode};Delete Detection=SoftDelete;Soft Delete Column=deleted")))
+        {
+            await using var connection = await softDelete.OpenConnectionAsync();
+            await sidecar.ExecuteAsync("UPDATE users SET deleted = true, updated_at = '2026-01-02+00' WHERE id = 2");
+            Assert.Equal(1L, (await connection.SyncAsync()).RowsDeleted);
+            Assert.Equal(("1; 3", RheiRoute.Olap), SidecarSource.Query(connection, $"SELECT id FROM users{current} ORDER BY id", RheiRoute.Olap));
+        }
+
+        // Disabled: a row deleted at the source stays in the mirror (rhei's default).
+        await using var disabled = RheiDataSource.Create(sidecar.ConnectionString($"Sync Mode={mode}"));
+        await using var plain = await disabled.OpenConnectionAsync();
+        await sidecar.ExecuteAsync("DELETE FROM users WHERE id = 3");
+        Assert.Equal(0L, (await plain.SyncAsync()).RowsDeleted);
+        Assert.Equal(("1; 2; 3", RheiRoute.Olap), SidecarSource.Query(plain, $"SELECT id FROM users{current} ORDER BY id", RheiRoute.Olap));
+    }
+
+    [Theory]
     [InlineData("Timestamp")]
     [InlineData("LogicalReplication")]
     public async Task Copy_of_the_followed_tables_reports_progress_rising_to_the_row_count(string capture)
