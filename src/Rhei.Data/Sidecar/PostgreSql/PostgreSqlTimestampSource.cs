@@ -22,6 +22,7 @@ internal sealed class PostgreSqlTimestampSource : ISidecarSource
     private NpgsqlConnection? _pollConnection;
     private NpgsqlConnection? _positionConnection;
     private SidecarSettings? _settings;
+    private Dictionary<uint, string> _columnSignatures = [];
     private int _nextTable;
 
     public string Kind => "PostgreSQL (timestamp capture)";
@@ -53,6 +54,15 @@ internal sealed class PostgreSqlTimestampSource : ISidecarSource
             var polled = PolledTable.Create(info, settings);
             _tables[info.Table.Name] = polled;
             result.Add(polled.Info.Table);
+        }
+
+        try
+        {
+            _columnSignatures = await ReadColumnSignaturesAsync(_pollConnection, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (PostgreSqlErrors.IsPostgreSqlFailure(ex))
+        {
+            throw _connector.Wrap(ex, "reading the column signatures of the followed tables");
         }
 
         return result;
@@ -93,13 +103,23 @@ internal sealed class PostgreSqlTimestampSource : ISidecarSource
         var connection = _pollConnection ?? throw new InvalidOperationException("OpenAsync first");
         var watermarks = PostgreSqlWatermarks.Parse(after);
         var changes = new List<SidecarChange>();
-        var order = _tables.Values.ToList();
-        if (order.Count == 0)
+        if (_tables.Count == 0)
         {
             return SidecarBatch.Empty(after);
         }
 
+        List<SidecarTable> schemaChanges;
+        try
+        {
+            schemaChanges = await EvolveAsync(connection, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (PostgreSqlErrors.IsPostgreSqlFailure(ex))
+        {
+            throw _connector!.Wrap(ex, "checking the followed tables' columns");
+        }
+
         // Start at a different table each call, so one busy table cannot starve the others.
+        var order = _tables.Values.ToList();
         var start = _nextTable++ % order.Count;
         for (var i = 0; i < order.Count && changes.Count < maxChanges; i++)
         {
@@ -119,7 +139,7 @@ internal sealed class PostgreSqlTimestampSource : ISidecarSource
             }
         }
 
-        return new SidecarBatch(changes, watermarks.ToPosition(), []);
+        return new SidecarBatch(changes, watermarks.ToPosition(), schemaChanges);
     }
 
     public Task AcknowledgeAsync(SidecarPosition applied, CancellationToken cancellationToken) => Task.CompletedTask;
@@ -266,6 +286,64 @@ internal sealed class PostgreSqlTimestampSource : ISidecarSource
                 ? new SidecarChange(SidecarChangeKind.Delete, name, keyValues, null, commitTime)
                 : new SidecarChange(SidecarChangeKind.Upsert, name, keyValues, values, commitTime));
         }
+    }
+
+    /// <summary>
+    /// A column added, dropped or retyped at the source (DDL): one catalog query per read compares each followed
+    /// table's columns (number, type, modifier) with what was described; a table that changed is described again,
+    /// polled with its new select list from now on, and reported as a schema change, which the mirror applies before
+    /// the batch's rows. A new column whose type has no mapping quarantines the table (as when it is first described).
+    /// </summary>
+    private async Task<List<SidecarTable>> EvolveAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var signatures = await ReadColumnSignaturesAsync(connection, cancellationToken).ConfigureAwait(false);
+        var changed = _tables.Values
+            .Where(t => !Quarantine.Contains(t.Info.Table.Name) && signatures.GetValueOrDefault(t.Info.Oid) != _columnSignatures.GetValueOrDefault(t.Info.Oid))
+            .Select(t => t.Info.Table.Name)
+            .ToArray();
+        _columnSignatures = signatures;
+        if (changed.Length == 0)
+        {
+            return [];
+        }
+
+        var settings = _settings! with { Tables = changed };
+        var described = await PostgreSqlCatalog.DescribeAsync(connection, settings, Quarantine, cancellationToken).ConfigureAwait(false);
+        var evolved = new List<SidecarTable>();
+        foreach (var info in described)
+        {
+            var polled = PolledTable.Create(info, settings);
+            if (!SameShape(_tables[info.Table.Name].Info.Table, polled.Info.Table))
+            {
+                _tables[info.Table.Name] = polled;
+                evolved.Add(polled.Info.Table);
+            }
+        }
+
+        return evolved;
+    }
+
+    private static bool SameShape(SidecarTable a, SidecarTable b)
+        => a.Columns.Count == b.Columns.Count && a.Columns.Zip(b.Columns).All(p => p.First.Name == p.Second.Name && p.First.DuckDbType == p.Second.DuckDbType);
+
+    private async Task<Dictionary<uint, string>> ReadColumnSignaturesAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            SELECT attrelid, string_agg(attnum || ':' || atttypid || ':' || atttypmod, ',' ORDER BY attnum)
+            FROM pg_attribute WHERE attrelid = ANY($1) AND attnum > 0 AND NOT attisdropped GROUP BY attrelid
+            """;
+        await using var command = new NpgsqlCommand(sql, connection) 
+        {
+            Parameters = { new() { Value = _tables.Values.Select(t => t.Info.Oid).ToArray(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Oid } },
+        };
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var signatures = new Dictionary<uint, string>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            signatures[reader.GetFieldValue<uint>(0)] = reader.GetString(1);
+        }
+
+        return signatures;
     }
 
     /// <summary>The predicate of the rows after a table's watermark (every row with an <c>updated_at</c> before its first poll).</summary>

@@ -170,16 +170,22 @@ public sealed class PostgreSqlSidecarPipelineTest(PostgreSqlServerFixture server
         Assert.Contains("LogicalReplication", refused.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Column_added_at_the_source_reaches_the_mirror_through_the_connection_and_is_filled_from_then_on()
+    [Theory]
+    [InlineData("LogicalReplication")]
+    [InlineData("Timestamp")]
+    public async Task Column_added_at_the_source_reaches_the_mirror_through_the_connection_and_is_filled_from_then_on(string capture)
     {
-        using var sidecar = await CreateAsync("ddl_lr", "LogicalReplication", """
-            CREATE TABLE users (id int PRIMARY KEY, name text);
-            INSERT INTO users VALUES (1, 'a');
+        using var sidecar = await CreateAsync("ddl_" + capture.ToLowerInvariant(), capture, """
+            CREATE TABLE users (id int PRIMARY KEY, name text, updated_at timestamptz NOT NULL DEFAULT clock_timestamp());
+            INSERT INTO users (id, name) VALUES (1, 'a');
             """);
         await using var dataSource = RheiDataSource.Create(sidecar.ConnectionString());
         await using var connection = await dataSource.OpenConnectionAsync();
-        await sidecar.ExecuteAsync("ALTER TABLE users ADD COLUMN email text; INSERT INTO users VALUES (2, 'b', 'b@example.org'); UPDATE users SET email = 'a@example.org' WHERE id = 1");
+        await sidecar.ExecuteAsync("""
+            ALTER TABLE users ADD COLUMN email text;
+            INSERT INTO users (id, name, email) VALUES (2, 'b', 'b@example.org');
+            UPDATE users SET email = 'a@example.org', updated_at = clock_timestamp() WHERE id = 1;
+            """);
 
         await connection.SyncAsync();
 
