@@ -147,6 +147,8 @@ internal sealed partial class SidecarReplicator : IAsyncDisposable
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
+            // A copy now would make a new slot nothing streams from (the publication is gone too): WAL kept for nobody.
+            ThrowIfSlotDropped();
             var followed = _followed ?? throw new InvalidOperationException("StartAsync must run first.");
             // A table that evolved (a column added at the source) is copied with the shape it has now.
             var tables = followed.Select(t => _mirror.Find(t.Name)?.Table ?? t).ToArray();
@@ -240,6 +242,15 @@ internal sealed partial class SidecarReplicator : IAsyncDisposable
     }
 
     private bool _slotDropped;
+
+    private void ThrowIfSlotDropped()
+    {
+        if (_slotDropped)
+        {
+            throw PostgreSql.PostgreSqlErrors.Refuse(
+                $"replication slot {_sidecar.Settings.ReplicationName} was dropped by DropSidecarSlotAsync, so this mirror no longer follows the server: create the data source again to copy it afresh with a new slot");
+        }
+    }
 
     public async Task<IReadOnlyList<RheiTableSyncStatus>> GetStatusAsync(CancellationToken ct)
     {
@@ -366,12 +377,7 @@ internal sealed partial class SidecarReplicator : IAsyncDisposable
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_slotDropped)
-            {
-                throw PostgreSql.PostgreSqlErrors.Refuse(
-                    $"replication slot {_sidecar.Settings.ReplicationName} was dropped by DropSidecarSlotAsync, so this mirror no longer follows the server: create the data source again to copy it afresh with a new slot");
-            }
-
+            ThrowIfSlotDropped();
             if (target is { } t && _source.Covers(_applied, t))
             {
                 // A cycle that ran while this one queued covered the read's target already.

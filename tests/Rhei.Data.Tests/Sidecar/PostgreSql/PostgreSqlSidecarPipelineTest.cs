@@ -148,6 +148,9 @@ public sealed class PostgreSqlSidecarPipelineTest(PostgreSqlServerFixture server
             var refused = await Assert.ThrowsAsync<RheiException>(() => connection.SyncAsync());
             Assert.Equal("PostgreSQL", refused.Engine);
             Assert.Contains("DropSidecarSlotAsync", refused.Message, StringComparison.Ordinal);
+            // Copying again would make a slot nothing streams from.
+            await Assert.ThrowsAsync<RheiException>(() => connection.InitialSyncAllAsync());
+            Assert.Equal(0L, await server.ScalarAsSuperUserAsync(sidecar.Database, slots));
         }
 
         await sidecar.ExecuteAsync("INSERT INTO t VALUES (2, 'b')");
