@@ -59,15 +59,36 @@ public sealed partial class RheiConnection
     public Task UnregisterTableAsync(string table, CancellationToken cancellationToken = default)
         => Replication(nameof(UnregisterTableAsync)).UnregisterTableAsync(table, cancellationToken);
 
-    /// <summary>Copies a table's rows to its mirror afresh; lifts a quarantine once the bad values are repaired.</summary>
+    /// <summary>
+    /// Copies a table's rows to its mirror afresh; lifts a quarantine once the bad values are repaired. A table followed
+    /// in sidecar mode is copied with every other followed table, from one snapshot of the source.
+    /// </summary>
     /// <returns>The number of rows copied.</returns>
     public Task<long> InitialSyncAsync(string table, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
-        => Replication(nameof(InitialSyncAsync)).InitialSyncAsync(table, progress, cancellationToken);
+        => Replication(nameof(InitialSyncAsync)) is var local && Engine.Sidecar is { } sidecar
+            ? Sidecar.SidecarSync.InitialSyncAsync(local, sidecar, table, progress, cancellationToken)
+            : local.InitialSyncAsync(table, progress, cancellationToken);
 
-    /// <summary>Copies every replicated table afresh.</summary>
+    /// <summary>Copies every replicated table afresh (and, in sidecar mode, every followed table, from one snapshot of the source).</summary>
     /// <returns>The number of rows copied.</returns>
     public Task<long> InitialSyncAllAsync(IProgress<long>? progress = null, CancellationToken cancellationToken = default)
-        => Replication(nameof(InitialSyncAllAsync)).InitialSyncAllAsync(progress, cancellationToken);
+        => Replication(nameof(InitialSyncAllAsync)) is var local && Engine.Sidecar is { } sidecar
+            ? Sidecar.SidecarSync.InitialSyncAllAsync(local, sidecar, progress, cancellationToken)
+            : local.InitialSyncAllAsync(progress, cancellationToken);
+
+    /// <summary>
+    /// For a PostgreSQL sidecar with <c>Sidecar Capture=LogicalReplication</c>: drops the replication slot and the
+    /// publication Rhei created on the server (<c>Sidecar Replication Name</c>), so the server keeps no more WAL for this
+    /// mirror. Rhei never drops them otherwise. The data source stops following the server (its syncs and Strong reads
+    /// fail saying so); created again, it copies the mirror afresh with a new slot.
+    /// </summary>
+    public Task DropSidecarSlotAsync(CancellationToken cancellationToken = default)
+    {
+        RequireOpen(nameof(DropSidecarSlotAsync));
+        return Engine.Sidecar is { } sidecar
+            ? sidecar.DropSlotAsync(cancellationToken)
+            : Task.FromException(new InvalidOperationException("DropSidecarSlotAsync needs Sidecar=PostgreSql with Sidecar Capture=LogicalReplication; this connection follows no external database."));
+    }
 
     /// <summary>Adds a column to a replicated table, its mirror and its change capture.</summary>
     public Task AddColumnAsync(string table, string column, string declaredType, CancellationToken cancellationToken = default)

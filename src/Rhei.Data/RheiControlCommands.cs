@@ -32,10 +32,11 @@ internal static class RheiControlCommands
             {
                 var status = await connection.GetSyncStatusAsync(cancellationToken).ConfigureAwait(false);
                 return Table(
-                    ["table_name", "mode", "rows", "lag", "state", "reason", "capture", "position"],
+                    ["table_name", "mode", "rows", "lag", "state", "reason", "capture", "position", "lag_bytes", "lag_seconds"],
                     status.Tables.Select(t => new object?[]
                     {
                         t.Table, t.Mode.ToString(), t.Rows, t.Lag, t.State.ToString(), t.QuarantineReason, t.Capture, t.SourcePosition,
+                        t.SourceLagBytes, t.SourceLagTime?.TotalSeconds,
                     }));
             }
 

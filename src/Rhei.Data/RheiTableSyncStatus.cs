@@ -46,4 +46,16 @@ public sealed class RheiTableSyncStatus
 
     /// <summary>For a followed table, how long ago the mirror last covered every change its source had; null for a local table.</summary>
     public TimeSpan? Staleness { get; internal init; }
+
+    /// <summary>
+    /// For a table followed by PostgreSQL logical replication, the WAL bytes its replication slot holds behind the server
+    /// (<c>pg_current_wal_lsn() − confirmed_flush_lsn</c>); null otherwise.
+    /// </summary>
+    public long? SourceLagBytes { get; internal init; }
+
+    /// <summary>
+    /// For a table followed by PostgreSQL logical replication, how long the slot has been behind: zero when nothing is
+    /// pending, else the time since the commit of the last transaction the mirror confirmed; null otherwise or not yet known.
+    /// </summary>
+    public TimeSpan? SourceLagTime { get; internal init; }
 }

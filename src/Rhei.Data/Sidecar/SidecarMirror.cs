@@ -253,6 +253,9 @@ internal sealed class SidecarMirror : IDisposable
         }
     }
 
+    /// <summary>Forgets the stored position (the source can no longer continue from it): the next start copies again.</summary>
+    public void ForgetPosition() => Session.Execute($"DELETE FROM {PositionTable}");
+
     /// <summary>Rows in a table's mirror (current rows only in temporal mode).</summary>
     public long CountRows(SidecarMirrorTable table)
     {

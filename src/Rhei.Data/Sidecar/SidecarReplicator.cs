@@ -14,7 +14,7 @@ namespace Rhei.Data.Sidecar;
 /// <see cref="SyncPipeline"/>, which runs a synchronous cycle, is not reused). Freshness uses the same keys as the
 /// local sync: Strong asks the source for its position and cycles until the mirror covers it.
 /// </summary>
-internal sealed class SidecarReplicator : IAsyncDisposable
+internal sealed partial class SidecarReplicator : IAsyncDisposable
 {
     /// <summary>Background cycles run a key scan at most this often (an explicit sync always runs one).</summary>
     internal static readonly TimeSpan KeyScanInterval = TimeSpan.FromSeconds(30);
@@ -129,14 +129,62 @@ internal sealed class SidecarReplicator : IAsyncDisposable
             _lock.Release();
         }
 
+        RegisterMetrics();
         if (_options.SyncInterval > TimeSpan.Zero)
         {
             _loop = new SyncLoop(async ct2 => (RheiSyncResult?)await CycleAsync("background", keyScan: false, ct2).ConfigureAwait(false), _options.SyncInterval, _logger);
         }
     }
 
+    /// <summary>
+    /// Copies every followed table afresh from one snapshot of the source (the mirror's current shapes), in one DuckDB
+    /// transaction with the position changes continue from, as at the first start; <paramref name="progress"/> hears the
+    /// rows copied so far (every 10,000 rows and at the end, for a PostgreSQL source). Returns the rows copied.
+    /// </summary>
+    public async Task<long> CopyAgainAsync(IProgress<long>? progress, CancellationToken ct)
+    {
+        await _lock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            // A copy now would make a new slot nothing streams from (the publication is gone too): WAL kept for nobody.
+            ThrowIfSlotDropped();
+            var followed = _followed ?? throw new InvalidOperationException("StartAsync must run first.");
+            // A table that evolved (a column added at the source) is copied with the shape it has now.
+            var tables = followed.Select(t => _mirror.Find(t.Name)?.Table ?? t).ToArray();
+            var started = Stopwatch.GetTimestamp();
+            var (position, rows) = await _mirror.CopyAsync(_source.Kind, tables, sink => _source.CopyAsync(tables, sink, progress, ct)).ConfigureAwait(false);
+            _applied = position;
+            _mirror.AdoptSourceQuarantine(_source.QuarantinedTables);
+            await _source.AcknowledgeAsync(_applied, ct).ConfigureAwait(false);
+            Freshness.MarkFresh(started);
+            _logger.LogInformation("Sidecar mirror copied again: {Rows} rows of {Tables} tables from the {Source} source.", rows, tables.Length, _source.Kind);
+            return rows;
+        }
+        catch (DuckDbException ex)
+        {
+            throw RheiException.FromDuckDb(ex);
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
     /// <summary>Runs cycles until the mirror holds every change the source had when this began (and a key scan when configured).</summary>
-    public Task<RheiSyncResult> SyncAsync(CancellationToken ct) => CycleAsync("explicit", keyScan: true, ct);
+    /// <remarks>
+    /// The target is the source's position when the call begins: a logical replication stream delivers a commit a
+    /// moment after it, so one cycle that found nothing yet would return before the mirror holds it.
+    /// </remarks>
+    public async Task<RheiSyncResult> SyncAsync(CancellationToken ct)
+    {
+        var target = await TargetAsync(ct).ConfigureAwait(false);
+        var first = await CycleAsync("explicit", keyScan: true, ct).ConfigureAwait(false);
+        var rest = await CatchUpAsync("explicit", target, ct).ConfigureAwait(false);
+        return new RheiSyncResult(
+            first.EventsProcessed + rest.EventsProcessed, first.RowsInserted + rest.RowsInserted, first.RowsUpdated + rest.RowsUpdated,
+            first.RowsDeleted + rest.RowsDeleted, null, first.Duration + rest.Duration);
+    }
 
     /// <summary>Makes an analytical read see what its freshness promises: Strong waits until the mirror covers the source's position now.</summary>
     public async Task EnsureFreshAsync(CancellationToken ct)
@@ -156,12 +204,61 @@ internal sealed class SidecarReplicator : IAsyncDisposable
         await CatchUpAsync(ct).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Drops the logical replication slot and publication on the PostgreSQL server (the explicit API behind
+    /// <see cref="RheiConnection.DropSidecarSlotAsync"/>; never done otherwise). The background loop stops, the stored
+    /// position is forgotten (a durable mirror is copied again at its next start, with a new slot), and every later
+    /// cycle of this data source fails saying the slot was dropped.
+    /// </summary>
+    public async Task DropSlotAsync(CancellationToken ct)
+    {
+        if (_source is not PostgreSql.PostgreSqlLogicalReplicationSource replication)
+        {
+            throw new InvalidOperationException($"DropSidecarSlotAsync needs Sidecar=PostgreSql with Sidecar Capture=LogicalReplication; this data source follows a {_source.Kind} source, which has no slot.");
+        }
+
+        if (Interlocked.Exchange(ref _loop, null) is { } loop)
+        {
+            await loop.StopAsync().ConfigureAwait(false);
+        }
+
+        await _lock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _slotDropped = true;
+            _mirror.ForgetPosition();
+            await replication.DropReplicationAsync(ct).ConfigureAwait(false);
+            _logger.LogWarning("Sidecar replication slot and publication '{Name}' were dropped on request; the mirror no longer follows the server.", _sidecar.Settings.ReplicationName);
+        }
+        catch (DuckDbException ex)
+        {
+            throw RheiException.FromDuckDb(ex);
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    private bool _slotDropped;
+
+    private void ThrowIfSlotDropped()
+    {
+        if (_slotDropped)
+        {
+            throw PostgreSql.PostgreSqlErrors.Refuse(
+                $"replication slot {_sidecar.Settings.ReplicationName} was dropped by DropSidecarSlotAsync, so this mirror no longer follows the server: create the data source again to copy it afresh with a new slot");
+        }
+    }
+
     public async Task<IReadOnlyList<RheiTableSyncStatus>> GetStatusAsync(CancellationToken ct)
     {
         await _lock.WaitAsync(ct).ConfigureAwait(false);
         try
         {
             var pending = await _source.PendingAsync(_applied, ct).ConfigureAwait(false);
+            var slot = _source is PostgreSql.PostgreSqlLogicalReplicationSource replication ? await replication.SlotLagAsync(ct).ConfigureAwait(false) : null;
             var capture = _sidecar.Capture.ToString();
             return _mirror.Tables.OrderBy(t => t.Name, StringComparer.Ordinal).Select(t => new RheiTableSyncStatus(
                 t.Name,
@@ -175,6 +272,8 @@ internal sealed class SidecarReplicator : IAsyncDisposable
                 Capture = capture,
                 SourcePosition = _source.DescribePosition(_applied, t.Name),
                 Staleness = Freshness.Staleness,
+                SourceLagBytes = slot?.Bytes,
+                SourceLagTime = slot?.Time,
             }).ToArray();
         }
         catch (DuckDbException ex)
@@ -194,6 +293,7 @@ internal sealed class SidecarReplicator : IAsyncDisposable
             await loop.StopAsync().ConfigureAwait(false);
         }
 
+        await UnregisterMetricsAsync().ConfigureAwait(false);
         await _lock.WaitAsync().ConfigureAwait(false);
         try
         {
@@ -212,26 +312,40 @@ internal sealed class SidecarReplicator : IAsyncDisposable
         }
     }
 
-    private async Task CatchUpAsync(CancellationToken ct)
+    private async Task<SidecarPosition> TargetAsync(CancellationToken ct)
     {
-        SidecarPosition target;
         try
         {
-            target = await _source.CurrentPositionAsync(ct).ConfigureAwait(false);
+            return await _source.CurrentPositionAsync(ct).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not (OperationCanceledException or RheiException))
         {
-            throw RheiException.Provider($"The {_source.Kind} sidecar source could not tell its position for a Strong read: {ex.Message}", ex);
+            throw RheiException.Provider($"The {_source.Kind} sidecar source could not tell its position: {ex.Message}", ex);
         }
+    }
+
+    private Task CatchUpAsync(CancellationToken ct) => CatchUpAsync("freshness", null, ct);
+
+    /// <summary>Cycles until the mirror covers <paramref name="target"/> (the source's position now when null); returns the work done.</summary>
+    private async Task<RheiSyncResult> CatchUpAsync(string trigger, SidecarPosition? target, CancellationToken ct)
+    {
+        var goal = target ?? await TargetAsync(ct).ConfigureAwait(false);
+        long events = 0, inserted = 0, updated = 0, deleted = 0;
+        var elapsed = TimeSpan.Zero;
 
         // A timestamp source that applies nothing while the target is still ahead cannot reach it now (a row was
         // rewritten with an older timestamp): the read goes on with what the mirror has. An LSN is always reached, a
         // moment after the commit (the WAL sender's latency): keep reading (each read waits for the stream), within a bound.
         var waitingSince = Stopwatch.GetTimestamp();
-        while (!_source.Covers(_applied, target))
+        while (!_source.Covers(_applied, goal))
         {
             var before = _applied;
-            await CycleAsync("freshness", keyScan: false, ct, target).ConfigureAwait(false);
+            var result = await CycleAsync(trigger, keyScan: false, ct, goal).ConfigureAwait(false);
+            events += result.EventsProcessed;
+            inserted += result.RowsInserted;
+            updated += result.RowsUpdated;
+            deleted += result.RowsDeleted;
+            elapsed += result.Duration;
             if (_applied != before)
             {
                 continue;
@@ -245,9 +359,11 @@ internal sealed class SidecarReplicator : IAsyncDisposable
             if (Stopwatch.GetElapsedTime(waitingSince) > s_strongReadBound)
             {
                 throw RheiException.Provider(
-                    $"The {_source.Kind} sidecar source did not deliver position {target} within {s_strongReadBound.TotalSeconds:0} s, so a Strong read cannot be answered; the mirror stands at {_applied}.");
+                    $"The {_source.Kind} sidecar source did not deliver position {goal} within {s_strongReadBound.TotalSeconds:0} s, so the mirror cannot catch up with it for a {(trigger == "explicit" ? "sync" : "Strong read")}; the mirror stands at {_applied}.");
             }
         }
+
+        return new RheiSyncResult(events, inserted, updated, deleted, null, elapsed);
     }
 
     private async Task<RheiSyncResult> CycleAsync(string trigger, bool keyScan, CancellationToken ct, SidecarPosition? target = null)
@@ -261,6 +377,7 @@ internal sealed class SidecarReplicator : IAsyncDisposable
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
+            ThrowIfSlotDropped();
             if (target is { } t && _source.Covers(_applied, t))
             {
                 // A cycle that ran while this one queued covered the read's target already.

@@ -10,7 +10,7 @@ namespace Rhei.Data.Sidecar.PostgreSql;
 /// same snapshot. Polls are binary COPYs of the keyset query too, with the watermark inlined as a literal cast to
 /// the column's type (COPY takes no parameters; the literal is PostgreSQL's own text of the value, quoted).
 /// With <c>Delete Detection=SoftDelete</c> a row whose soft-delete column is set (not null, not false) is a delete
-/// (and is not copied). A row whose <c>updated_at</c> is NULL is copied but never polled; like any timestamp
+/// (and is not copied); with <c>KeyScan</c>, <see cref="CopyKeysAsync"/> streams the current key set. A row whose <c>updated_at</c> is NULL is copied but never polled; like any timestamp
 /// capture, a transaction that commits after a later <c>updated_at</c> was polled is missed: logical replication
 /// has neither limit.
 /// </summary>
@@ -22,6 +22,7 @@ internal sealed class PostgreSqlTimestampSource : ISidecarSource
     private NpgsqlConnection? _pollConnection;
     private NpgsqlConnection? _positionConnection;
     private SidecarSettings? _settings;
+    private Dictionary<uint, string> _columnSignatures = [];
     private int _nextTable;
 
     public string Kind => "PostgreSQL (timestamp capture)";
@@ -53,6 +54,15 @@ internal sealed class PostgreSqlTimestampSource : ISidecarSource
             var polled = PolledTable.Create(info, settings);
             _tables[info.Table.Name] = polled;
             result.Add(polled.Info.Table);
+        }
+
+        try
+        {
+            _columnSignatures = await ReadColumnSignaturesAsync(_pollConnection, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (PostgreSqlErrors.IsPostgreSqlFailure(ex))
+        {
+            throw _connector.Wrap(ex, "reading the column signatures of the followed tables");
         }
 
         return result;
@@ -93,13 +103,23 @@ internal sealed class PostgreSqlTimestampSource : ISidecarSource
         var connection = _pollConnection ?? throw new InvalidOperationException("OpenAsync first");
         var watermarks = PostgreSqlWatermarks.Parse(after);
         var changes = new List<SidecarChange>();
-        var order = _tables.Values.ToList();
-        if (order.Count == 0)
+        if (_tables.Count == 0)
         {
             return SidecarBatch.Empty(after);
         }
 
+        List<SidecarTable> schemaChanges;
+        try
+        {
+            schemaChanges = await EvolveAsync(connection, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (PostgreSqlErrors.IsPostgreSqlFailure(ex))
+        {
+            throw _connector!.Wrap(ex, "checking the followed tables' columns");
+        }
+
         // Start at a different table each call, so one busy table cannot starve the others.
+        var order = _tables.Values.ToList();
         var start = _nextTable++ % order.Count;
         for (var i = 0; i < order.Count && changes.Count < maxChanges; i++)
         {
@@ -119,7 +139,7 @@ internal sealed class PostgreSqlTimestampSource : ISidecarSource
             }
         }
 
-        return new SidecarBatch(changes, watermarks.ToPosition(), []);
+        return new SidecarBatch(changes, watermarks.ToPosition(), schemaChanges);
     }
 
     public Task AcknowledgeAsync(SidecarPosition applied, CancellationToken cancellationToken) => Task.CompletedTask;
@@ -154,6 +174,73 @@ internal sealed class PostgreSqlTimestampSource : ISidecarSource
     public bool Covers(SidecarPosition applied, SidecarPosition target)
         => PostgreSqlWatermarks.Covers(PostgreSqlWatermarks.Parse(applied), PostgreSqlWatermarks.Parse(target));
 
+    /// <summary>
+    /// Key scan (<c>Delete Detection=KeyScan</c>): every key of the table as it stands now, by one binary COPY of the key
+    /// columns streamed into the sink (one key in memory at a time; the mirror stages them in DuckDB). Runs on the poll
+    /// connection, under the pipeline's lock, after the cycle's polls: a row the mirror holds was polled from an
+    /// earlier snapshot, so a key missing here was deleted at the source. A key value that cannot map quarantines
+    /// the table and fails the scan, so a partial key set never deletes anything.
+    /// </summary>
+    public async Task CopyKeysAsync(SidecarTable table, ISidecarRowSink sink, CancellationToken cancellationToken)
+    {
+        var connection = _pollConnection ?? throw new InvalidOperationException("OpenAsync first");
+        var info = Polled(table.Name).Info;
+        var ordinals = info.KeyOrdinals;
+        var select = string.Join(", ", ordinals.Select(o => PostgreSqlCatalog.QuoteIdentifier(info.Table.Columns[o].Name) + (info.Types[o].CopiedAsText ? "::text" : "")));
+        var key = new object?[ordinals.Length];
+        try
+        {
+            await using var exporter = await connection.BeginBinaryExportAsync($"COPY (SELECT {select} FROM {info.QuotedName}) TO STDOUT (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+            while (await exporter.StartRowAsync(cancellationToken).ConfigureAwait(false) >= 0)
+            {
+                for (var k = 0; k < key.Length; k++)
+                {
+                    key[k] = await PostgreSqlValueReader.ReadCopiedAsync(exporter, info.Types[ordinals[k]], cancellationToken).ConfigureAwait(false);
+                }
+
+                sink.Append(table, key);
+            }
+        }
+        catch (PostgreSqlUnmappableValueException ex)
+        {
+            Quarantine.Add(table.Name, $"key scan: {ex.Message}");
+            throw PostgreSqlErrors.Refuse($"the key scan of table {table.Name} found a key the mirror cannot hold ({ex.Message}); the table is quarantined");
+        }
+        catch (Exception ex) when (PostgreSqlErrors.IsPostgreSqlFailure(ex))
+        {
+            throw _connector!.Wrap(ex, $"scanning the keys of table {table.Name}");
+        }
+    }
+
+    /// <summary>Rows of each table past its watermark (what the next polls will deliver), for status and the lag gauges.</summary>
+    public async Task<IReadOnlyDictionary<string, long>> PendingAsync(SidecarPosition applied, CancellationToken cancellationToken)
+    {
+        var connection = _pollConnection ?? throw new InvalidOperationException("OpenAsync first");
+        var watermarks = PostgreSqlWatermarks.Parse(applied);
+        var pending = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
+        foreach (var table in _tables.Values.Where(t => !Quarantine.Contains(t.Info.Table.Name)))
+        {
+            var name = table.Info.Table.Name;
+            try
+            {
+                await using var command = new NpgsqlCommand($"SELECT count(*) FROM {table.Info.QuotedName} WHERE {After(table, watermarks)}", connection);
+                pending[name] = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+            }
+            catch (Exception ex) when (PostgreSqlErrors.IsPostgreSqlFailure(ex))
+            {
+                throw _connector!.Wrap(ex, $"counting the pending rows of table {name}");
+            }
+        }
+
+        return pending;
+    }
+
+    /// <summary>The table's compound watermark, <c>(updated_at, key…)</c> as PostgreSQL prints them, or <c>(start)</c>.</summary>
+    public string DescribePosition(SidecarPosition position, string table)
+        => PostgreSqlWatermarks.Parse(position).TryGet(table, out var timestamp, out var key)
+            ? "(" + string.Join(", ", new[] { timestamp }.Concat(key).Select(v => "'" + v + "'")) + ")"
+            : "(start)";
+
     public async ValueTask DisposeAsync()
     {
         await (_pollConnection?.DisposeAsync() ?? ValueTask.CompletedTask).ConfigureAwait(false);
@@ -171,10 +258,7 @@ internal sealed class PostgreSqlTimestampSource : ISidecarSource
     private async Task PollTableAsync(NpgsqlConnection connection, PolledTable table, PostgreSqlWatermarks watermarks, int limit, List<SidecarChange> changes, CancellationToken cancellationToken)
     {
         var name = table.Info.Table.Name;
-        var where = watermarks.TryGet(name, out var timestamp, out var key)
-            ? $"({table.WatermarkColumns}) > ({table.WatermarkLiterals(timestamp, key)})"
-            : $"{table.QuotedUpdatedAt} IS NOT NULL";
-        var sql = $"COPY (SELECT {table.Info.SelectList}, {table.WatermarkTexts} FROM {table.Info.QuotedName} WHERE {where} ORDER BY {table.WatermarkColumns} LIMIT {limit}) TO STDOUT (FORMAT BINARY)";
+        var sql = $"COPY (SELECT {table.Info.SelectList}, {table.WatermarkTexts} FROM {table.Info.QuotedName} WHERE {After(table, watermarks)} ORDER BY {table.WatermarkColumns} LIMIT {limit}) TO STDOUT (FORMAT BINARY)";
         var columnCount = table.Info.Types.Length;
         await using var exporter = await connection.BeginBinaryExportAsync(sql, cancellationToken).ConfigureAwait(false);
         while (await exporter.StartRowAsync(cancellationToken).ConfigureAwait(false) >= 0)
@@ -203,6 +287,70 @@ internal sealed class PostgreSqlTimestampSource : ISidecarSource
                 : new SidecarChange(SidecarChangeKind.Upsert, name, keyValues, values, commitTime));
         }
     }
+
+    /// <summary>
+    /// A column added, dropped or retyped at the source (DDL): one catalog query per read compares each followed
+    /// table's columns (number, type, modifier) with what was described; a table that changed is described again,
+    /// polled with its new select list from now on, and reported as a schema change, which the mirror applies before
+    /// the batch's rows. A new column whose type has no mapping quarantines the table (as when it is first described).
+    /// </summary>
+    private async Task<List<SidecarTable>> EvolveAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var signatures = await ReadColumnSignaturesAsync(connection, cancellationToken).ConfigureAwait(false);
+        var changed = _tables.Values
+            .Where(t => !Quarantine.Contains(t.Info.Table.Name) && signatures.GetValueOrDefault(t.Info.Oid) != _columnSignatures.GetValueOrDefault(t.Info.Oid))
+            .Select(t => t.Info.Table.Name)
+            .ToArray();
+        _columnSignatures = signatures;
+        if (changed.Length == 0)
+        {
+            return [];
+        }
+
+        var settings = _settings! with { Tables = changed };
+        var described = await PostgreSqlCatalog.DescribeAsync(connection, settings, Quarantine, cancellationToken).ConfigureAwait(false);
+        var evolved = new List<SidecarTable>();
+        foreach (var info in described)
+        {
+            var polled = PolledTable.Create(info, settings);
+            if (!SameShape(_tables[info.Table.Name].Info.Table, polled.Info.Table))
+            {
+                _tables[info.Table.Name] = polled;
+                evolved.Add(polled.Info.Table);
+            }
+        }
+
+        return evolved;
+    }
+
+    private static bool SameShape(SidecarTable a, SidecarTable b)
+        => a.Columns.Count == b.Columns.Count && a.Columns.Zip(b.Columns).All(p => p.First.Name == p.Second.Name && p.First.DuckDbType == p.Second.DuckDbType);
+
+    private async Task<Dictionary<uint, string>> ReadColumnSignaturesAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            SELECT attrelid, string_agg(attnum || ':' || atttypid || ':' || atttypmod, ',' ORDER BY attnum)
+            FROM pg_attribute WHERE attrelid = ANY($1) AND attnum > 0 AND NOT attisdropped GROUP BY attrelid
+            """;
+        await using var command = new NpgsqlCommand(sql, connection) 
+        {
+            Parameters = { new() { Value = _tables.Values.Select(t => t.Info.Oid).ToArray(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Oid } },
+        };
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var signatures = new Dictionary<uint, string>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            signatures[reader.GetFieldValue<uint>(0)] = reader.GetString(1);
+        }
+
+        return signatures;
+    }
+
+    /// <summary>The predicate of the rows after a table's watermark (every row with an <c>updated_at</c> before its first poll).</summary>
+    private static string After(PolledTable table, PostgreSqlWatermarks watermarks)
+        => watermarks.TryGet(table.Info.Table.Name, out var timestamp, out var key)
+            ? $"({table.WatermarkColumns}) > ({table.WatermarkLiterals(timestamp, key)})"
+            : $"{table.QuotedUpdatedAt} IS NOT NULL";
 
     private static async Task ReadMaxWatermarkAsync(NpgsqlConnection connection, PolledTable table, PostgreSqlWatermarks watermarks, CancellationToken cancellationToken)
     {
