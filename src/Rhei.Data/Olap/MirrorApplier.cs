@@ -36,6 +36,7 @@ internal static class MirrorApplier
         // replaces without a delete event). Only the keys go through a staging table; the rows kept are appended
         // straight into the mirror afterwards, instead of being staged whole and copied by an INSERT … SELECT.
         var schema = changes.Schema;
+        var phase = ApplyPhaseTimes.Start();
         CreateKeyStage(session, schema, timestamp: false);
         using (var appender = session.CreateAppender(Stage))
         {
@@ -58,7 +59,9 @@ internal static class MirrorApplier
             appender.Close();
         }
 
+        phase = ApplyPhaseTimes.Stop(ApplyPhase.Stage, phase);
         session.Execute($"DELETE FROM {schema.QuotedName} AS t USING {Stage} AS s WHERE {KeyMatch(schema)}; DROP TABLE {Stage};");
+        phase = ApplyPhaseTimes.Stop(ApplyPhase.Delete, phase);
         using (var appender = session.CreateAppender(schema.Name))
         {
             foreach (var change in changes.Rows)
@@ -72,6 +75,8 @@ internal static class MirrorApplier
 
             appender.Close();
         }
+
+        ApplyPhaseTimes.Stop(ApplyPhase.Append, phase);
     }
 
     private static void ApplyTemporal(DuckDbSession session, TableChanges changes)
@@ -82,6 +87,7 @@ internal static class MirrorApplier
         }
 
         var schema = changes.Schema;
+        var phase = ApplyPhaseTimes.Start();
         CreateKeyStage(session, schema, timestamp: true);
 
         // Versions of one key, in log order: each closes at the next one's time. The versions are chained by
@@ -122,9 +128,11 @@ internal static class MirrorApplier
             appender.Close();
         }
 
+        phase = ApplyPhaseTimes.Stop(ApplyPhase.Stage, phase);
         session.Execute(
             $"UPDATE {schema.QuotedName} AS t SET {MirrorDdl.ValidTo} = greatest(s.{MirrorDdl.ValidTo}, t.{MirrorDdl.ValidFrom}) FROM {Stage} AS s WHERE t.{MirrorDdl.ValidTo} IS NULL AND {KeyMatch(schema)};"
             + $"DROP TABLE {Stage};");
+        phase = ApplyPhaseTimes.Stop(ApplyPhase.Delete, phase);
         using (var appender = session.CreateAppender(schema.Name))
         {
             foreach (var first in firsts)
@@ -155,6 +163,8 @@ internal static class MirrorApplier
 
             appender.Close();
         }
+
+        ApplyPhaseTimes.Stop(ApplyPhase.Append, phase);
     }
 
     /// <summary>The staging table of one batch's keys (and, for history, the time that closes each key's live version).</summary>

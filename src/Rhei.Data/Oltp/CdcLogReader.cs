@@ -39,6 +39,7 @@ internal static class CdcLogReader
 
         // Destructive: table → key → (first op, the row as SQLite holds it, filled in by ReadRows), in first-seen order.
         var pending = new Dictionary<string, PendingKeys>(StringComparer.OrdinalIgnoreCase);
+        var phase = ApplyPhaseTimes.Start();
         using (var reader = new SqliteRowReader(connection, $"SELECT seq, tbl, op, {s_keyList}, ts, img FROM {ReplicationTables.CdcLog} WHERE seq > $from ORDER BY seq LIMIT $limit"))
         {
             reader.Bind(1, watermark);
@@ -135,12 +136,15 @@ internal static class CdcLogReader
             }
         }
 
+        phase = ApplyPhaseTimes.Stop(ApplyPhase.LogRead, phase);
         foreach (var (tableName, keys) in pending)
         {
             var changes = batch.Tables[tableName];
-            if (changes.QuarantineReason is null)
+            if (changes.QuarantineReason is null && ReadRows(connection, batch, changes, keys))
             {
-                ReadRows(connection, transaction, batch, changes, keys);
+                phase = ApplyPhaseTimes.Stop(ApplyPhase.RowRead, phase);
+                ChangeCompactor.AddNetChanges(changes, keys);
+                phase = ApplyPhaseTimes.Stop(ApplyPhase.Compaction, phase);
             }
         }
 
@@ -183,11 +187,11 @@ internal static class CdcLogReader
         return key;
     }
 
-    private static void ReadRows(SqliteConnection connection, SqliteTransaction transaction, ChangeBatch batch, TableChanges changes, PendingKeys keys)
+    /// <summary>Reads the current row of every key the batch logged for a table into its entry; false when a row does not fit the mirror.</summary>
+    private static bool ReadRows(SqliteConnection connection, ChangeBatch batch, TableChanges changes, PendingKeys keys)
     {
         var schema = changes.Schema;
         var join = string.Join(" AND ", schema.KeyOrdinals.Select((ordinal, k) => "t." + schema.QuotedColumns[ordinal] + " = l." + ReplicationTables.KeyColumns[k]));
-        _ = transaction;
 
         // One set-based read of the current rows of every key the batch touched; the key
         // comparison puts the table's column first so its collation and index apply.
@@ -249,7 +253,7 @@ internal static class CdcLogReader
             // collation may differ from the logged one); the first misfit quarantines the table.
             if (!CheckRow(schema, values, changes, key))
             {
-                return;
+                return false;
             }
 
             if (!Unsafe.IsNullRef(ref entry))
@@ -258,35 +262,7 @@ internal static class CdcLogReader
             }
         }
 
-        foreach (ref readonly var pending in keys.Entries)
-        {
-            var (first, logged, values) = (pending.First, pending.Key, pending.Values);
-            if (values is not null)
-            {
-                var kind = first == 'I' ? RowChangeKind.Insert : RowChangeKind.Update;
-                changes.Rows.Add(new RowChange(kind, logged, values));
-                if (kind == RowChangeKind.Insert)
-                {
-                    changes.Inserted++;
-                }
-                else
-                {
-                    changes.Updated++;
-                }
-            }
-            else if (first != 'I')
-            {
-                changes.Rows.Add(new RowChange(RowChangeKind.Delete, logged, null));
-                changes.Deleted++;
-            }
-            else
-            {
-                // Inserted and deleted within the batch: the mirror never sees it, but a stale
-                // row with this key (left by INSERT OR REPLACE, which fires no delete trigger)
-                // must not survive either.
-                changes.Rows.Add(new RowChange(RowChangeKind.Delete, logged, null));
-            }
-        }
+        return true;
     }
 
     private static void ReadVersion(SqliteRowReader reader, TableSchema schema, TableChanges changes, char op, object?[] key)
