@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using Rhei.Data.Benchmarks.Data;
 using Rhei.Data.Benchmarks.Harness;
+using Rhei.Data.Sync;
 
 namespace Rhei.Data.Benchmarks.Scenarios;
 
@@ -16,6 +17,13 @@ internal static class SyncScenario
 
     /// <summary>Only the initial-sync figures of this group (<c>--only initial</c>), for measuring the load alone.</summary>
     public const string InitialGroup = "initial";
+
+    /// <summary>
+    /// Only the apply figures (<c>--only apply</c>; <c>apply-destructive</c> or <c>apply-temporal</c> for one mode):
+    /// raw SQLite's batched insert and each mode's apply interleaved per round, best of two (one round from 10M rows),
+    /// with the time of each phase of the best round in the note.
+    /// </summary>
+    public const string ApplyGroup = "apply";
 
     public static async Task RunAsync(ScenarioContext context)
     {
@@ -80,29 +88,83 @@ internal static class SyncScenario
         return rate;
     }
 
+    /// <summary>The apply figures alone at every size; the group name given to --only picks the modes.</summary>
+    public static async Task RunApplyOnlyAsync(ScenarioContext context, string group)
+    {
+        string[] modes = group.ToUpperInvariant() switch
+        {
+            "APPLY-DESTRUCTIVE" => ["Destructive"],
+            "APPLY-TEMPORAL" => ["Temporal"],
+            _ => ["Destructive", "Temporal"],
+        };
+
+        foreach (var rows in context.Sizes([100_000], [10_000, 100_000, 1_000_000]))
+        {
+            var baseline = 0.0;
+            var best = new Dictionary<string, ApplyFigures>();
+            for (var round = 0; round < (rows >= 10_000_000 ? 1 : 2); round++)
+            {
+                baseline = Math.Max(baseline, MeasureRawInsert(context, rows));
+                foreach (var mode in modes)
+                {
+                    var figures = await MeasureApplyAsync(context, rows, mode, string.Empty).ConfigureAwait(false);
+                    best[mode] = best.TryGetValue(mode, out var earlier) ? ApplyFigures.Best(earlier, figures) : figures;
+                }
+            }
+
+            context.RawBatchedInsertRate[rows] = baseline;
+            foreach (var mode in modes)
+            {
+                ReportApply(context, rows, baseline, mode, string.Empty, best[mode]);
+            }
+        }
+    }
+
+    private static double MeasureRawInsert(ScenarioContext context, long rows)
+    {
+        using var directory = context.NewDirectory("sync-raw");
+        using var connection = Connections.OpenRawSqlite(directory.File("raw.db"));
+        Connections.Execute(connection, WriteWorkload.EventsDdl);
+        return WriteWorkload.Insert(connection, 1, rows, batched: true);
+    }
+
     private static async Task ApplyAsync(ScenarioContext context, long rows, double baseline, string mode, string extra = "")
+        => ReportApply(context, rows, baseline, mode, extra, await MeasureApplyAsync(context, rows, mode, extra).ConfigureAwait(false));
+
+    private static async Task<ApplyFigures> MeasureApplyAsync(ScenarioContext context, long rows, string mode, string extra)
     {
         using var directory = context.NewDirectory("sync-" + mode);
         using var connection = Connections.OpenRhei(directory.File("rhei.db"), $"Sync Interval=0;Sync Mode={mode}{extra}");
         Connections.Execute(connection, WriteWorkload.EventsDdl);
 
         WriteWorkload.Insert(connection, 1, rows, batched: true);
-        var (inserted, insertSeconds) = await TimedSyncAsync(connection).ConfigureAwait(false);
+        var insert = await TimedSyncAsync(connection).ConfigureAwait(false);
         WriteWorkload.Update(connection, 1, rows);
-        var (updated, updateSeconds) = await TimedSyncAsync(connection).ConfigureAwait(false);
-
-        var name = (mode == "Temporal" ? "temporal" : "destructive") + (extra.Length > 0 ? ", batch 100K" : string.Empty);
-        context.Report.Add(new Measurement(Group, $"apply INSERT events ({name})", rows, "events/s", inserted / insertSeconds,
-            baseline, "raw SQLite insert rows/s", inserted / insertSeconds / baseline, Target.Min(1.0), $"{inserted:N0} events in {insertSeconds:0.00} s"));
-        context.Report.Add(new Measurement(Group, $"apply UPDATE events ({name})", rows, "events/s", updated / updateSeconds,
-            baseline, "raw SQLite insert rows/s", updated / updateSeconds / baseline, Target.Min(1.0), $"{updated:N0} events in {updateSeconds:0.00} s"));
+        var update = await TimedSyncAsync(connection).ConfigureAwait(false);
+        return new ApplyFigures(insert, update);
     }
 
-    private static async Task<(long Events, double Seconds)> TimedSyncAsync(RheiConnection connection)
+    private static void ReportApply(ScenarioContext context, long rows, double baseline, string mode, string extra, ApplyFigures figures)
     {
+        var name = (mode == "Temporal" ? "temporal" : "destructive") + (extra.Length > 0 ? ", batch 100K" : string.Empty);
+        foreach (var (kind, sync) in new[] { ("INSERT", figures.Insert), ("UPDATE", figures.Update) })
+        {
+            context.Report.Add(new Measurement(Group, $"apply {kind} events ({name})", rows, "events/s", sync.Rate,
+                baseline, "raw SQLite insert rows/s", sync.Rate / baseline, Target.Min(1.0), $"{sync.Events:N0} events in {sync.Seconds:0.00} s; {sync.Phases}"));
+        }
+    }
+
+    /// <summary>One SyncAsync, timed whole and by phase (<see cref="ApplyPhaseTimes"/>, two timestamps per phase and batch).</summary>
+    private static async Task<TimedSync> TimedSyncAsync(RheiConnection connection)
+    {
+        ApplyPhaseTimes.Reset();
+        ApplyPhaseTimes.Enabled = true;
         var watch = Stopwatch.StartNew();
         var result = await connection.SyncAsync().ConfigureAwait(false);
-        return (result.EventsProcessed, watch.Elapsed.TotalSeconds);
+        var seconds = watch.Elapsed.TotalSeconds;
+        ApplyPhaseTimes.Enabled = false;
+        var phases = string.Join(", ", ApplyPhaseTimes.Read().Select(p => $"{p.Key} {p.Value.TotalMilliseconds:0}"));
+        return new TimedSync(result.EventsProcessed, seconds, "ms: " + phases);
     }
 
     /// <summary>Fills an in-memory SQLite database, opens Rhei on it and times a fresh copy of the table.</summary>

@@ -1,5 +1,6 @@
 using Rhei.Data.ChangeFeed;
 using Rhei.Data.Olap;
+using Rhei.Data.Oltp;
 using Rhei.Data.Schema;
 using Rhei.Data.Sync;
 
@@ -25,7 +26,7 @@ internal static class BridgeBatchBuilder
         };
 
         // Destructive: per table, key → (first operation, last image), in first-seen order.
-        var pending = new Dictionary<string, Dictionary<object?[], (char First, object?[]? Values, int Order)>>(StringComparer.OrdinalIgnoreCase);
+        var pending = new Dictionary<string, PendingKeys>(StringComparer.OrdinalIgnoreCase);
         var schemas = new Dictionary<string, TableSchema?>(StringComparer.OrdinalIgnoreCase);
         foreach (var e in events)
         {
@@ -86,11 +87,12 @@ internal static class BridgeBatchBuilder
 
             if (!pending.TryGetValue(schema.Name, out var keys))
             {
-                keys = new Dictionary<object?[], (char, object?[]?, int)>(RowKeyComparer.Instance);
+                keys = new PendingKeys(schema.KeyOrdinals.Count);
                 pending.Add(schema.Name, keys);
             }
 
-            keys[e.Key] = keys.TryGetValue(e.Key, out var seen) ? (seen.First, values, seen.Order) : (e.Operation, values, keys.Count);
+            keys.Add(e.Key, e.Operation);
+            keys.Find(e.Key).Values = values;
         }
 
         foreach (var (table, keys) in pending)
@@ -101,25 +103,7 @@ internal static class BridgeBatchBuilder
                 continue;
             }
 
-            foreach (var (key, (first, values, _)) in keys.OrderBy(p => p.Value.Order))
-            {
-                if (values is not null)
-                {
-                    var kind = first == 'I' ? RowChangeKind.Insert : RowChangeKind.Update;
-                    changes.Rows.Add(new RowChange(kind, key, values));
-                    Count(changes, first == 'I' ? 'I' : 'U');
-                }
-                else
-                {
-                    // Gone by the time it was bridged. Inserted and deleted unseen by the mirror, it is still deleted:
-                    // a stale row with this key (INSERT OR REPLACE fires no delete trigger) must not survive.
-                    changes.Rows.Add(new RowChange(RowChangeKind.Delete, key, null));
-                    if (first != 'I')
-                    {
-                        changes.Deleted++;
-                    }
-                }
-            }
+            ChangeCompactor.AddNetChanges(changes, keys);
         }
 
         return batch;

@@ -36,7 +36,9 @@ internal static class MirrorApplier
         // replaces without a delete event). Only the keys go through a staging table; the rows kept are appended
         // straight into the mirror afterwards, instead of being staged whole and copied by an INSERT … SELECT.
         var schema = changes.Schema;
+        var phase = ApplyPhaseTimes.Start();
         CreateKeyStage(session, schema, timestamp: false);
+        var range = new StagedKeyRange(schema);
         using (var appender = session.CreateAppender(Stage))
         {
             foreach (var change in changes.Rows)
@@ -46,10 +48,12 @@ internal static class MirrorApplier
                 if (change.Values is { } values)
                 {
                     AppendKeyOf(appender, schema, values);
+                    range.Add(values[schema.KeyOrdinals[0]]);
                 }
                 else
                 {
                     AppendKey(appender, schema, change.Key);
+                    range.Add(change.Key[0]);
                 }
 
                 appender.EndRow();
@@ -58,7 +62,9 @@ internal static class MirrorApplier
             appender.Close();
         }
 
-        session.Execute($"DELETE FROM {schema.QuotedName} AS t USING {Stage} AS s WHERE {KeyMatch(schema)}; DROP TABLE {Stage};");
+        phase = ApplyPhaseTimes.Stop(ApplyPhase.Stage, phase);
+        session.Execute($"DELETE FROM {schema.QuotedName} AS t USING {Stage} AS s WHERE {KeyMatch(schema)}{range.Filter("t")}; DROP TABLE {Stage};");
+        phase = ApplyPhaseTimes.Stop(ApplyPhase.Delete, phase);
         using (var appender = session.CreateAppender(schema.Name))
         {
             foreach (var change in changes.Rows)
@@ -72,6 +78,8 @@ internal static class MirrorApplier
 
             appender.Close();
         }
+
+        ApplyPhaseTimes.Stop(ApplyPhase.Append, phase);
     }
 
     private static void ApplyTemporal(DuckDbSession session, TableChanges changes)
@@ -82,19 +90,26 @@ internal static class MirrorApplier
         }
 
         var schema = changes.Schema;
-        CreateKeyStage(session, schema, timestamp: true);
+        var phase = ApplyPhaseTimes.Start();
 
         // Versions of one key, in log order: each closes at the next one's time. The versions are chained by
         // index (next[i] is the key's following version, or -1) rather than collected into a list per key:
-        // most keys have one version in a batch, and a list each was a large share of the apply.
+        // most keys have one version in a batch, and a list each was a large share of the apply. A single integer
+        // key is found by its value, not by hashing a key array of boxed values; a long equals only a long under
+        // RowKeyComparer, so keeping integers in a map of their own changes no answer.
         var versions = changes.Versions;
         var next = new int[versions.Count];
         var firsts = new List<int>();
-        var latest = new Dictionary<object?[], int>(versions.Count, RowKeyComparer.Instance);
+        var latestInteger = new Dictionary<long, int>();
+        var latest = new Dictionary<object?[], int>(RowKeyComparer.Instance);
         for (var i = 0; i < versions.Count; i++)
         {
             next[i] = -1;
-            ref var last = ref CollectionsMarshal.GetValueRefOrAddDefault(latest, versions[i].Key, out var exists);
+            var key = versions[i].Key;
+            bool exists;
+            ref var last = ref key is [long integer]
+                ? ref CollectionsMarshal.GetValueRefOrAddDefault(latestInteger, integer, out exists)
+                : ref CollectionsMarshal.GetValueRefOrAddDefault(latest, key, out exists);
             if (exists)
             {
                 next[last] = i;
@@ -107,14 +122,19 @@ internal static class MirrorApplier
             last = i;
         }
 
+        phase = ApplyPhaseTimes.Stop(ApplyPhase.Compaction, phase);
+
         // Close the live version the mirror already has of each key, at its first change's time: one UPDATE over a
         // staging table of keys and times. Then the batch's versions are appended straight into the mirror (after the
         // UPDATE, which would otherwise close them too).
+        CreateKeyStage(session, schema, timestamp: true);
+        var range = new StagedKeyRange(schema);
         using (var appender = session.CreateAppender(Stage))
         {
             foreach (var first in firsts)
             {
                 AppendKey(appender, schema, versions[first].Key);
+                range.Add(versions[first].Key[0]);
                 appender.Append(versions[first].Timestamp);
                 appender.EndRow();
             }
@@ -122,9 +142,11 @@ internal static class MirrorApplier
             appender.Close();
         }
 
+        phase = ApplyPhaseTimes.Stop(ApplyPhase.Stage, phase);
         session.Execute(
-            $"UPDATE {schema.QuotedName} AS t SET {MirrorDdl.ValidTo} = greatest(s.{MirrorDdl.ValidTo}, t.{MirrorDdl.ValidFrom}) FROM {Stage} AS s WHERE t.{MirrorDdl.ValidTo} IS NULL AND {KeyMatch(schema)};"
+            $"UPDATE {schema.QuotedName} AS t SET {MirrorDdl.ValidTo} = greatest(s.{MirrorDdl.ValidTo}, t.{MirrorDdl.ValidFrom}) FROM {Stage} AS s WHERE t.{MirrorDdl.ValidTo} IS NULL AND {KeyMatch(schema)}{range.Filter("t")};"
             + $"DROP TABLE {Stage};");
+        phase = ApplyPhaseTimes.Stop(ApplyPhase.Delete, phase);
         using (var appender = session.CreateAppender(schema.Name))
         {
             foreach (var first in firsts)
@@ -155,6 +177,8 @@ internal static class MirrorApplier
 
             appender.Close();
         }
+
+        ApplyPhaseTimes.Stop(ApplyPhase.Append, phase);
     }
 
     /// <summary>The staging table of one batch's keys (and, for history, the time that closes each key's live version).</summary>

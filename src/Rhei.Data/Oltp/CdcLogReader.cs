@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Rhei.Data.Olap;
 using Rhei.Data.Schema;
@@ -16,6 +12,9 @@ namespace Rhei.Data.Oltp;
 internal static class CdcLogReader
 {
     private static readonly string s_keyList = string.Join(", ", ReplicationTables.KeyColumns);
+
+    // In the log read with a joined table: seq, tbl, op, the key columns, ts, img, then the table's columns.
+    private static readonly int s_joinedOffset = 5 + TableSchema.MaxKeyColumns;
 
     /// <param name="connection">An open connection of the engine's own.</param>
     /// <param name="watermark">Events up to and including this sequence number are applied already.</param>
@@ -37,12 +36,21 @@ internal static class CdcLogReader
         batch.HighWater = ReplicationTables.MaxSequence(connection, transaction);
         batch.PrunedThrough = ReplicationTables.ReadMeta(connection, CdcLogPruner.PrunedThroughKey, transaction);
 
-        // Destructive: table → key → (first op, the row as SQLite holds it, filled in by ReadRows), in first-seen order.
+        // Destructive: table → key → (first op, the row as SQLite holds it), in first-seen order. The rows of the
+        // batch's first table (batches are mostly runs of one table) come with the log read itself, a LEFT JOIN of each
+        // event to its row: one pass over the log and one lookup per event; other tables' rows are read after it.
         var pending = new Dictionary<string, PendingKeys>(StringComparer.OrdinalIgnoreCase);
-        using (var reader = new SqliteRowReader(connection, $"SELECT seq, tbl, op, {s_keyList}, ts, img FROM {ReplicationTables.CdcLog} WHERE seq > $from ORDER BY seq LIMIT $limit"))
+        var phase = ApplyPhaseTimes.Start();
+        var joined = mode == RheiSyncMode.Destructive ? FirstTable(connection, watermark, resolve) : null;
+        PendingRowCollector? collector = null;
+        using (var reader = new SqliteRowReader(connection, LogQuery(joined)))
         {
             reader.Bind(1, watermark);
             reader.Bind(2, batchSize);
+            if (joined is not null)
+            {
+                reader.Bind(3, joined.Name);
+            }
 
             // Batches are mostly runs of one table: its name, schema, floor and key map are looked
             // up when the name changes, not per event.
@@ -132,15 +140,28 @@ internal static class CdcLogReader
                 {
                     keys.Add(ReadKey(reader, keyCount), op);
                 }
+
+                if (joined is not null && string.Equals(schema.Name, joined.Name, StringComparison.OrdinalIgnoreCase))
+                {
+                    collector ??= new PendingRowCollector(changes, keys, s_joinedOffset);
+                    if (collector.HasRow(reader))
+                    {
+                        collector.Take(reader);
+                    }
+                }
             }
         }
 
+        phase = ApplyPhaseTimes.Stop(ApplyPhase.LogRead, phase);
         foreach (var (tableName, keys) in pending)
         {
             var changes = batch.Tables[tableName];
-            if (changes.QuarantineReason is null)
+            var rowsRead = joined is not null && string.Equals(tableName, joined.Name, StringComparison.OrdinalIgnoreCase);
+            if (changes.QuarantineReason is null && (rowsRead || ReadRows(connection, batch, changes, keys)))
             {
-                ReadRows(connection, transaction, batch, changes, keys);
+                phase = ApplyPhaseTimes.Stop(ApplyPhase.RowRead, phase);
+                ChangeCompactor.AddNetChanges(changes, keys);
+                phase = ApplyPhaseTimes.Stop(ApplyPhase.Compaction, phase);
             }
         }
 
@@ -148,16 +169,34 @@ internal static class CdcLogReader
         return batch;
     }
 
-    /// <summary>The column's value when it is an INTEGER, read with one cell; null otherwise.</summary>
-    private static long? IntegerAt(SqliteRowReader reader, int column)
+    /// <summary>The schema of the table of the first event after the watermark, or null (none, or a table to skip).</summary>
+    private static TableSchema? FirstTable(SqliteConnection connection, long watermark, Func<string, TableSchema?> resolve)
     {
-        if (reader.Cell(column) is { } cell)
+        using var reader = new SqliteRowReader(connection, $"SELECT tbl FROM {ReplicationTables.CdcLog} WHERE seq > $from ORDER BY seq LIMIT 1");
+        reader.Bind(1, watermark);
+        return reader.Read() ? resolve(reader.GetString(0)) : null;
+    }
+
+    /// <summary>
+    /// The batch's events in order (?1 the watermark, ?2 the batch size); with a table to join, each event's current row of that table after the log's
+    /// columns (?3 its name; NULL when the event is another table's or the row is gone). The key comparison puts the table's
+    /// column first so its collation and index apply, as in <see cref="ReadRows"/>.
+    /// </summary>
+    private static string LogQuery(TableSchema? joined)
+    {
+        if (joined is null)
         {
-            return cell.StorageClass == SQLitePCL.raw.SQLITE_INTEGER ? cell.Int64 : null;
+            return $"SELECT seq, tbl, op, {s_keyList}, ts, img FROM {ReplicationTables.CdcLog} WHERE seq > ?1 ORDER BY seq LIMIT ?2";
         }
 
-        return reader.StorageClass(column) == SQLitePCL.raw.SQLITE_INTEGER ? reader.GetInt64(column) : null;
+        var columns = string.Join(", ", joined.QuotedColumns.Select(c => "t." + c));
+        return $"SELECT l.seq, l.tbl, l.op, {string.Join(", ", ReplicationTables.KeyColumns.Select(k => "l." + k))}, l.ts, l.img, {columns} "
+            + $"FROM {ReplicationTables.CdcLog} AS l LEFT JOIN {joined.QuotedName} AS t ON l.tbl = ?3 AND {KeyJoin(joined)} "
+            + "WHERE l.seq > ?1 ORDER BY l.seq LIMIT ?2";
     }
+
+    private static string KeyJoin(TableSchema schema)
+        => string.Join(" AND ", schema.KeyOrdinals.Select((ordinal, k) => "t." + schema.QuotedColumns[ordinal] + " = l." + ReplicationTables.KeyColumns[k]));
 
     private static int? NullKeyColumn(SqliteRowReader reader, int keyCount)
     {
@@ -183,121 +222,52 @@ internal static class CdcLogReader
         return key;
     }
 
-    private static void ReadRows(SqliteConnection connection, SqliteTransaction transaction, ChangeBatch batch, TableChanges changes, PendingKeys keys)
+    /// <summary>Reads the current row of every key the batch logged for a table into its entry; false when a row does not fit the mirror.</summary>
+    private static bool ReadRows(SqliteConnection connection, ChangeBatch batch, TableChanges changes, PendingKeys keys)
     {
         var schema = changes.Schema;
-        var join = string.Join(" AND ", schema.KeyOrdinals.Select((ordinal, k) => "t." + schema.QuotedColumns[ordinal] + " = l." + ReplicationTables.KeyColumns[k]));
-        _ = transaction;
-
         // One set-based read of the current rows of every key the batch touched; the key
         // comparison puts the table's column first so its collation and index apply.
         using var reader = new SqliteRowReader(
             connection,
-            $"SELECT {string.Join(", ", schema.QuotedColumns.Select(c => "t." + c))} FROM {ReplicationTables.CdcLog} AS l JOIN {schema.QuotedName} AS t ON {join} WHERE l.seq > $from AND l.seq <= $to AND l.tbl = $tbl");
+            $"SELECT {string.Join(", ", schema.QuotedColumns.Select(c => "t." + c))} FROM {ReplicationTables.CdcLog} AS l JOIN {schema.QuotedName} AS t ON {KeyJoin(schema)} WHERE l.seq > $from AND l.seq <= $to AND l.tbl = $tbl");
         reader.Bind(1, batch.FromExclusive);
         reader.Bind(2, batch.ToInclusive);
         reader.Bind(3, schema.Name);
-        var types = schema.MirrorTypes;
-        var keyOrdinals = schema.KeyOrdinals;
-        var integerKey = keyOrdinals.Count == 1 ? keyOrdinals[0] : -1;
-        object?[]? key = null;
+        var collector = new PendingRowCollector(changes, keys, 0);
         while (reader.Read())
         {
-            // A single INTEGER key is looked up before the row is read: a key logged more than once joins once
-            // per event, and those repeats are skipped without boxing their values.
-            ref var entry = ref Unsafe.NullRef<PendingKeys.Entry>();
-            var found = false;
-            if (integerKey >= 0 && IntegerAt(reader, integerKey) is { } integer)
+            if (!collector.Take(reader))
             {
-                entry = ref keys.Find(integer);
-                found = true;
-                if (!Unsafe.IsNullRef(ref entry) && entry.Values is not null)
-                {
-                    continue;
-                }
-            }
-
-            var values = new object?[types.Count];
-            for (var i = 0; i < values.Length; i++)
-            {
-                values[i] = reader.GetValue(i);
-            }
-
-            // The key array is reused until a row is kept: most rows are kept, duplicates are not.
-            key ??= new object?[keyOrdinals.Count];
-            for (var k = 0; k < key.Length; k++)
-            {
-                key[k] = values[keyOrdinals[k]];
-            }
-
-            if (!found)
-            {
-                entry = ref keys.Find(key);
-            }
-
-            if (!Unsafe.IsNullRef(ref entry))
-            {
-                if (entry.Values is not null)
-                {
-                    continue;
-                }
-
-                entry.Values = values;
-            }
-
-            // Every row read is checked once, kept or not (a key matched under the column's
-            // collation may differ from the logged one); the first misfit quarantines the table.
-            if (!CheckRow(schema, values, changes, key))
-            {
-                return;
-            }
-
-            if (!Unsafe.IsNullRef(ref entry))
-            {
-                key = null;
+                return false;
             }
         }
 
-        foreach (ref readonly var pending in keys.Entries)
-        {
-            var (first, logged, values) = (pending.First, pending.Key, pending.Values);
-            if (values is not null)
-            {
-                var kind = first == 'I' ? RowChangeKind.Insert : RowChangeKind.Update;
-                changes.Rows.Add(new RowChange(kind, logged, values));
-                if (kind == RowChangeKind.Insert)
-                {
-                    changes.Inserted++;
-                }
-                else
-                {
-                    changes.Updated++;
-                }
-            }
-            else if (first != 'I')
-            {
-                changes.Rows.Add(new RowChange(RowChangeKind.Delete, logged, null));
-                changes.Deleted++;
-            }
-            else
-            {
-                // Inserted and deleted within the batch: the mirror never sees it, but a stale
-                // row with this key (left by INSERT OR REPLACE, which fires no delete trigger)
-                // must not survive either.
-                changes.Rows.Add(new RowChange(RowChangeKind.Delete, logged, null));
-            }
-        }
+        return true;
     }
 
     private static void ReadVersion(SqliteRowReader reader, TableSchema schema, TableChanges changes, char op, object?[] key)
     {
-        var ts = reader.IsNull(3 + TableSchema.MaxKeyColumns) ? 0 : reader.GetInt64(3 + TableSchema.MaxKeyColumns);
+        // One mutex-taking call per cell (the time and the image), as the row reads do; NULL reads as 0.
+        const int tsColumn = 3 + TableSchema.MaxKeyColumns, imageColumn = tsColumn + 1;
+        var ts = reader.Cell(tsColumn) is { } tsCell ? tsCell.Int64 : reader.IsNull(tsColumn) ? 0 : reader.GetInt64(tsColumn);
         object?[]? values = null;
         if (op != 'D')
         {
-            values = reader.IsNull(4 + TableSchema.MaxKeyColumns)
-                ? new object?[schema.Columns.Count]
-                : ParseImage(schema, reader.GetUtf8(4 + TableSchema.MaxKeyColumns));
+            bool noImage;
+            ReadOnlySpan<byte> image;
+            if (reader.Cell(imageColumn) is { } imageCell)
+            {
+                noImage = imageCell.StorageClass == SQLitePCL.raw.SQLITE_NULL;
+                image = noImage ? default : imageCell.Utf8;
+            }
+            else
+            {
+                noImage = reader.IsNull(imageColumn);
+                image = noImage ? default : reader.GetUtf8(imageColumn);
+            }
+
+            values = noImage ? new object?[schema.Columns.Count] : CdcImageParser.Parse(schema, image);
             if (!CheckRow(schema, values, changes, key))
             {
                 return;
@@ -332,128 +302,6 @@ internal static class CdcLogReader
         return false;
     }
 
-    private static object? Normalize(object value) => value is DBNull ? null : value;
-
-    /// <summary>
-    /// Reads the image straight from SQLite's UTF-8 bytes in one forward pass: building a JsonDocument from a
-    /// decoded string per event was most of temporal apply's cost. The values are exactly those of
-    /// <see cref="ParseImageDocument"/> (the last duplicate property wins, as TryGetProperty finds it; names match
-    /// case-sensitively after unescaping), which still handles what a forward pass cannot reproduce cheaply.
-    /// </summary>
-    internal static object?[] ParseImage(TableSchema schema, ReadOnlySpan<byte> utf8)
-    {
-        // Ill-formed UTF-8 (text SQLite stored as is) is decoded to U+FFFD by the string path; the reader would throw.
-        if (!System.Text.Unicode.Utf8.IsValid(utf8))
-        {
-            return ParseImageDocument(schema, System.Text.Encoding.UTF8.GetString(utf8));
-        }
-
-        var reader = new Utf8JsonReader(utf8);
-        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-        {
-            return ParseImageDocument(schema, System.Text.Encoding.UTF8.GetString(utf8));
-        }
-
-        var values = new object?[schema.Columns.Count];
-        var names = schema.Utf8ColumnNames;
-        var next = 0;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            // json_object writes the columns in table order, so the expected column is tried first.
-            var column = -1;
-            for (var probe = 0; probe < names.Count; probe++)
-            {
-                var i = (next + probe) % names.Count;
-                if (reader.ValueTextEquals(names[i]))
-                {
-                    column = i;
-                    break;
-                }
-            }
-
-            reader.Read();
-            if (column < 0)
-            {
-                reader.Skip();
-                continue;
-            }
-
-            next = column + 1;
-            values[column] = reader.TokenType switch
-            {
-                JsonTokenType.String => reader.GetString(),
-                JsonTokenType.Number => Number(reader.ValueSpan),
-                JsonTokenType.True => 1L,
-                JsonTokenType.False => 0L,
-                JsonTokenType.Null => null,
-                _ => Nested(ref reader, utf8),
-            };
-        }
-
-        return values;
-    }
-
-    /// <summary>As <see cref="FromJson"/> reads a number: an integer unless written with a fraction or exponent.</summary>
-    private static object Number(ReadOnlySpan<byte> raw)
-    {
-        if (raw.IndexOfAny((byte)'.', (byte)'e', (byte)'E') < 0 && System.Buffers.Text.Utf8Parser.TryParse(raw, out long l, out var consumed) && consumed == raw.Length)
-        {
-            return l;
-        }
-
-        return double.Parse(raw, NumberStyles.Float, CultureInfo.InvariantCulture);
-    }
-
-    /// <summary>An object or array value (a blob's {"$b": hex}, rarely anything else), read as the document path reads it.</summary>
-    private static object? Nested(ref Utf8JsonReader reader, ReadOnlySpan<byte> utf8)
-    {
-        var start = (int)reader.TokenStartIndex;
-        reader.Skip();
-        using var document = JsonDocument.Parse(utf8[start..(int)reader.BytesConsumed].ToArray());
-        return FromJson(document.RootElement);
-    }
-
-    private static object?[] ParseImageDocument(TableSchema schema, string json)
-    {
-        var values = new object?[schema.Columns.Count];
-        using var document = JsonDocument.Parse(json);
-        var root = document.RootElement;
-        for (var i = 0; i < values.Length; i++)
-        {
-            if (root.TryGetProperty(schema.Columns[i].Name, out var element))
-            {
-                values[i] = FromJson(element);
-            }
-        }
-
-        return values;
-    }
-
-    private static object? FromJson(JsonElement element)
-    {
-        switch (element.ValueKind)
-        {
-            case JsonValueKind.String:
-                return element.GetString();
-            case JsonValueKind.Number:
-                var raw = element.GetRawText();
-                if (raw.AsSpan().IndexOfAny('.', 'e', 'E') < 0 && element.TryGetInt64(out var l))
-                {
-                    return l;
-                }
-
-                return double.Parse(raw, NumberStyles.Float, CultureInfo.InvariantCulture);
-            case JsonValueKind.Object when element.TryGetProperty("$b", out var hex):
-                return Convert.FromHexString(hex.GetString() ?? string.Empty);
-            case JsonValueKind.True:
-                return 1L;
-            case JsonValueKind.False:
-                return 0L;
-            case JsonValueKind.Null:
-            case JsonValueKind.Undefined:
-                return null;
-            default:
-                return element.GetRawText();
-        }
-    }
+    /// <summary>The values of a temporal image as the mirror takes them (<see cref="CdcImageParser.Parse"/>).</summary>
+    internal static object?[] ParseImage(TableSchema schema, ReadOnlySpan<byte> utf8) => CdcImageParser.Parse(schema, utf8);
 }

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Rhei.Data.Sync;
 
 namespace Rhei.Data.Oltp;
 
@@ -10,12 +11,14 @@ internal static class ConsumerRegistry
 {
     public static void Upsert(SqliteConnection connection, string id, long watermark)
     {
+        var phase = ApplyPhaseTimes.Start();
         using var command = connection.CreateCommand();
         command.CommandText = $"INSERT INTO {ReplicationTables.Consumers} (id, watermark, heartbeat) VALUES ($id, $w, $now) ON CONFLICT (id) DO UPDATE SET watermark = excluded.watermark, heartbeat = excluded.heartbeat";
         command.Parameters.AddWithValue("$id", id);
         command.Parameters.AddWithValue("$w", watermark);
         command.Parameters.AddWithValue("$now", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         command.ExecuteNonQuery();
+        ApplyPhaseTimes.Stop(ApplyPhase.ConsumerUpdate, phase);
     }
 
     public static void Remove(SqliteConnection connection, string id)

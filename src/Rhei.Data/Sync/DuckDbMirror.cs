@@ -82,7 +82,9 @@ internal sealed class DuckDbMirror : IDisposable
     {
         var session = Session;
         TableChanges? current = null;
+        var phase = ApplyPhaseTimes.Start();
         session.Execute("BEGIN TRANSACTION");
+        ApplyPhaseTimes.Stop(ApplyPhase.MirrorCommit, phase);
         try
         {
             foreach (var changes in batch.Tables.Values)
@@ -100,8 +102,10 @@ internal sealed class DuckDbMirror : IDisposable
 
             current = null;
             ApplyFaultInjector?.Invoke("apply");
+            phase = ApplyPhaseTimes.Start();
             MirrorState.WriteWatermark(session, consumerId, batch.ToInclusive);
             session.Execute("COMMIT");
+            ApplyPhaseTimes.Stop(ApplyPhase.MirrorCommit, phase);
             foreach (var changes in batch.Tables.Values.Where(c => c.QuarantineReason is not null))
             {
                 _tables[changes.Schema.Name] = _pendingQuarantine[changes.Schema.Name];

@@ -1,0 +1,32 @@
+namespace Rhei.Data.Sync;
+
+/// <summary>The parts of applying captured changes that <see cref="ApplyPhaseTimes"/> times separately.</summary>
+internal enum ApplyPhase
+{
+    /// <summary>Stepping through the change log's events of a batch (destructive: the keys; temporal: parsing each image too).</summary>
+    LogRead,
+
+    /// <summary>Reading the current rows of the batch's keys from SQLite (destructive only).</summary>
+    RowRead,
+
+    /// <summary>Folding the events of each key into its net change.</summary>
+    Compaction,
+
+    /// <summary>Appending the batch's keys into DuckDB's staging table.</summary>
+    Stage,
+
+    /// <summary>The DuckDB DELETE (destructive) or UPDATE closing live versions (temporal) joining the stage.</summary>
+    Delete,
+
+    /// <summary>Appending the new rows or versions into the mirror.</summary>
+    Append,
+
+    /// <summary>The rest of the DuckDB transaction: begin, the stored position, commit.</summary>
+    MirrorCommit,
+
+    /// <summary>Recording this engine's position in the consumer table.</summary>
+    ConsumerUpdate,
+
+    /// <summary>Deleting applied events from the change log.</summary>
+    Prune,
+}
