@@ -29,6 +29,9 @@ internal sealed partial class LocalReplicator : IAsyncDisposable
     private readonly DuckDbMirror _mirror;
     private string _consumerId = Guid.NewGuid().ToString("N");
     private long _watermark;
+    // Stopwatch timestamp of the last consumer position written by a cycle (0: none yet), for the idle heartbeat.
+    private long _acknowledgedAt;
+    private long _acknowledgedPosition = -1;
     private long _schemaVersion;
     private bool _started;
     private bool _disposed;

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Rhei.Data.Diagnostics;
 
@@ -13,9 +14,12 @@ internal sealed class SyncLoop
 {
     private static readonly TimeSpan s_maxBackoff = TimeSpan.FromSeconds(5);
 
-    // SQLite calls the commit hook just before the commit becomes visible to other connections: a cycle started at
-    // once would read the log without it. A wake therefore waits this long first, and a woken cycle that found
-    // nothing looks again after a doubling pause (while it stays below the interval) instead of waiting a whole interval.
+    // SQLite calls the commit hook just before the commit becomes visible to other connections (in WAL mode with
+    // synchronous=NORMAL the rest of the commit is a WAL write, microseconds). A wake on an idle loop runs the cycle at
+    // once (by the time it reads the log the commit is nearly always there); a woken cycle that found nothing looks
+    // again after this pause, doubling it (while it stays below the interval), instead of waiting a whole interval.
+    // A wake within this pause of the previous cycle's end (commits arriving back to back) waits it first, so that
+    // under load one cycle takes the commits of a pause rather than one each.
     private static readonly TimeSpan s_settle = TimeSpan.FromMilliseconds(1);
 
     private readonly Func<CancellationToken, Task<RheiSyncResult?>> _cycle;
@@ -84,6 +88,7 @@ internal sealed class SyncLoop
         var delay = _interval;
         var failures = 0;
         var recheck = TimeSpan.Zero;
+        var lastCycleEnded = 0L;
         while (!token.IsCancellationRequested)
         {
             try
@@ -93,10 +98,14 @@ internal sealed class SyncLoop
                 {
                     // Cleared before the cycle: a commit during the cycle wakes the loop again.
                     Volatile.Write(ref _wakeRequested, 0);
-                    await Task.Delay(s_settle, token).ConfigureAwait(false);
+                    if (Stopwatch.GetElapsedTime(lastCycleEnded) < s_settle)
+                    {
+                        await Task.Delay(s_settle, token).ConfigureAwait(false);
+                    }
                 }
 
                 var result = await _cycle(token).ConfigureAwait(false);
+                lastCycleEnded = Stopwatch.GetTimestamp();
                 if (_untilSuccess)
                 {
                     return;
@@ -131,7 +140,7 @@ internal sealed class SyncLoop
             return TimeSpan.Zero;
         }
 
-        var next = previous > TimeSpan.Zero ? previous * 2 : s_settle * 2;
+        var next = previous > TimeSpan.Zero ? previous * 2 : s_settle;
         return next < _interval ? next : TimeSpan.Zero;
     }
 }

@@ -25,6 +25,8 @@ internal sealed class SyncPipeline
     private volatile bool _closed;
     private Task? _sharedCycle;
     private long _sharedTarget;
+    // Completed (and replaced) each time the applied position moves: Strong readers wait on it, not on the cycle's end.
+    private TaskCompletionSource _advanced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _appliedCycles;
 
     /// <param name="cycle">One cycle, run under the lock: fills the set with the tables it applied changes to.</param>
@@ -90,9 +92,30 @@ internal sealed class SyncPipeline
                 cycle = _sharedCycle ??= Task.Run(RunSharedCycleAsync, CancellationToken.None);
             }
 
-            await cycle.WaitAsync(ct).ConfigureAwait(false);
+            // Released by whichever comes first: the DuckDB commit that covers the target (the cycle's consumer-position
+            // write and prune then go on without this reader), or the end of the cycle (which may stop short of it).
+            while (!cycle.IsCompleted)
+            {
+                var advanced = Volatile.Read(ref _advanced).Task;
+                if (!MirrorFreshness.IsBehind(target, _appliedPosition()))
+                {
+                    return;
+                }
+
+                await Task.WhenAny(cycle, advanced).WaitAsync(ct).ConfigureAwait(false);
+            }
+
+            // Complete by now: a failed cycle fails the read as it always did.
+            await cycle.ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// Called by the cycle right after a DuckDB transaction that moved the applied position committed: every Strong reader
+    /// whose target it covers goes ahead now (on the thread pool), while the cycle records its position and prunes.
+    /// </summary>
+    public void NoteApplied()
+        => Interlocked.Exchange(ref _advanced, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
 
     /// <summary>Tells the background loop a commit was made through a Rhei connection, so it syncs now rather than at the next interval.</summary>
     public void NoteCommit() => _loop?.Wake();
