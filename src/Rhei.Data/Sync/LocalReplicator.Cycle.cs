@@ -91,6 +91,7 @@ internal sealed partial class LocalReplicator
         var position = Watermark;
         if (position != _acknowledgedPosition || HeartbeatDue())
         {
+            FaultInjector?.Invoke("before-acknowledge");
             source.Acknowledge(_consumerId, position);
             _acknowledgedPosition = position;
             _acknowledgedAt = Stopwatch.GetTimestamp();

@@ -54,7 +54,11 @@ internal sealed partial class LocalReplicator : IAsyncDisposable
         _pipeline = new SyncPipeline(RunCycleGuarded, () => Watermark, options.DiagnosticsName, _logger);
     }
 
-    /// <summary>Test hook: called with "after-apply" and "before-prune" inside a cycle; throw to simulate a crash there.</summary>
+    /// <summary>
+    /// Test hook: called inside a cycle with "after-apply" (each batch, after its DuckDB commit, before Strong readers are
+    /// released), "before-acknowledge" (once, before the consumer position is written) and "before-prune"; throw to
+    /// simulate a crash there.
+    /// </summary>
     internal Action<string>? FaultInjector { get; set; }
 
     /// <summary>A consumer silent for longer than this no longer holds the change log back.</summary>
