@@ -51,7 +51,7 @@ internal sealed partial class LocalReplicator : IAsyncDisposable
             : _triggerLog;
         Feed = new ChangeFeedService(_connections, _registry.Find, options.SyncMode, () => (_source as BridgeChangeSource)?.Log);
         _mirror = new DuckDbMirror(duckDb, options.SyncMode, _logger);
-        _pipeline = new SyncPipeline(RunCycleGuarded, () => Watermark, options.DiagnosticsName, _logger);
+        _pipeline = new SyncPipeline(RunCycleGuarded, () => Watermark, options.DiagnosticsName, _logger, SourceAhead);
     }
 
     /// <summary>
@@ -275,6 +275,19 @@ internal sealed partial class LocalReplicator : IAsyncDisposable
             {
                 throw Public(ex, "read the change log's position for a Strong read");
             }
+        }
+    }
+
+    /// <summary>For the woken loop: whether the change log holds a sequence past the watermark (true when the probe fails: the cycle finds out why).</summary>
+    private bool SourceAhead()
+    {
+        try
+        {
+            return !_disposed && MirrorFreshness.IsBehind(Source.ProbeLatestPosition(), Watermark);
+        }
+        catch (Exception ex) when (ex is SqliteException or ObjectDisposedException or InvalidOperationException)
+        {
+            return true;
         }
     }
 

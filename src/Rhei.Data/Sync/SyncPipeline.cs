@@ -18,6 +18,7 @@ internal sealed class SyncPipeline
     private readonly object _sharedGate = new();
     private readonly Func<ISet<string>, CancellationToken, RheiSyncResult> _cycle;
     private readonly Func<long> _appliedPosition;
+    private readonly Func<bool>? _sourceAhead;
     private readonly string _dataSource;
     private readonly ILogger _logger;
     private SyncLoop? _loop;
@@ -33,8 +34,10 @@ internal sealed class SyncPipeline
     /// <param name="appliedPosition">The position the mirror has applied through (for freshness).</param>
     /// <param name="dataSource">The SQLite data source, for traces (a file name, never the connection string).</param>
     /// <param name="logger">Where loop failures are logged.</param>
-    public SyncPipeline(Func<ISet<string>, CancellationToken, RheiSyncResult> cycle, Func<long> appliedPosition, string dataSource, ILogger logger)
+    /// <param name="sourceAhead">A cheap check that the source is ahead of the mirror, for a loop woken by a commit.</param>
+    public SyncPipeline(Func<ISet<string>, CancellationToken, RheiSyncResult> cycle, Func<long> appliedPosition, string dataSource, ILogger logger, Func<bool>? sourceAhead = null)
     {
+        _sourceAhead = sourceAhead;
         _cycle = cycle;
         _appliedPosition = appliedPosition;
         _dataSource = dataSource;
@@ -122,7 +125,7 @@ internal sealed class SyncPipeline
 
     public void StartLoop(TimeSpan interval)
     {
-        var previous = Interlocked.Exchange(ref _loop, new SyncLoop(BackgroundCycleAsync, interval, _logger));
+        var previous = Interlocked.Exchange(ref _loop, new SyncLoop(BackgroundCycleAsync, interval, _logger, sourceAhead: _sourceAhead));
         if (previous is not null)
         {
             _ = previous.StopAsync();
