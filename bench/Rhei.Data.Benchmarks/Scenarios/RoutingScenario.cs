@@ -86,6 +86,10 @@ internal static class RoutingScenario
                     shapeAnsweredBy = reader.Route;
                 },
             ];
+            // A query of microseconds runs many times per timing (about 2 ms of work, the same count for each side): a
+            // single execution timed right after a DuckDB one pays for DuckDB's worker threads still holding the two cores.
+            var sample = runs.Select(run => Timing.Time(run).TotalMilliseconds).Min();
+            var executions = Math.Clamp((int)(2.0 / Math.Max(sample, 0.001)), 1, 500);
             var best = new[] { double.MaxValue, double.MaxValue, double.MaxValue, double.MaxValue };
             for (var round = 0; round <= repeats; round++)
             {
@@ -93,7 +97,13 @@ internal static class RoutingScenario
                 for (var k = 0; k < runs.Length; k++)
                 {
                     var which = (k + round) % runs.Length;
-                    var ms = Timing.Time(runs[which]).TotalMilliseconds;
+                    var ms = Timing.Time(() =>
+                    {
+                        for (var e = 0; e < executions; e++)
+                        {
+                            runs[which]();
+                        }
+                    }).TotalMilliseconds / executions;
                     if (round > 0)
                     {
                         best[which] = Math.Min(best[which], ms);

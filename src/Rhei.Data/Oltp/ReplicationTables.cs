@@ -51,13 +51,16 @@ internal static class ReplicationTables
         transaction.Commit();
     }
 
+    /// <summary>The query <see cref="MaxSequence"/> runs (the freshness probe keeps it prepared).</summary>
+    // sqlite_sequence keeps the high-water mark after the log is pruned empty.
+    public const string MaxSequenceSql = "SELECT max(coalesce((SELECT max(seq) FROM " + CdcLog + "), 0), coalesce((SELECT seq FROM sqlite_sequence WHERE name = '" + CdcLog + "'), 0))";
+
     /// <summary>Highest sequence number ever handed out (survives pruning), 0 when none.</summary>
     public static long MaxSequence(SqliteConnection connection, SqliteTransaction? transaction = null)
     {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        // sqlite_sequence keeps the high-water mark after the log is pruned empty.
-        command.CommandText = "SELECT max(coalesce((SELECT max(seq) FROM " + CdcLog + "), 0), coalesce((SELECT seq FROM sqlite_sequence WHERE name = '" + CdcLog + "'), 0))";
+        command.CommandText = MaxSequenceSql;
         return command.ExecuteScalar() is long v ? v : 0;
     }
 

@@ -8,7 +8,7 @@ namespace Rhei.Data.Oltp;
 /// The local change source: triggers on each replicated SQLite table write into <c>_rhei_cdc_log</c>; this reads
 /// that log, records consumer positions in <c>_rhei_consumers</c> and prunes what every live consumer applied.
 /// Owns two SQLite connections: one for the pipeline (reads, registry and trigger upkeep of this database) and
-/// one for freshness probes, which run beside a cycle.
+/// one for freshness probes, which run beside a cycle (see <see cref="ChangeLogProbe"/>: one prepared PRAGMA when nothing was committed).
 /// </summary>
 internal sealed class TriggerLogChangeSource : IChangeSource
 {
@@ -21,6 +21,7 @@ internal sealed class TriggerLogChangeSource : IChangeSource
     private SqliteConnection? _connection;
     private long _databaseId;
     private SqliteConnection? _probe;
+    private ChangeLogProbe? _probeStatements;
 
     private readonly bool _holdForSubscriptions;
 
@@ -46,6 +47,7 @@ internal sealed class TriggerLogChangeSource : IChangeSource
     {
         _connection = _connections.Open();
         _probe = _connections.Open();
+        _probeStatements = new ChangeLogProbe(_probe);
         ReplicationTables.Create(_connection);
         ChangeFeed.SubscriptionStore.Create(_connection);
         _databaseId = ReplicationTables.EnsureDatabaseId(_connection);
@@ -59,8 +61,8 @@ internal sealed class TriggerLogChangeSource : IChangeSource
     {
         lock (_probeGate)
         {
-            ObjectDisposedException.ThrowIf(_probe is null, this);
-            return ReplicationTables.MaxSequence(_probe);
+            ObjectDisposedException.ThrowIf(_probeStatements is null, this);
+            return _probeStatements.LatestPosition();
         }
     }
 
@@ -173,6 +175,8 @@ internal sealed class TriggerLogChangeSource : IChangeSource
         _connection?.Dispose();
         lock (_probeGate)
         {
+            _probeStatements?.Dispose();
+            _probeStatements = null;
             _probe?.Dispose();
             _probe = null;
         }

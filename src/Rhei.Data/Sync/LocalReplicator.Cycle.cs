@@ -11,7 +11,8 @@ internal sealed partial class LocalReplicator
 {
     /// <summary>
     /// Drains the change log: per batch, read (one SQLite snapshot) → compact → apply with the new
-    /// watermark (one DuckDB transaction) → record the consumer position → prune. Caller holds the lock.
+    /// watermark (one DuckDB transaction, after which waiting Strong readers go ahead); then, once per cycle,
+    /// record the consumer position → prune. Caller holds the lock.
     /// </summary>
     private RheiSyncResult RunCycle(ISet<string> tablesApplied, CancellationToken ct)
     {
@@ -74,29 +75,45 @@ internal sealed partial class LocalReplicator
             }
 
             FaultInjector?.Invoke("after-apply");
-            source.Acknowledge(_consumerId, Watermark);
-            FaultInjector?.Invoke("before-prune");
-            if (_options.PruneAfterSync)
-            {
-                pruned += source.Prune(Watermark, ConsumerTimeout);
-            }
-
+            // The DuckDB transaction holding this batch and its watermark has committed: Strong readers waiting for a
+            // position it covers read now; the SQLite bookkeeping after the last batch is off their path.
+            _pipeline.NoteApplied();
             if (batch.EventCount < _options.SyncBatchSize || Watermark >= upTo)
             {
                 break;
             }
         }
 
-        if (events == 0)
+        // Once per cycle, after every batch: the consumer position (a crash before it repeats nothing, because the
+        // mirror's own stored watermark is where a durable mirror resumes), then one prune up to it. An idle cycle
+        // only writes the position as a heartbeat when one is due, so that other processes keep counting this consumer
+        // as live without a SQLite commit every interval.
+        var position = Watermark;
+        if (position != _acknowledgedPosition || HeartbeatDue())
         {
-            // Heartbeat even when idle, so other processes keep counting this consumer as live.
-            source.Acknowledge(_consumerId, Watermark);
+            FaultInjector?.Invoke("before-acknowledge");
+            source.Acknowledge(_consumerId, position);
+            _acknowledgedPosition = position;
+            _acknowledgedAt = Stopwatch.GetTimestamp();
+        }
+
+        if (events > 0)
+        {
+            FaultInjector?.Invoke("before-prune");
+            if (_options.PruneAfterSync)
+            {
+                pruned = source.Prune(position, ConsumerTimeout);
+            }
         }
 
         // Every change committed before this cycle began is now in the mirror.
         Freshness.MarkFresh(started);
         return new RheiSyncResult(events, inserted, updated, deleted, _options.PruneAfterSync ? pruned : null, Stopwatch.GetElapsedTime(started));
     }
+
+    /// <summary>True when the last consumer position written is a quarter of the consumer timeout old (or none was written).</summary>
+    private bool HeartbeatDue()
+        => _acknowledgedAt == 0 || Stopwatch.GetElapsedTime(_acknowledgedAt) >= ConsumerTimeout / 4;
 
     /// <summary>
     /// Full load of tables from one snapshot of the change source; each table commits in its own DuckDB

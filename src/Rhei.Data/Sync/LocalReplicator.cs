@@ -29,6 +29,9 @@ internal sealed partial class LocalReplicator : IAsyncDisposable
     private readonly DuckDbMirror _mirror;
     private string _consumerId = Guid.NewGuid().ToString("N");
     private long _watermark;
+    // Stopwatch timestamp of the last consumer position written by a cycle (0: none yet), for the idle heartbeat.
+    private long _acknowledgedAt;
+    private long _acknowledgedPosition = -1;
     private long _schemaVersion;
     private bool _started;
     private bool _disposed;
@@ -48,10 +51,14 @@ internal sealed partial class LocalReplicator : IAsyncDisposable
             : _triggerLog;
         Feed = new ChangeFeedService(_connections, _registry.Find, options.SyncMode, () => (_source as BridgeChangeSource)?.Log);
         _mirror = new DuckDbMirror(duckDb, options.SyncMode, _logger);
-        _pipeline = new SyncPipeline(RunCycleGuarded, () => Watermark, options.DiagnosticsName, _logger);
+        _pipeline = new SyncPipeline(RunCycleGuarded, () => Watermark, options.DiagnosticsName, _logger, SourceAhead);
     }
 
-    /// <summary>Test hook: called with "after-apply" and "before-prune" inside a cycle; throw to simulate a crash there.</summary>
+    /// <summary>
+    /// Test hook: called inside a cycle with "after-apply" (each batch, after its DuckDB commit, before Strong readers are
+    /// released), "before-acknowledge" (once, before the consumer position is written) and "before-prune"; throw to
+    /// simulate a crash there.
+    /// </summary>
     internal Action<string>? FaultInjector { get; set; }
 
     /// <summary>A consumer silent for longer than this no longer holds the change log back.</summary>
@@ -268,6 +275,19 @@ internal sealed partial class LocalReplicator : IAsyncDisposable
             {
                 throw Public(ex, "read the change log's position for a Strong read");
             }
+        }
+    }
+
+    /// <summary>For the woken loop: whether the change log holds a sequence past the watermark (true when the probe fails: the cycle finds out why).</summary>
+    private bool SourceAhead()
+    {
+        try
+        {
+            return !_disposed && MirrorFreshness.IsBehind(Source.ProbeLatestPosition(), Watermark);
+        }
+        catch (Exception ex) when (ex is SqliteException or ObjectDisposedException or InvalidOperationException)
+        {
+            return true;
         }
     }
 

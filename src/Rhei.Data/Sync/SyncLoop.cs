@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Rhei.Data.Diagnostics;
 
@@ -13,15 +14,20 @@ internal sealed class SyncLoop
 {
     private static readonly TimeSpan s_maxBackoff = TimeSpan.FromSeconds(5);
 
-    // SQLite calls the commit hook just before the commit becomes visible to other connections: a cycle started at
-    // once would read the log without it. A wake therefore waits this long first, and a woken cycle that found
-    // nothing looks again after a doubling pause (while it stays below the interval) instead of waiting a whole interval.
+    // SQLite calls the commit hook just before the commit becomes visible to other connections (in WAL mode with
+    // synchronous=NORMAL the rest of the commit is a WAL write, microseconds): a cycle started at once could read the
+    // log without it. A woken loop with a probe of the source (a few microseconds: a prepared PRAGMA data_version) starts
+    // its cycle as soon as the probe shows the source ahead of the mirror, and after at most this long; without one it
+    // waits this long. A woken cycle that found nothing looks again after this pause, doubling it (while it stays below
+    // the interval), instead of waiting a whole interval. A wake within this pause of the previous cycle's end (commits
+    // arriving back to back) waits it whole, so that under load one cycle takes the commits of a pause, not one each.
     private static readonly TimeSpan s_settle = TimeSpan.FromMilliseconds(1);
 
     private readonly Func<CancellationToken, Task<RheiSyncResult?>> _cycle;
     private readonly TimeSpan _interval;
     private readonly ILogger _logger;
     private readonly bool _untilSuccess;
+    private readonly Func<bool>? _sourceAhead;
     private readonly CancellationTokenSource _stop = new();
     private readonly SemaphoreSlim _wakeSignal = new(0, 1);
     private readonly Task _task;
@@ -31,9 +37,11 @@ internal sealed class SyncLoop
     /// <param name="interval">Pause between cycles, and the first backoff step.</param>
     /// <param name="logger">Where failures are logged.</param>
     /// <param name="untilSuccess">Stop after the first cycle that succeeds (a recovery loop), instead of running until stopped.</param>
-    public SyncLoop(Func<CancellationToken, Task<RheiSyncResult?>> cycle, TimeSpan interval, ILogger logger, bool untilSuccess = false)
+    /// <param name="sourceAhead">A cheap check that the source holds changes the mirror has not applied; a woken loop starts its cycle once it is true.</param>
+    public SyncLoop(Func<CancellationToken, Task<RheiSyncResult?>> cycle, TimeSpan interval, ILogger logger, bool untilSuccess = false, Func<bool>? sourceAhead = null)
     {
         _cycle = cycle;
+        _sourceAhead = sourceAhead;
         _untilSuccess = untilSuccess;
         _interval = interval <= TimeSpan.Zero ? TimeSpan.FromMilliseconds(1) : interval;
         _logger = logger;
@@ -84,6 +92,7 @@ internal sealed class SyncLoop
         var delay = _interval;
         var failures = 0;
         var recheck = TimeSpan.Zero;
+        var lastCycleEnded = 0L;
         while (!token.IsCancellationRequested)
         {
             try
@@ -93,10 +102,11 @@ internal sealed class SyncLoop
                 {
                     // Cleared before the cycle: a commit during the cycle wakes the loop again.
                     Volatile.Write(ref _wakeRequested, 0);
-                    await Task.Delay(s_settle, token).ConfigureAwait(false);
+                    await SettleAsync(lastCycleEnded, token).ConfigureAwait(false);
                 }
 
                 var result = await _cycle(token).ConfigureAwait(false);
+                lastCycleEnded = Stopwatch.GetTimestamp();
                 if (_untilSuccess)
                 {
                     return;
@@ -120,6 +130,24 @@ internal sealed class SyncLoop
         }
     }
 
+    /// <summary>Between a wake and its cycle: until the commit that woke the loop is visible (see <see cref="s_settle"/>).</summary>
+    private async Task SettleAsync(long lastCycleEnded, CancellationToken token)
+    {
+        if (_sourceAhead is null || Stopwatch.GetElapsedTime(lastCycleEnded) < s_settle)
+        {
+            await Task.Delay(s_settle, token).ConfigureAwait(false);
+            return;
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        var spin = default(SpinWait);
+        while (!_sourceAhead() && Stopwatch.GetElapsedTime(started) < s_settle)
+        {
+            // Yields the core rather than sleeping a timer tick: the commit lands within microseconds.
+            spin.SpinOnce(sleep1Threshold: -1);
+        }
+    }
+
     /// <summary>
     /// After a woken cycle that applied nothing, the commit that woke the loop may not have been visible yet: look again
     /// after a short pause, doubling it each time, until the pause would reach the interval. Zero means wait the interval.
@@ -131,7 +159,7 @@ internal sealed class SyncLoop
             return TimeSpan.Zero;
         }
 
-        var next = previous > TimeSpan.Zero ? previous * 2 : s_settle * 2;
+        var next = previous > TimeSpan.Zero ? previous * 2 : s_settle;
         return next < _interval ? next : TimeSpan.Zero;
     }
 }

@@ -18,6 +18,7 @@ internal sealed class SyncPipeline
     private readonly object _sharedGate = new();
     private readonly Func<ISet<string>, CancellationToken, RheiSyncResult> _cycle;
     private readonly Func<long> _appliedPosition;
+    private readonly Func<bool>? _sourceAhead;
     private readonly string _dataSource;
     private readonly ILogger _logger;
     private SyncLoop? _loop;
@@ -25,14 +26,18 @@ internal sealed class SyncPipeline
     private volatile bool _closed;
     private Task? _sharedCycle;
     private long _sharedTarget;
+    // Completed (and replaced) each time the applied position moves: Strong readers wait on it, not on the cycle's end.
+    private TaskCompletionSource _advanced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _appliedCycles;
 
     /// <param name="cycle">One cycle, run under the lock: fills the set with the tables it applied changes to.</param>
     /// <param name="appliedPosition">The position the mirror has applied through (for freshness).</param>
     /// <param name="dataSource">The SQLite data source, for traces (a file name, never the connection string).</param>
     /// <param name="logger">Where loop failures are logged.</param>
-    public SyncPipeline(Func<ISet<string>, CancellationToken, RheiSyncResult> cycle, Func<long> appliedPosition, string dataSource, ILogger logger)
+    /// <param name="sourceAhead">A cheap check that the source is ahead of the mirror, for a loop woken by a commit.</param>
+    public SyncPipeline(Func<ISet<string>, CancellationToken, RheiSyncResult> cycle, Func<long> appliedPosition, string dataSource, ILogger logger, Func<bool>? sourceAhead = null)
     {
+        _sourceAhead = sourceAhead;
         _cycle = cycle;
         _appliedPosition = appliedPosition;
         _dataSource = dataSource;
@@ -90,16 +95,37 @@ internal sealed class SyncPipeline
                 cycle = _sharedCycle ??= Task.Run(RunSharedCycleAsync, CancellationToken.None);
             }
 
-            await cycle.WaitAsync(ct).ConfigureAwait(false);
+            // Released by whichever comes first: the DuckDB commit that covers the target (the cycle's consumer-position
+            // write and prune then go on without this reader), or the end of the cycle (which may stop short of it).
+            while (!cycle.IsCompleted)
+            {
+                var advanced = Volatile.Read(ref _advanced).Task;
+                if (!MirrorFreshness.IsBehind(target, _appliedPosition()))
+                {
+                    return;
+                }
+
+                await Task.WhenAny(cycle, advanced).WaitAsync(ct).ConfigureAwait(false);
+            }
+
+            // Complete by now: a failed cycle fails the read as it always did.
+            await cycle.ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// Called by the cycle right after a DuckDB transaction that moved the applied position committed: every Strong reader
+    /// whose target it covers goes ahead now (on the thread pool), while the cycle records its position and prunes.
+    /// </summary>
+    public void NoteApplied()
+        => Interlocked.Exchange(ref _advanced, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
 
     /// <summary>Tells the background loop a commit was made through a Rhei connection, so it syncs now rather than at the next interval.</summary>
     public void NoteCommit() => _loop?.Wake();
 
     public void StartLoop(TimeSpan interval)
     {
-        var previous = Interlocked.Exchange(ref _loop, new SyncLoop(BackgroundCycleAsync, interval, _logger));
+        var previous = Interlocked.Exchange(ref _loop, new SyncLoop(BackgroundCycleAsync, interval, _logger, sourceAhead: _sourceAhead));
         if (previous is not null)
         {
             _ = previous.StopAsync();
