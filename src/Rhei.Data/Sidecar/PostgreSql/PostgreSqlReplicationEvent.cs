@@ -14,8 +14,8 @@ internal abstract record PostgreSqlReplicationEvent
     /// <summary>The current transaction committed: <paramref name="CommitLsn"/> is the commit record's start, <paramref name="EndLsn"/> the position after it.</summary>
     public sealed record Commit(NpgsqlLogSequenceNumber CommitLsn, NpgsqlLogSequenceNumber EndLsn, DateTimeOffset CommitTime) : PostgreSqlReplicationEvent;
 
-    /// <summary>A fence message written by <c>CurrentPositionAsync</c>: the stream has reached <paramref name="Lsn"/>, outside any transaction.</summary>
-    public sealed record Fence(NpgsqlLogSequenceNumber Lsn) : PostgreSqlReplicationEvent;
+    /// <summary>A fence message written by <c>CurrentPositionAsync</c> (<paramref name="Id"/>: its content): the stream has reached <paramref name="Lsn"/>, outside any transaction.</summary>
+    public sealed record Fence(NpgsqlLogSequenceNumber Lsn, string Id) : PostgreSqlReplicationEvent;
 
     /// <summary>The stream failed; the reader rethrows it.</summary>
     public sealed record Failure(Exception Error) : PostgreSqlReplicationEvent;

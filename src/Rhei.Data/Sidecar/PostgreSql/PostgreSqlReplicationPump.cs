@@ -128,7 +128,13 @@ internal sealed class PostgreSqlReplicationPump
 
                 break;
             case LogicalDecodingMessage { Prefix: FencePrefix } fence:
-                await _events.WriteAsync(new PostgreSqlReplicationEvent.Fence(fence.MessageLsn), cancellationToken).ConfigureAwait(false);
+                string id;
+                using (var content = new StreamReader(fence.Data, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: false, leaveOpen: true))
+                {
+                    id = await content.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                await _events.WriteAsync(new PostgreSqlReplicationEvent.Fence(fence.MessageLsn, id), cancellationToken).ConfigureAwait(false);
                 break;
         }
     }
