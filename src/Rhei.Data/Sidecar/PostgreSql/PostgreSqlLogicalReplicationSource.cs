@@ -201,8 +201,8 @@ internal sealed class PostgreSqlLogicalReplicationSource : ISidecarSource
 
             switch (next)
             {
-                case PostgreSqlReplicationEvent.Change change:
-                    _transaction.Add(change.Value);
+                case PostgreSqlReplicationEvent.Changes run:
+                    _transaction.AddRange(run.Values);
                     break;
                 case PostgreSqlReplicationEvent.SchemaChange schema when changes.Count > 0:
                     // The mirror evolves a table before the changes after it: end this batch at its last commit.
