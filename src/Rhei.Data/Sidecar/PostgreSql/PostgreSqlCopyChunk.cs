@@ -37,6 +37,7 @@ internal sealed class PostgreSqlCopyChunk : IDisposable
     private readonly unsafe byte*[] _data;
     private readonly unsafe ulong*[] _validity;
     private readonly long[] _decimalFactors;
+    private readonly int[] _decimalWidths;
     private byte[] _scratch = new byte[256];
     private int _count;
     private long _byteCount;
@@ -45,6 +46,7 @@ internal sealed class PostgreSqlCopyChunk : IDisposable
     {
         _types = types;
         _decimalFactors = new long[types.Length];
+        _decimalWidths = new int[types.Length];
         var logical = new DuckDBLogicalType[types.Length];
         try
         {
@@ -53,7 +55,15 @@ internal sealed class PostgreSqlCopyChunk : IDisposable
             {
                 logical[i] = CreateLogicalType(types[i]);
                 raw[i] = logical[i].DangerousGetHandle();
-                _decimalFactors[i] = types[i].Kind == PostgreSqlValueKind.Decimal ? (long)Math.Pow(10, types[i].Scale) : 0;
+                if (types[i].Kind == PostgreSqlValueKind.Decimal)
+                {
+                    _decimalWidths[i] = DecimalWidth(types[i]);
+                    _decimalFactors[i] = 1;
+                    for (var k = 0; k < types[i].Scale; k++)
+                    {
+                        _decimalFactors[i] *= 10;
+                    }
+                }
             }
 
             _chunk = DuckDBNative.DataChunks.DuckDBCreateDataChunk(raw, (ulong)types.Length);
@@ -247,7 +257,7 @@ internal sealed class PostgreSqlCopyChunk : IDisposable
     private unsafe void WriteDecimal(int column, int row, decimal value)
     {
         var unscaled = decimal.ToInt64(value * _decimalFactors[column]);
-        var width = DecimalWidth(_types[column]);
+        var width = _decimalWidths[column];
         var data = _data[column];
         if (width <= 4)
         {

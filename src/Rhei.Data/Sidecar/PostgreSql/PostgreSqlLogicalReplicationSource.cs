@@ -20,6 +20,9 @@ namespace Rhei.Data.Sidecar.PostgreSql;
 /// </summary>
 internal sealed class PostgreSqlLogicalReplicationSource : ISidecarSource
 {
+    // Events the pump may run ahead of ReadAsync (runs of changes, commits, fences).
+    private const int StreamedEvents = 64;
+
     private static readonly TimeSpan IdleWait = TimeSpan.FromMilliseconds(100);
 
     private readonly SemaphoreSlim _positionGate = new(1, 1);
@@ -454,7 +457,8 @@ internal sealed class PostgreSqlLogicalReplicationSource : ISidecarSource
             // A replication connection that streamed once is not reused: a new session starts clean.
             var replication = _replication is not null && !_replicationStreamed ? _replication : await NewReplicationConnectionAsync(cancellationToken).ConfigureAwait(false);
             _replicationStreamed = true;
-            var channel = Channel.CreateBounded<PostgreSqlReplicationEvent>(new BoundedChannelOptions(8192) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
+            // Changes travel in runs of up to 1,024: 64 events bound what waits to about 65,000 decoded changes.
+            var channel = Channel.CreateBounded<PostgreSqlReplicationEvent>(new BoundedChannelOptions(StreamedEvents) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
             _pump = new PostgreSqlReplicationPump(Connector, _settings!, Quarantine, _tables, channel.Writer);
             _pumpStop = new CancellationTokenSource();
             var pump = _pump;
