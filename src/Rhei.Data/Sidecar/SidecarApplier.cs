@@ -58,11 +58,25 @@ internal static class SidecarApplier
 
     private static (long, long, long) ApplyDestructive(DuckDbSession session, SidecarMirrorTable table, IReadOnlyList<SidecarChange> changes)
     {
+        // A truncate (a delete with no key) empties the table: only the changes after the last one remain to apply.
+        long truncated = 0;
+        var first = 0;
+        for (var i = changes.Count - 1; i >= 0; i--)
+        {
+            if (changes[i] is { Kind: SidecarChangeKind.Delete, Key.Length: 0 })
+            {
+                truncated = session.ExecuteNonQuery("DELETE FROM " + table.Schema.QuotedName);
+                first = i + 1;
+                break;
+            }
+        }
+
         // The last change of a key wins; an upsert's unchanged values come from the change before it.
         var latest = new Dictionary<object?[], SidecarChange>(RowKeyComparer.Instance);
         var order = new List<object?[]>();
-        foreach (var change in changes)
+        for (var i = first; i < changes.Count; i++)
         {
+            var change = changes[i];
             if (latest.TryGetValue(change.Key, out var previous))
             {
                 latest[change.Key] = Merge(previous, change);
@@ -72,6 +86,17 @@ internal static class SidecarApplier
                 latest[change.Key] = change;
                 order.Add(change.Key);
             }
+        }
+
+        if (order.Count == 0)
+        {
+            return (0, 0, truncated);
+        }
+
+        if (!latest.Values.Any(HasUnchanged))
+        {
+            var (i, u, d) = ApplyDestructiveByKeys(session, table, latest, order);
+            return (i, u, d + truncated);
         }
 
         CreateStage(session, table.Table);
@@ -102,7 +127,81 @@ internal static class SidecarApplier
             + $"INSERT INTO {table.Schema.QuotedName} ({columns}) SELECT {columns} FROM {Stage} WHERE {Kind} = 'U';"
             + $"DROP TABLE {Stage};");
         var upserts = latest.Values.Count(c => c.Kind == SidecarChangeKind.Upsert);
-        return (upserts - existingUpserts, existingUpserts, existingDeletes);
+        return (upserts - existingUpserts, existingUpserts, existingDeletes + truncated);
+    }
+
+    /// <summary>
+    /// The batch with every value present (no unchanged TOASTed value to fill from the mirror): only the keys are
+    /// staged, one DELETE joining them removes the rows replaced or deleted (its count tells updates from inserts),
+    /// and the new rows are appended straight into the mirror, with no staged copy of whole rows to INSERT … SELECT.
+    /// </summary>
+    private static (long, long, long) ApplyDestructiveByKeys(DuckDbSession session, SidecarMirrorTable table, Dictionary<object?[], SidecarChange> latest, List<object?[]> order)
+    {
+        var schema = table.Schema;
+        var keyOrdinals = schema.KeyOrdinals;
+        var keyColumns = string.Join(", ", keyOrdinals.Select(i => SqlIdentifier.Quote(table.Table.Columns[i].Name) + " " + table.Table.Columns[i].DuckDbType));
+        session.Execute($"CREATE OR REPLACE TEMP TABLE {Stage} ({Kind} VARCHAR, {keyColumns})");
+        long upserts = 0;
+        using (var appender = session.CreateAppender(Stage))
+        {
+            foreach (var key in order)
+            {
+                var change = latest[key];
+                var upsert = change.Kind == SidecarChangeKind.Upsert;
+                upserts += upsert ? 1 : 0;
+                appender.Append(upsert ? "U" : "D");
+                foreach (var part in change.Key)
+                {
+                    AppendValue(appender, part);
+                }
+
+                appender.EndRow();
+            }
+
+            appender.Close();
+        }
+
+        var match = string.Join(" AND ", keyOrdinals.Select(i => $"t.{schema.QuotedColumns[i]} = s.{schema.QuotedColumns[i]}"));
+        var deleted = session.ExecuteNonQuery($"DELETE FROM {schema.QuotedName} AS t USING {Stage} AS s WHERE s.{Kind} = 'D' AND {match}");
+        var updated = session.ExecuteNonQuery($"DELETE FROM {schema.QuotedName} AS t USING {Stage} AS s WHERE s.{Kind} = 'U' AND {match}");
+        session.Execute($"DROP TABLE {Stage}");
+        if (upserts > 0)
+        {
+            using var appender = session.CreateAppender(schema.Name);
+            var width = table.Table.Columns.Count;
+            foreach (var key in order)
+            {
+                if (latest[key] is { Kind: SidecarChangeKind.Upsert, Values: { } values })
+                {
+                    for (var c = 0; c < width; c++)
+                    {
+                        AppendValue(appender, c < values.Length ? values[c] : null);
+                    }
+
+                    appender.EndRow();
+                }
+            }
+
+            appender.Close();
+        }
+
+        return (upserts - updated, updated, deleted);
+    }
+
+    private static bool HasUnchanged(SidecarChange change)
+    {
+        if (change.Values is { } values)
+        {
+            foreach (var value in values)
+            {
+                if (value is SidecarUnchangedValue)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     private static (long, long, long) ApplyTemporal(DuckDbSession session, SidecarMirrorTable table, IReadOnlyList<SidecarChange> changes)

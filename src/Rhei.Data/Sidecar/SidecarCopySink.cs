@@ -1,4 +1,6 @@
+using Microsoft.Data.Sqlite;
 using Rhei.Data.Olap;
+using Rhei.Data.Sync;
 
 namespace Rhei.Data.Sidecar;
 
@@ -7,8 +9,11 @@ namespace Rhei.Data.Sidecar;
 /// table by table), inside the copy's DuckDB transaction, so memory stays bounded by the appender's chunk. In temporal
 /// mode every row opens a version at its updated-at (else created-at) value, or at the copy's time. A value that does
 /// not fit quarantines its table: its remaining rows are skipped and the table is set aside when the copy commits.
+/// A SQLite source hands a whole destructive table to <see cref="TryLoad"/> instead, which runs the local initial
+/// sync's loader (data chunks filled from SQLite's cells, appended whole); a PostgreSQL source appends chunks it filled
+/// to <see cref="ChunkAppender"/>.
 /// </summary>
-internal sealed class SidecarCopySink : ISidecarRowSink, IDisposable
+internal sealed class SidecarCopySink : ISidecarBulkSink, IDisposable
 {
     private readonly DuckDbSession _session;
     private readonly Dictionary<string, SidecarMirrorTable> _tables;
@@ -75,6 +80,63 @@ internal sealed class SidecarCopySink : ISidecarRowSink, IDisposable
             _appender?.Dispose();
             _appender = null;
         }
+    }
+
+    public bool TryLoad(SidecarTable table, SqliteConnection connection, SqliteTransaction transaction, Action<long>? progress, CancellationToken cancellationToken)
+    {
+        var mirrored = _tables.GetValueOrDefault(table.Name) ?? throw new InvalidOperationException($"The sidecar source copied rows of '{table.Name}', which is not followed.");
+        if (_mode != RheiSyncMode.Destructive || !mirrored.SqliteTyped)
+        {
+            return false;
+        }
+
+        CloseCurrent();
+        _current = null;
+        if (Quarantines.ContainsKey(mirrored.Name))
+        {
+            return true;
+        }
+
+        try
+        {
+            Rows += MirrorLoader.Load(_session, connection, transaction, mirrored.Schema, _mode, progress, cancellationToken);
+        }
+        catch (MirrorMisfitException ex)
+        {
+            // The rows appended before the misfit stay in a table the copy's commit quarantines (and empties).
+            Quarantines[mirrored.Name] = (ex.Reason, ex.OffendingKey);
+        }
+        catch (DuckDbException ex) when (!MirrorFaults.IsEnvironmental(ex))
+        {
+            Quarantines[mirrored.Name] = (ex.Message, null);
+        }
+
+        return true;
+    }
+
+    public DuckDbAppender? ChunkAppender(SidecarTable table)
+    {
+        if (_mode != RheiSyncMode.Destructive)
+        {
+            return null;
+        }
+
+        if (_current is null || !_current.Name.Equals(table.Name, StringComparison.OrdinalIgnoreCase))
+        {
+            Switch(table.Name);
+        }
+
+        return _appender;
+    }
+
+    public void ChunksAppended(long rows) => Rows += rows;
+
+    public void ChunkFailed(SidecarTable table, DuckDbException error)
+    {
+        // DuckDB refused a chunk (the appender is cleared): the table's mirror is incomplete, so it is set aside.
+        Quarantines[table.Name] = (error.Message, null);
+        _appender?.Dispose();
+        _appender = null;
     }
 
     /// <summary>Flushes the last table's rows; call before the copy's transaction commits.</summary>

@@ -81,6 +81,15 @@ internal sealed class SqliteTimestampSource : ISidecarSource
             foreach (var table in tables)
             {
                 var polled = _tables[table.Name];
+                var before = copied;
+                if (polled.SoftDelete is null && sink is ISidecarBulkSink bulk
+                    && bulk.TryLoad(table, connection, transaction, rows => { copied = before + rows; progress?.Report(copied); }, cancellationToken))
+                {
+                    // Every row went in as data chunks; the watermark below is read from the same snapshot.
+                    CopyWatermark(polled, transaction, ref watermarks);
+                    continue;
+                }
+
                 using var command = connection.CreateCommand();
                 command.Transaction = transaction;
                 command.CommandText = $"SELECT {polled.SelectList} FROM {SqlIdentifier.Quote(table.Name)}";
@@ -102,12 +111,7 @@ internal sealed class SqliteTimestampSource : ISidecarSource
                     }
                 }
 
-                // The highest watermark of the same snapshot (soft-deleted rows included: they are past it too).
-                var highest = HighestWatermark(polled, transaction);
-                if (highest is not null)
-                {
-                    watermarks = watermarks.With(table.Name, highest);
-                }
+                CopyWatermark(polled, transaction, ref watermarks);
             }
 
             transaction.Commit();
@@ -250,6 +254,15 @@ internal sealed class SqliteTimestampSource : ISidecarSource
         }
 
         return last;
+    }
+
+    /// <summary>After a table's copy: the highest watermark of the same snapshot (soft-deleted rows included: they are past it too).</summary>
+    private static void CopyWatermark(Polled polled, SqliteTransaction transaction, ref SqliteWatermarks watermarks)
+    {
+        if (HighestWatermark(polled, transaction) is { } highest)
+        {
+            watermarks = watermarks.With(polled.Table.Name, highest);
+        }
     }
 
     /// <summary>The largest watermark a table holds now (an index on the updated-at column makes it one seek).</summary>

@@ -20,9 +20,13 @@ namespace Rhei.Data.Sidecar.PostgreSql;
 /// </summary>
 internal sealed class PostgreSqlLogicalReplicationSource : ISidecarSource
 {
+    // Events the pump may run ahead of ReadAsync (runs of changes, commits, fences).
+    private const int StreamedEvents = 64;
+
     private static readonly TimeSpan IdleWait = TimeSpan.FromMilliseconds(100);
 
     private readonly SemaphoreSlim _positionGate = new(1, 1);
+    private readonly string _fenceSession = Guid.NewGuid().ToString("N");
     private readonly Queue<(NpgsqlLogSequenceNumber End, DateTimeOffset CommitTime)> _readCommits = new();
     private readonly List<SidecarChange> _transaction = [];
     private readonly List<SidecarTable> _carriedSchemaChanges = [];
@@ -40,6 +44,8 @@ internal sealed class PostgreSqlLogicalReplicationSource : ISidecarSource
     private NpgsqlLogSequenceNumber _streamedThrough;
     private NpgsqlLogSequenceNumber? _skipCommitsBefore;
     private DateTimeOffset? _acknowledgedCommitTime;
+    private long _fenceCounter;
+    private PostgreSqlWrittenFence? _lastFence;
 
     public string Kind => "PostgreSQL (logical replication)";
 
@@ -198,8 +204,8 @@ internal sealed class PostgreSqlLogicalReplicationSource : ISidecarSource
 
             switch (next)
             {
-                case PostgreSqlReplicationEvent.Change change:
-                    _transaction.Add(change.Value);
+                case PostgreSqlReplicationEvent.Changes run:
+                    _transaction.AddRange(run.Values);
                     break;
                 case PostgreSqlReplicationEvent.SchemaChange schema when changes.Count > 0:
                     // The mirror evolves a table before the changes after it: end this batch at its last commit.
@@ -228,8 +234,13 @@ internal sealed class PostgreSqlLogicalReplicationSource : ISidecarSource
                     }
 
                     break;
-                case PostgreSqlReplicationEvent.Fence fence when _transaction.Count == 0 && fence.Lsn > position:
-                    position = fence.Lsn;
+                case PostgreSqlReplicationEvent.Fence fence:
+                    NoteStreamedFence(fence);
+                    if (_transaction.Count == 0 && fence.Lsn > position)
+                    {
+                        position = fence.Lsn;
+                    }
+
                     break;
                 case PostgreSqlReplicationEvent.Failure failure:
                     await StopStreamAsync().ConfigureAwait(false);
@@ -284,7 +295,10 @@ internal sealed class PostgreSqlLogicalReplicationSource : ISidecarSource
     /// The server's WAL insert position (<c>pg_current_wal_insert_lsn()</c>, not <c>pg_current_wal_lsn()</c>: under
     /// <c>synchronous_commit=off</c> a commit is visible before its WAL is written, and the write position would be
     /// short of it). After reading it this writes a fence (<c>pg_logical_emit_message</c>, not transactional) that the
-    /// stream delivers even when no followed table changes, so the position moves past the target.
+    /// stream delivers even when no followed table changes, so the position moves past the target. One round trip on
+    /// a kept-open connection; when nothing was written since this source's last fence (the insert position has not
+    /// passed its end) and the stream delivered that fence, no new fence is written and the target is the fence's
+    /// start: every commit lies before it, and a mirror that applied through it answers at once, with no wait.
     /// </summary>
     public async Task<SidecarPosition> CurrentPositionAsync(CancellationToken cancellationToken)
     {
@@ -293,9 +307,24 @@ internal sealed class PostgreSqlLogicalReplicationSource : ISidecarSource
         try
         {
             _positionConnection ??= await connector.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using var command = new NpgsqlCommand($"SELECT pg_current_wal_insert_lsn()::text, pg_logical_emit_message(false, '{PostgreSqlReplicationPump.FencePrefix}', '')", _positionConnection);
+            var quiet = Volatile.Read(ref _lastFence) is { Start: { } } last ? last : null;
+            var id = $"{_fenceSession}:{++_fenceCounter}";
+
+            // OFFSET 0 keeps the subquery whole, so the insert position is read once, before the fence is written.
+            await using var command = new NpgsqlCommand(
+                $"SELECT l::text, CASE WHEN l > $1::pg_lsn THEN pg_logical_emit_message(false, '{PostgreSqlReplicationPump.FencePrefix}', $2)::text END FROM (SELECT pg_current_wal_insert_lsn() AS l OFFSET 0) AS probe",
+                _positionConnection)
+            {
+                Parameters = { new() { Value = (quiet?.End ?? default).ToString() }, new() { Value = id } },
+            };
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            if (reader.IsDBNull(1))
+            {
+                return new SidecarPosition(quiet!.Start!.Value.ToString());
+            }
+
+            Volatile.Write(ref _lastFence, new PostgreSqlWrittenFence(id, NpgsqlLogSequenceNumber.Parse(reader.GetString(1)), null));
             return new SidecarPosition(reader.GetString(0));
         }
         catch (Exception ex) when (PostgreSqlErrors.IsPostgreSqlFailure(ex))
@@ -398,6 +427,16 @@ internal sealed class PostgreSqlLogicalReplicationSource : ISidecarSource
 
     public override string ToString() => _connector is null ? Kind : $"{Kind} {_connector.Describe()} slot {Name}";
 
+    /// <summary>Learns where the stream put this source's last fence (a fence of another source, or an older one, is passed over).</summary>
+    private void NoteStreamedFence(PostgreSqlReplicationEvent.Fence fence)
+    {
+        var last = Volatile.Read(ref _lastFence);
+        if (last is { Start: null } && last.Id == fence.Id)
+        {
+            Interlocked.CompareExchange(ref _lastFence, last with { Start = fence.Lsn }, last);
+        }
+    }
+
     private SidecarBatch Batch(List<SidecarChange> changes, NpgsqlLogSequenceNumber position, List<SidecarTable> schemaChanges)
     {
         changes.RemoveAll(c => Quarantine.Contains(c.Table));
@@ -418,7 +457,8 @@ internal sealed class PostgreSqlLogicalReplicationSource : ISidecarSource
             // A replication connection that streamed once is not reused: a new session starts clean.
             var replication = _replication is not null && !_replicationStreamed ? _replication : await NewReplicationConnectionAsync(cancellationToken).ConfigureAwait(false);
             _replicationStreamed = true;
-            var channel = Channel.CreateBounded<PostgreSqlReplicationEvent>(new BoundedChannelOptions(8192) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
+            // Changes travel in runs of up to 1,024: 64 events bound what waits to about 65,000 decoded changes.
+            var channel = Channel.CreateBounded<PostgreSqlReplicationEvent>(new BoundedChannelOptions(StreamedEvents) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
             _pump = new PostgreSqlReplicationPump(Connector, _settings!, Quarantine, _tables, channel.Writer);
             _pumpStop = new CancellationTokenSource();
             var pump = _pump;

@@ -22,6 +22,9 @@ internal sealed class PostgreSqlReplicationPump
     /// <summary>The logical decoding message prefix <c>CurrentPositionAsync</c> writes as a fence.</summary>
     public const string FencePrefix = "rhei.fence";
 
+    /// <summary>Changes per <see cref="PostgreSqlReplicationEvent.Changes"/> event (a run ends earlier at any other event).</summary>
+    public const int ChangesPerEvent = 1024;
+
     private const string TypesSql = """
         SELECT u.i, t.typname, t.typtype::text, e.typname, e.typtype::text, format_type(u.oid, u.mod)
         FROM unnest($1::oid[], $2::int[]) WITH ORDINALITY AS u(oid, mod, i)
@@ -37,6 +40,7 @@ internal sealed class PostgreSqlReplicationPump
     private readonly ChannelWriter<PostgreSqlReplicationEvent> _events;
     private NpgsqlConnection? _catalog;
     private DateTimeOffset _commitTime;
+    private List<SidecarChange> _run = new(ChangesPerEvent);
 
     public PostgreSqlReplicationPump(
         PostgreSqlConnector connector, SidecarSettings settings, PostgreSqlQuarantine quarantine, IReadOnlyDictionary<uint, PostgreSqlTableInfo> tables, ChannelWriter<PostgreSqlReplicationEvent> events)
@@ -90,7 +94,7 @@ internal sealed class PostgreSqlReplicationPump
                 _commitTime = new DateTimeOffset(DateTime.SpecifyKind(begin.TransactionCommitTimestamp, DateTimeKind.Utc));
                 break;
             case CommitMessage commit:
-                await _events.WriteAsync(new PostgreSqlReplicationEvent.Commit(commit.CommitLsn, commit.TransactionEndLsn, _commitTime), cancellationToken).ConfigureAwait(false);
+                await WriteAsync(new PostgreSqlReplicationEvent.Commit(commit.CommitLsn, commit.TransactionEndLsn, _commitTime), cancellationToken).ConfigureAwait(false);
                 break;
             case RelationMessage relation:
                 await OnRelationAsync(relation, cancellationToken).ConfigureAwait(false);
@@ -122,13 +126,19 @@ internal sealed class PostgreSqlReplicationPump
                 {
                     if (Followed(relation) is { } state)
                     {
-                        await _events.WriteAsync(new PostgreSqlReplicationEvent.Change(new SidecarChange(SidecarChangeKind.Delete, state.Info.Table.Name, [], null, _commitTime)), cancellationToken).ConfigureAwait(false);
+                        await AddAsync(new SidecarChange(SidecarChangeKind.Delete, state.Info.Table.Name, [], null, _commitTime), cancellationToken).ConfigureAwait(false);
                     }
                 }
 
                 break;
             case LogicalDecodingMessage { Prefix: FencePrefix } fence:
-                await _events.WriteAsync(new PostgreSqlReplicationEvent.Fence(fence.MessageLsn), cancellationToken).ConfigureAwait(false);
+                string id;
+                using (var content = new StreamReader(fence.Data, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: false, leaveOpen: true))
+                {
+                    id = await content.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                await WriteAsync(new PostgreSqlReplicationEvent.Fence(fence.MessageLsn, id), cancellationToken).ConfigureAwait(false);
                 break;
         }
     }
@@ -136,10 +146,46 @@ internal sealed class PostgreSqlReplicationPump
     private RelationState? Followed(RelationMessage relation)
         => _relations.TryGetValue(relation.RelationId, out var state) && !_quarantine.Contains(state.Info.Table.Name) ? state : null;
 
-    private async Task UpsertAsync(RelationState state, object?[] values, CancellationToken cancellationToken)
+    private ValueTask UpsertAsync(RelationState state, object?[] values, CancellationToken cancellationToken)
+        => AddAsync(new SidecarChange(SidecarChangeKind.Upsert, state.Info.Table.Name, KeyOf(state, values), values, _commitTime), cancellationToken);
+
+    private static object?[] KeyOf(RelationState state, object?[] values)
     {
-        var key = state.Info.KeyOrdinals.Select(o => values[o]).ToArray();
-        await _events.WriteAsync(new PostgreSqlReplicationEvent.Change(new SidecarChange(SidecarChangeKind.Upsert, state.Info.Table.Name, key, values, _commitTime)), cancellationToken).ConfigureAwait(false);
+        var ordinals = state.Info.KeyOrdinals;
+        var key = new object?[ordinals.Length];
+        for (var k = 0; k < key.Length; k++)
+        {
+            key[k] = values[ordinals[k]];
+        }
+
+        return key;
+    }
+
+    /// <summary>Adds a change to the current run, handing the run over once it is full.</summary>
+    private ValueTask AddAsync(SidecarChange change, CancellationToken cancellationToken)
+    {
+        _run.Add(change);
+        return _run.Count >= ChangesPerEvent ? FlushRunAsync(cancellationToken) : ValueTask.CompletedTask;
+    }
+
+    /// <summary>Writes an event of another kind after the changes before it.</summary>
+    private async ValueTask WriteAsync(PostgreSqlReplicationEvent next, CancellationToken cancellationToken)
+    {
+        await FlushRunAsync(cancellationToken).ConfigureAwait(false);
+        await _events.WriteAsync(next, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask FlushRunAsync(CancellationToken cancellationToken)
+    {
+        if (_run.Count == 0)
+        {
+            return;
+        }
+
+        // The reader keeps the list it receives (it moves its changes into the transaction), so a new one follows.
+        var run = _run;
+        _run = new List<SidecarChange>(ChangesPerEvent);
+        await _events.WriteAsync(new PostgreSqlReplicationEvent.Changes(run), cancellationToken).ConfigureAwait(false);
     }
 
     private async Task UpdateAsync(RelationState state, object?[]? old, ReplicationTuple newRow, CancellationToken cancellationToken)
@@ -164,8 +210,7 @@ internal sealed class PostgreSqlReplicationPump
             return;
         }
 
-        var key = state.Info.KeyOrdinals.Select(o => identity[o]).ToArray();
-        await _events.WriteAsync(new PostgreSqlReplicationEvent.Change(new SidecarChange(SidecarChangeKind.Delete, state.Info.Table.Name, key, null, _commitTime)), cancellationToken).ConfigureAwait(false);
+        await AddAsync(new SidecarChange(SidecarChangeKind.Delete, state.Info.Table.Name, KeyOf(state, identity), null, _commitTime), cancellationToken).ConfigureAwait(false);
     }
 
     private static bool KeyPartEquals(object? a, object? b)
@@ -258,7 +303,7 @@ internal sealed class PostgreSqlReplicationPump
         {
             info = info with { Table = info.Table with { Columns = newColumns }, Types = [.. newTypes] };
             _tables[relation.RelationId] = info;
-            await _events.WriteAsync(new PostgreSqlReplicationEvent.SchemaChange(info.Table), cancellationToken).ConfigureAwait(false);
+            await WriteAsync(new PostgreSqlReplicationEvent.SchemaChange(info.Table), cancellationToken).ConfigureAwait(false);
         }
 
         _relations[relation.RelationId] = new RelationState(info, map);

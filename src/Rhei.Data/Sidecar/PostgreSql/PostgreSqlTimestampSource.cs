@@ -82,7 +82,7 @@ internal sealed class PostgreSqlTimestampSource : ISidecarSource
             {
                 var polled = Polled(table.Name);
                 doing = $"copying table {table.Name}";
-                copied = await PostgreSqlCopy.CopyTableAsync(connection, polled.Info, sink, Quarantine, polled.IsSoftDeleted, progress, copied, cancellationToken).ConfigureAwait(false);
+                copied = await PostgreSqlCopy.CopyTableAsync(connection, polled.Info, sink, Quarantine, _settings!.DeleteDetection == SidecarDeleteDetection.SoftDelete ? polled.IsSoftDeleted : null, progress, copied, cancellationToken).ConfigureAwait(false);
                 doing = $"reading the watermark of table {table.Name}";
                 await ReadMaxWatermarkAsync(connection, polled, watermarks, cancellationToken).ConfigureAwait(false);
             }

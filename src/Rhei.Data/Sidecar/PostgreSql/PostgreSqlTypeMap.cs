@@ -179,6 +179,14 @@ internal static class PostgreSqlTypeMap
     public static string TextCastBinaryToText(ReadOnlySpan<byte> bytes, bool isJsonb)
         => Encoding.UTF8.GetString(isJsonb && bytes.Length > 0 ? bytes[1..] : bytes);
 
+    /// <summary>The typed form of <see cref="CheckFinite(object)"/>, for the copy's chunk path (no boxing).</summary>
+    public static DateTime CheckFinite(DateTime value)
+        => value == DateTime.MaxValue || value == DateTime.MinValue ? throw new PostgreSqlUnmappableValueException("an infinite timestamp has no CLR equivalent") : value;
+
+    /// <summary>The typed form of <see cref="CheckFinite(object)"/>, for the copy's chunk path (no boxing).</summary>
+    public static DateOnly CheckFinite(DateOnly value)
+        => value == DateOnly.MaxValue || value == DateOnly.MinValue ? throw new PostgreSqlUnmappableValueException("an infinite date has no CLR equivalent") : value;
+
     /// <summary>Checks a date/time value Npgsql read: PostgreSQL's ±infinity arrive as the CLR extremes, which the mirror cannot hold.</summary>
     public static object CheckFinite(object value) => value switch
     {
