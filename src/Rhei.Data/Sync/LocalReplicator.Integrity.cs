@@ -90,10 +90,18 @@ internal sealed partial class LocalReplicator
     /// </summary>
     private bool CheckSource(CancellationToken ct)
     {
+        // The version is taken before the checks and recorded as seen only once they are done; then it is read again.
+        // A schema change by someone else while they ran (say, the change log dropped just after Repair looked) shows
+        // as a version the checks did not cover, and they run again. Reading the version only after the checks would
+        // record that change as seen and never repair it. A pass that changes nothing leaves the version where it
+        // was, so a quiet schema needs at most one extra pass; a schema changing all the time is checked again by
+        // the next cycle.
         var version = ReplicationTables.SchemaVersion(Sqlite);
-        if (version != _schemaVersion)
+        for (var pass = 0; pass < 3 && version != _schemaVersion; pass++)
         {
+            var covered = version;
             Source.Repair();
+            FaultInjector?.Invoke("after-repair");
             foreach (var table in _registry.Tables)
             {
                 if (EnsureTriggers(table))
@@ -104,7 +112,8 @@ internal sealed partial class LocalReplicator
                 }
             }
 
-            _schemaVersion = ReplicationTables.SchemaVersion(Sqlite);
+            _schemaVersion = covered;
+            version = ReplicationTables.SchemaVersion(Sqlite);
         }
 
         if (Source.ContinuityProblem(Watermark) is { } problem)
