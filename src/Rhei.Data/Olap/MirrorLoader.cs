@@ -42,10 +42,20 @@ internal static class MirrorLoader
             session.Execute("DELETE FROM " + schema.QuotedName);
         }
 
+        long? validFrom = mode == RheiSyncMode.Temporal ? now : null;
+
+        // A large table of a WAL file is read on several connections of this transaction's snapshot at once.
+        if (RowidBlocks.TryPlan(connection, transaction, schema) is { } blocks
+            && SqliteSnapshotReaders.TryOpen(connection, MirrorParallelLoader.ReaderCount) is { } readers)
+        {
+            using (readers)
+            {
+                return MirrorParallelLoader.Load(session, readers, blocks, schema, validFrom, progress, cancellationToken);
+            }
+        }
+
         // The transaction is the connection's: the raw statement reads inside its snapshot all the same, on the
         // worker too, since this thread does not touch SQLite until the worker has finished.
-        _ = transaction;
-        long? validFrom = mode == RheiSyncMode.Temporal ? now : null;
         var types = schema.MirrorTypes.ToArray();
         var full = Channel.CreateBounded<MirrorLoadBatch>(new BoundedChannelOptions(QueuedBatches) { SingleReader = true, SingleWriter = true });
         var free = new ConcurrentQueue<MirrorLoadBatch>();
@@ -126,22 +136,9 @@ internal static class MirrorLoader
         {
             using var reader = new SqliteRowReader(connection, sql);
             batch = Take(free, types, validFrom);
-            var keys = schema.KeyOrdinals;
             while (reader.Read())
             {
-                for (var k = 0; k < keys.Count; k++)
-                {
-                    if (reader.IsNull(keys[k]))
-                    {
-                        throw new MirrorMisfitException(schema.Name, MirrorTypeFit.NullKey(schema, k), RowKeyComparer.Format(keys.Select(reader.GetValue).ToArray()));
-                    }
-                }
-
-                if (!batch.TryAdd(reader, out var column))
-                {
-                    throw Misfit(reader, schema, column);
-                }
-
+                Add(reader, batch, schema);
                 if (batch.IsFull)
                 {
                     Queue(full, batch, cancellationToken);
@@ -168,6 +165,25 @@ internal static class MirrorLoader
             {
                 free.Enqueue(batch);
             }
+        }
+    }
+
+    /// <summary>Adds the reader's current row to the batch.</summary>
+    /// <exception cref="MirrorMisfitException">A key is NULL, or a value does not fit its mirror column.</exception>
+    internal static void Add(SqliteRowReader reader, MirrorLoadBatch batch, TableSchema schema)
+    {
+        var keys = schema.KeyOrdinals;
+        for (var k = 0; k < keys.Count; k++)
+        {
+            if (reader.IsNull(keys[k]))
+            {
+                throw new MirrorMisfitException(schema.Name, MirrorTypeFit.NullKey(schema, k), RowKeyComparer.Format(keys.Select(reader.GetValue).ToArray()));
+            }
+        }
+
+        if (!batch.TryAdd(reader, out var column))
+        {
+            throw Misfit(reader, schema, column);
         }
     }
 
