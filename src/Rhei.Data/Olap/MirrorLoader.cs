@@ -31,6 +31,22 @@ internal static class MirrorLoader
         RheiSyncMode mode,
         Action<long>? progress,
         CancellationToken cancellationToken)
+        => Load(session, connection, transaction, schema, mode, MirrorParallelLoader.ReaderCount, progress, cancellationToken);
+
+    /// <summary>
+    /// The same with the number of snapshot readers a large table gets; 0 reads every table on the caller's
+    /// connection alone (the benchmark's baseline, the load before parallel readers).
+    /// </summary>
+    /// <exception cref="MirrorMisfitException">A value does not fit its mirror column.</exception>
+    internal static long Load(
+        DuckDbSession session,
+        SqliteConnection connection,
+        SqliteTransaction transaction,
+        TableSchema schema,
+        RheiSyncMode mode,
+        int readers,
+        Action<long>? progress,
+        CancellationToken cancellationToken)
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         if (mode == RheiSyncMode.Temporal)
@@ -45,12 +61,13 @@ internal static class MirrorLoader
         long? validFrom = mode == RheiSyncMode.Temporal ? now : null;
 
         // A large table of a WAL file is read on several connections of this transaction's snapshot at once.
-        if (RowidBlocks.TryPlan(connection, transaction, schema) is { } blocks
-            && SqliteSnapshotReaders.TryOpen(connection, MirrorParallelLoader.ReaderCount) is { } readers)
+        if (readers > 0
+            && RowidBlocks.TryPlan(connection, transaction, schema) is { } blocks
+            && SqliteSnapshotReaders.TryOpen(connection, readers) is { } snapshotReaders)
         {
-            using (readers)
+            using (snapshotReaders)
             {
-                return MirrorParallelLoader.Load(session, readers, blocks, schema, validFrom, progress, cancellationToken);
+                return MirrorParallelLoader.Load(session, snapshotReaders, blocks, schema, validFrom, progress, cancellationToken);
             }
         }
 

@@ -19,6 +19,11 @@ public sealed class ParallelInitialSyncTest
     public async Task Parallel_initial_sync_while_a_writer_commits_holds_one_snapshot_and_ends_equal_to_sqlite()
     {
         await using var h = await StartAsync();
+        await LoadWhileWritingAsync(h);
+    }
+
+    private static async Task LoadWhileWritingAsync(ReplicationHarness h)
+    {
         h.Exec("CREATE TABLE p (id INTEGER PRIMARY KEY, origin INTEGER NOT NULL, gen INTEGER NOT NULL, note TEXT)");
         h.Exec($"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {Rows}) INSERT INTO p SELECT 2 * i, i, 0, 'row number ' || i FROM n");
         await h.Engine.RegisterTableAsync(
@@ -26,7 +31,9 @@ public sealed class ParallelInitialSyncTest
             CancellationToken.None);
         AssertLoadIsParallel(h);
 
-        await using var writer = MovingWriter.Start(h);
+        await using var writer = new MovingWriter(h);
+        writer.Start();
+
         var pause = new WaitForCommits(writer, commits: 20);
         Assert.Equal(Rows, await h.Engine.InitialSyncAsync("p", pause, CancellationToken.None));
         Assert.True(pause.Reports > 0);
@@ -75,22 +82,23 @@ public sealed class ParallelInitialSyncTest
     }
 
     /// <summary>Moves rows, one commit each, from the top of the rowid range to its bottom (odd rowids), keeping their origin.</summary>
-    private sealed class MovingWriter : IAsyncDisposable
+    private sealed class MovingWriter(ReplicationHarness h) : IAsyncDisposable
     {
         private readonly CancellationTokenSource _stop = new();
-        private readonly Task _running;
+        private Task? _running;
         private int _commits;
-
-        private MovingWriter(ReplicationHarness h) => _running = Task.Run(() => Run(h));
 
         public int Commits => Volatile.Read(ref _commits);
 
-        public static MovingWriter Start(ReplicationHarness h) => new(h);
+        public void Start() => _running ??= Task.Run(Run);
 
         public async Task StopAsync()
         {
             await _stop.CancelAsync();
-            await _running;
+            if (_running is not null)
+            {
+                await _running;
+            }
         }
 
         public async ValueTask DisposeAsync()
@@ -103,7 +111,7 @@ public sealed class ParallelInitialSyncTest
             _stop.Dispose();
         }
 
-        private void Run(ReplicationHarness h)
+        private void Run()
         {
             using var connection = h.OpenSqlite();
             using var command = connection.CreateCommand();
@@ -121,7 +129,7 @@ public sealed class ParallelInitialSyncTest
         }
     }
 
-    /// <summary>Progress of the load: each report holds the appending thread until the writer has committed more.</summary>
+    /// <summary>Progress of the load: each report (the first starts the writer) holds the appending thread until the writer has committed more.</summary>
     private sealed class WaitForCommits(MovingWriter writer, int commits) : IProgress<long>
     {
         public int Reports { get; private set; }
@@ -130,6 +138,7 @@ public sealed class ParallelInitialSyncTest
         {
             Reports++;
             var target = writer.Commits + commits;
+            writer.Start();
             // A guard against a stuck writer, not a timing assertion.
             Assert.True(SpinWait.SpinUntil(() => writer.Commits >= target, TimeSpan.FromSeconds(60)), "the writer kept committing");
         }
