@@ -10,8 +10,9 @@ namespace Rhei.Data.Olap;
 internal sealed class RowidBlocks
 {
     /// <summary>
-    /// Smallest rowid span read in parallel: below it opening the extra connections and the ordering between them
-    /// cost more than they save (measured: docs/benchmarks.md, "Initial sync, round three").
+    /// Smallest rowid span read in parallel. Opening the readers (a connection, its schema and the snapshot each)
+    /// takes milliseconds, a few percent of loading 200,000 rows; the crossover was not measured more finely
+    /// (docs/benchmarks.md, "Initial sync, round three").
     /// </summary>
     public const long ParallelThreshold = 200_000;
 
