@@ -222,7 +222,8 @@ internal static class MirrorParallelLoader
         private readonly MirrorType[] _types;
         private readonly long? _validFrom;
         private readonly SemaphoreSlim _available = new(BatchesPerReader, BatchesPerReader);
-        private readonly System.Collections.Concurrent.ConcurrentQueue<MirrorLoadBatch> _free = new();
+        // Last in, first out: the batch just appended is the one still in the cache; a queue would cycle through all.
+        private readonly System.Collections.Concurrent.ConcurrentStack<MirrorLoadBatch> _free = new();
         private readonly System.Collections.Concurrent.ConcurrentBag<MirrorLoadBatch> _made = new();
 
         public BatchPool(MirrorType[] types, long? validFrom)
@@ -234,7 +235,7 @@ internal static class MirrorParallelLoader
         public MirrorLoadBatch Take(CancellationToken cancellationToken)
         {
             _available.Wait(cancellationToken);
-            if (_free.TryDequeue(out var batch))
+            if (_free.TryPop(out var batch))
             {
                 return batch;
             }
@@ -247,7 +248,7 @@ internal static class MirrorParallelLoader
         /// <summary>Gives back an empty batch (appended, or cleared by its reader).</summary>
         public void Return(MirrorLoadBatch batch)
         {
-            _free.Enqueue(batch);
+            _free.Push(batch);
             _available.Release();
         }
 
