@@ -22,6 +22,29 @@ public sealed class ParallelInitialSyncTest
         await LoadWhileWritingAsync(h);
     }
 
+    [Fact]
+    public async Task Parallel_initial_sync_reports_the_first_misfit_in_rowid_order_and_quarantines()
+    {
+        await using var h = await StartAsync();
+        h.Exec("CREATE TABLE q (id INTEGER PRIMARY KEY, n INTEGER)");
+        h.Exec($"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {Rows}) INSERT INTO q SELECT i, i FROM n");
+        h.Exec("UPDATE q SET n = 'late' WHERE id = 290000");
+        h.Exec("UPDATE q SET n = 'early' WHERE id = 150000");
+        await h.Engine.RegisterTableAsync(new RheiTableSchema("q", [new RheiColumn("id", "INTEGER", false), new RheiColumn("n", "INTEGER")], ["id"]), CancellationToken.None);
+
+        Assert.Equal(0, await h.Engine.InitialSyncAsync("q", null, CancellationToken.None));
+
+        Assert.True(h.Engine.IsQuarantined("q"));
+        var status = (await h.Engine.GetStatusAsync(CancellationToken.None)).Tables.Single(t => t.Table == "q");
+        Assert.Equal("(150000)", status.OffendingKey);
+
+        // Repaired, the next load lifts the quarantine and holds every row.
+        h.Exec("UPDATE q SET n = id WHERE id IN (150000, 290000)");
+        Assert.Equal(Rows, await h.Engine.InitialSyncAsync("q", null, CancellationToken.None));
+        Assert.False(h.Engine.IsQuarantined("q"));
+        Assert.Equal(h.SqliteScalar("SELECT sum(n) FROM q"), Convert.ToInt64(h.Olap("SELECT sum(n) FROM q")[0][0], CultureInfo.InvariantCulture));
+    }
+
     private static async Task LoadWhileWritingAsync(ReplicationHarness h)
     {
         h.Exec("CREATE TABLE p (id INTEGER PRIMARY KEY, origin INTEGER NOT NULL, gen INTEGER NOT NULL, note TEXT)");
