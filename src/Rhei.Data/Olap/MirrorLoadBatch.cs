@@ -13,7 +13,8 @@ namespace Rhei.Data.Olap;
 /// types, by the SQLite reading thread of an initial load, then handed whole to the appending thread
 /// (<see cref="DuckDbAppender.AppendDataChunk"/>) and reused. Values go from SQLite's column pointers into the
 /// vectors: integers and doubles as they are, text and blobs as byte spans (inline when short, otherwise copied
-/// once into the vector's string heap), no managed value per cell and no per-value call on the appending side.
+/// once into the batch's own heap, <see cref="MirrorLoadHeap"/>), no managed value per cell and no call into DuckDB
+/// per value on either side.
 /// Each mirror column holds exactly one storage class (<see cref="SqliteTypeMapper.Holds(MirrorType, long)"/>), so
 /// a value of another class is reported as a misfit, never converted.
 /// </summary>
@@ -38,6 +39,7 @@ internal sealed unsafe class MirrorLoadBatch : IDisposable
     private readonly ulong*[] _validity;
     private int _count;
     private long _byteCount;
+    private readonly MirrorLoadHeap _heap = new();
 
     /// <param name="types">The table's mirror column types, in table order.</param>
     /// <param name="validFrom">For a temporal mirror, the load's time: every row opens a current version ('I') then.</param>
@@ -112,7 +114,7 @@ internal sealed unsafe class MirrorLoadBatch : IDisposable
     /// </summary>
     public bool TryAdd(SqliteRowReader reader, out int misfitColumn)
     {
-        if (!SqliteRowReader.HasCells)
+        if (!SqliteRowReader.HasCells || reader.MutexFree)
         {
             return TryAddByColumn(reader, out misfitColumn);
         }
@@ -150,7 +152,11 @@ internal sealed unsafe class MirrorLoadBatch : IDisposable
         return true;
     }
 
-    /// <summary>The same through the reader's column getters, where SQLite's value functions could not be loaded.</summary>
+    /// <summary>
+    /// The same through the reader's column getters: on a connection without a mutex they lock nothing, and one type
+    /// check plus one typed getter per cell (two calls) beats a cell's three; also where SQLite's value functions
+    /// could not be loaded.
+    /// </summary>
     private bool TryAddByColumn(SqliteRowReader reader, out int misfitColumn)
     {
         var row = _count;
@@ -215,6 +221,7 @@ internal sealed unsafe class MirrorLoadBatch : IDisposable
         DuckDBNative.DataChunks.DuckDBDataChunkReset(_chunk);
         _count = 0;
         _byteCount = 0;
+        _heap.Clear();
         LoadVectorPointers();
     }
 
@@ -283,12 +290,14 @@ internal sealed unsafe class MirrorLoadBatch : IDisposable
             return;
         }
 
-        // Longer values live in the vector's string heap, which only DuckDB can allocate from.
-        fixed (byte* bytes = value)
-        {
-            DuckDBNative.Vectors.DuckDBUnsafeVectorAssignStringElementLength(_vectors[column], (ulong)row, bytes, value.Length);
-        }
-
+        // A longer value's string_t points at the batch's own heap (length, 4-byte prefix, pointer), not the vector's:
+        // duckdb_append_data_chunk copies the bytes into the table, so they need to live only until the batch is
+        // appended, and no call into DuckDB per value is needed.
+        var bytes = _heap.Reserve(value.Length);
+        value.CopyTo(new Span<byte>(bytes, value.Length));
+        *(uint*)cell = (uint)value.Length;
+        *(uint*)(cell + 4) = *(uint*)bytes;
+        *(byte**)(cell + 8) = bytes;
         _byteCount += value.Length;
     }
 

@@ -31,6 +31,22 @@ internal static class MirrorLoader
         RheiSyncMode mode,
         Action<long>? progress,
         CancellationToken cancellationToken)
+        => Load(session, connection, transaction, schema, mode, MirrorParallelLoader.ReaderCount, progress, cancellationToken);
+
+    /// <summary>
+    /// The same with the number of snapshot readers a large table gets; 0 reads every table on the caller's
+    /// connection alone (the benchmark's baseline, the load before parallel readers).
+    /// </summary>
+    /// <exception cref="MirrorMisfitException">A value does not fit its mirror column.</exception>
+    internal static long Load(
+        DuckDbSession session,
+        SqliteConnection connection,
+        SqliteTransaction transaction,
+        TableSchema schema,
+        RheiSyncMode mode,
+        int readers,
+        Action<long>? progress,
+        CancellationToken cancellationToken)
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         if (mode == RheiSyncMode.Temporal)
@@ -42,10 +58,21 @@ internal static class MirrorLoader
             session.Execute("DELETE FROM " + schema.QuotedName);
         }
 
+        long? validFrom = mode == RheiSyncMode.Temporal ? now : null;
+
+        // A large table of a WAL file is read on several connections of this transaction's snapshot at once.
+        if (readers > 0
+            && RowidBlocks.TryPlan(connection, transaction, schema) is { } blocks
+            && SqliteSnapshotReaders.TryOpen(connection, readers) is { } snapshotReaders)
+        {
+            using (snapshotReaders)
+            {
+                return MirrorParallelLoader.Load(session, snapshotReaders, blocks, schema, validFrom, progress, cancellationToken);
+            }
+        }
+
         // The transaction is the connection's: the raw statement reads inside its snapshot all the same, on the
         // worker too, since this thread does not touch SQLite until the worker has finished.
-        _ = transaction;
-        long? validFrom = mode == RheiSyncMode.Temporal ? now : null;
         var types = schema.MirrorTypes.ToArray();
         var full = Channel.CreateBounded<MirrorLoadBatch>(new BoundedChannelOptions(QueuedBatches) { SingleReader = true, SingleWriter = true });
         var free = new ConcurrentQueue<MirrorLoadBatch>();
@@ -126,22 +153,9 @@ internal static class MirrorLoader
         {
             using var reader = new SqliteRowReader(connection, sql);
             batch = Take(free, types, validFrom);
-            var keys = schema.KeyOrdinals;
             while (reader.Read())
             {
-                for (var k = 0; k < keys.Count; k++)
-                {
-                    if (reader.IsNull(keys[k]))
-                    {
-                        throw new MirrorMisfitException(schema.Name, MirrorTypeFit.NullKey(schema, k), RowKeyComparer.Format(keys.Select(reader.GetValue).ToArray()));
-                    }
-                }
-
-                if (!batch.TryAdd(reader, out var column))
-                {
-                    throw Misfit(reader, schema, column);
-                }
-
+                Add(reader, batch, schema);
                 if (batch.IsFull)
                 {
                     Queue(full, batch, cancellationToken);
@@ -168,6 +182,25 @@ internal static class MirrorLoader
             {
                 free.Enqueue(batch);
             }
+        }
+    }
+
+    /// <summary>Adds the reader's current row to the batch.</summary>
+    /// <exception cref="MirrorMisfitException">A key is NULL, or a value does not fit its mirror column.</exception>
+    internal static void Add(SqliteRowReader reader, MirrorLoadBatch batch, TableSchema schema)
+    {
+        var keys = schema.KeyOrdinals;
+        for (var k = 0; k < keys.Count; k++)
+        {
+            if (reader.IsNull(keys[k]))
+            {
+                throw new MirrorMisfitException(schema.Name, MirrorTypeFit.NullKey(schema, k), RowKeyComparer.Format(keys.Select(reader.GetValue).ToArray()));
+            }
+        }
+
+        if (!batch.TryAdd(reader, out var column))
+        {
+            throw Misfit(reader, schema, column);
         }
     }
 
