@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using Rhei.Data.Tests.Sync;
 
 namespace Rhei.Data.Tests.Robustness;
@@ -26,7 +27,13 @@ public sealed class SchemaCheckRaceTest
             // The first repair of the cycle has looked and found the log in place; another writer drops it now.
             if (point == "after-repair" && Interlocked.Exchange(ref dropped, 1) == 0)
             {
-                h.Exec("DROP TABLE _rhei_cdc_log");
+                // A tool outside Rhei.Data on a connection of its own (as the sqlite3 shell would be): a pooled
+                // connection that dropped the table would keep it out of its cached schema after it is recreated.
+                using var outsider = new SqliteConnection($"Data Source={h.DbPath};Pooling=False");
+                outsider.Open();
+                using var drop = outsider.CreateCommand();
+                drop.CommandText = "DROP TABLE _rhei_cdc_log";
+                drop.ExecuteNonQuery();
             }
         };
 
