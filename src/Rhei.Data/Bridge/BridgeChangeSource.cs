@@ -3,6 +3,7 @@ using Rhei.Data.ChangeFeed;
 using Rhei.Data.Oltp;
 using Rhei.Data.Schema;
 using Rhei.Data.Sync;
+using RocksDbSharp;
 
 namespace Rhei.Data.Bridge;
 
@@ -85,31 +86,32 @@ internal sealed class BridgeChangeSource : IChangeSource
     {
         var log = Log;
         long moved = 0;
-        var schemas = new ChangeTableSchemas(_sqlite.Connection, _registered);
+        var writer = new BridgeChunkWriter(_sqlite.Connection, new ChangeTableSchemas(_sqlite.Connection, _registered).Of, _mode);
         while (log.Watermark < target)
         {
-            var read = CapturedEventReader.Read(_sqlite.Connection, log.Watermark, chunk, schemas.Of, _mode);
+            using var records = new WriteBatch();
+            var read = writer.Write(log.Watermark, chunk, records);
             var expected = log.Watermark + 1;
-            if (read.Events.Count > 0 ? read.Events[0].Sequence != expected : read.HighWater >= expected)
+            if (read.Count > 0 ? read.FirstSequence != expected : read.HighWater >= expected)
             {
                 // SQLite's log no longer has what the bridge needs next (this engine was silent past the consumer timeout,
                 // or events were deleted outside Rhei.Data): the bridge starts over where SQLite's log starts; whoever
                 // reads it sees the gap (the mirror rebuilds, a subscription fails naming the position).
-                var start = read.Events.Count > 0 ? read.Events[0].Sequence - 1 : read.HighWater;
+                var start = read.Count > 0 ? read.FirstSequence - 1 : read.HighWater;
                 _logger.LogWarning("Change events after sequence {Watermark} left SQLite's change log before they were bridged to '{Path}'; the bridge log starts over at {Start}.", log.Watermark, _path, start);
                 log.Reset(start, _sqlite.SourceId);
                 continue;
             }
 
-            if (read.Events.Count == 0)
+            if (read.Count == 0)
             {
                 break;
             }
 
-            log.Append(read.Events, read.ToInclusive, _sqlite.SourceId);
-            moved += read.Events.Count;
+            log.Append(records, read.LastSequence, _sqlite.SourceId);
+            moved += read.Count;
             PruneSqlite();
-            if (read.Events.Count < chunk)
+            if (read.Count < chunk)
             {
                 break;
             }

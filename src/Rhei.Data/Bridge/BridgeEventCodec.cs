@@ -18,7 +18,7 @@ internal static class BridgeEventCodec
 
     public const int KeyLength = 9;
 
-    private const byte NullTag = 0, IntegerTag = 1, RealTag = 2, TextTag = 3, BlobTag = 4;
+    internal const byte NullTag = 0, IntegerTag = 1, RealTag = 2, TextTag = 3, BlobTag = 4;
 
     public static byte[] Key(long sequence)
     {
@@ -98,7 +98,7 @@ internal static class BridgeEventCodec
         return new CapturedEvent(sequence, time, table, op, key, columns.Finish(), values);
     }
 
-    private static void WriteValue(BridgeRecordBuffer buffer, object? value)
+    internal static void WriteValue(BridgeRecordBuffer buffer, object? value)
     {
         switch (value)
         {

@@ -21,6 +21,9 @@ internal sealed class BridgeLog : IDisposable
     private static readonly byte[] s_prunedKey = "m.pruned"u8.ToArray();
     private static readonly byte[] s_sourceKey = "m.source"u8.ToArray();
 
+    // A scan reads the log front to back: read ahead of it in large requests rather than block by block.
+    private const ulong ScanReadahead = 2 << 20;
+
     private readonly RocksDb _db;
     private readonly WriteOptions _durable = new WriteOptions().SetSync(true);
     private readonly ReaderWriterLockSlim _gate = new(LockRecursionPolicy.SupportsRecursion);
@@ -91,6 +94,22 @@ internal sealed class BridgeLog : IDisposable
         SourceId = sourceId;
     }
 
+    /// <summary>
+    /// Writes a chunk's records (put into <paramref name="records"/> by <see cref="BridgeChunkWriter"/>) and moves the
+    /// watermark, in that one batch, synced once: after a crash either the whole chunk and its watermark are here or neither is.
+    /// </summary>
+    public void Append(WriteBatch records, long watermark, long sourceId)
+    {
+        Read(() =>
+        {
+            records.Put(s_watermarkKey, Long(watermark));
+            records.Put(s_sourceKey, Long(sourceId));
+            _db.Write(records, _durable);
+        });
+        Interlocked.Exchange(ref _watermark, watermark);
+        SourceId = sourceId;
+    }
+
     /// <summary>Empties the log and starts it over at <paramref name="startAt"/> for <paramref name="sourceId"/> (a new or replaced database).</summary>
     public void Reset(long startAt, long sourceId)
     {
@@ -135,8 +154,8 @@ internal sealed class BridgeLog : IDisposable
         {
             var end = BridgeEventCodec.Key(upTo == long.MaxValue ? upTo : upTo + 1);
             // ReadOptions is not IDisposable in RocksDbSharp: its native handle is freed by its finalizer. A scan reads each
-            // record once, so it does not push the blocks it reads into the block cache.
-            var options = new ReadOptions().SetIterateUpperBound(end).SetFillCache(false);
+            // record once, so it does not push the blocks it reads into the block cache, and reads ahead.
+            var options = new ReadOptions().SetIterateUpperBound(end).SetFillCache(false).SetReadaheadSize(ScanReadahead);
             using var iterator = _db.NewIterator(readOptions: options);
             var names = new BridgeNameCache();
             for (iterator.Seek(BridgeEventCodec.Key(position + 1)); iterator.Valid() && events.Count < limit; iterator.Next())

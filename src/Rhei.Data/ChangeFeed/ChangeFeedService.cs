@@ -15,12 +15,14 @@ namespace Rhei.Data.ChangeFeed;
 internal sealed class ChangeFeedService : IDisposable
 {
     private const int ReadBatch = 10_000;
+    private static readonly TimeSpan s_shortestPoll = TimeSpan.FromMilliseconds(1);
     private static readonly TimeSpan s_longestPoll = TimeSpan.FromMilliseconds(10);
 
     private readonly OltpConnectionFactory _connections;
     private readonly Func<string, TableSchema?> _registered;
     private readonly RheiSyncMode _mode;
     private readonly Func<BridgeLog?> _bridge;
+    private readonly ChangeFeedSignal _signal = new();
     private readonly Lock _bookkeepingGate = new();
     private SqliteConnection? _bookkeeping;
     private bool _disposed;
@@ -39,20 +41,23 @@ internal sealed class ChangeFeedService : IDisposable
         var tables = options.Tables is null ? null : new HashSet<string>(options.Tables, StringComparer.OrdinalIgnoreCase);
         var operations = options.Operations is null ? null : new HashSet<RheiChangeOperation>(options.Operations);
         using var connection = _connections.Open();
+        using var probe = new DataVersionProbe(connection);
         var cursor = Sqlite(() => SubscriptionStore.Open(connection, name, ReplicationTables.MaxSequence(connection), options.Retention, options.MaxRetainedChanges), name);
         var idle = TimeSpan.FromMilliseconds(1);
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            // Armed and versioned before the read: a commit after this point wakes the wait below or changes the version.
+            var committed = _signal.Arm();
+            var version = Sqlite(probe.Read, name);
             var (events, schemas) = Sqlite(() => Read(connection, name, cursor), name);
             if (events.Count == 0)
             {
-                await Task.Delay(idle, cancellationToken).ConfigureAwait(false);
-                idle = TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, s_longestPoll.Ticks));
+                idle = await WaitForCommitAsync(committed, probe, version, idle, name, cancellationToken).ConfigureAwait(false);
                 continue;
             }
 
-            idle = TimeSpan.FromMilliseconds(1);
+            idle = s_shortestPoll;
             var indexes = new ChangeIndexes();
             foreach (var e in events)
             {
@@ -72,6 +77,9 @@ internal sealed class ChangeFeedService : IDisposable
             }
         }
     }
+
+    /// <summary>A commit was made through a Rhei connection of this engine: waiting subscriptions read now.</summary>
+    public void NoteCommit() => _signal.Notify();
 
     public void Acknowledge(string name, long position)
     {
@@ -150,6 +158,34 @@ internal sealed class ChangeFeedService : IDisposable
             }
 
             throw Expired(name, cursor, Math.Max(read.PrunedThrough, read.Events.Count > 0 ? read.Events[0].Sequence - 1 : read.HighWater), $"SQLite's {ReplicationTables.CdcLog}");
+        }
+    }
+
+    /// <summary>
+    /// Waits for a commit through Rhei (the commit signal) or, polling for writers Rhei cannot see, until SQLite's data
+    /// version moves; returns the next poll interval. The commit hook runs just before the commit is visible, so a
+    /// signalled read can miss it: the poll after a signal starts at its shortest again and finds the new version.
+    /// </summary>
+    private static async Task<TimeSpan> WaitForCommitAsync(Task committed, DataVersionProbe probe, long version, TimeSpan idle, string name, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            using (var pause = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                var delay = Task.Delay(idle, pause.Token);
+                if (await Task.WhenAny(committed, delay).ConfigureAwait(false) == committed)
+                {
+                    pause.Cancel();
+                    return s_shortestPoll;
+                }
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            idle = TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, s_longestPoll.Ticks));
+            if (Sqlite(probe.Read, name) != version)
+            {
+                return s_shortestPoll;
+            }
         }
     }
 

@@ -12,7 +12,11 @@ internal sealed partial class LocalReplicator
     /// Called by SQLite's commit hook on connections opened through Rhei (on the committing thread, so it only signals):
     /// the background loop syncs now instead of at its next interval.
     /// </summary>
-    public void NoteCommit() => _pipeline.NoteCommit();
+    public void NoteCommit()
+    {
+        _pipeline.NoteCommit();
+        Feed.NoteCommit();
+    }
 
     /// <summary>
     /// SQLite's schema version as the engine last read it (at start and every cycle): cached query plans are kept
