@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Rhei.Data.ChangeFeed;
 using Rhei.Data.Oltp;
@@ -86,11 +87,14 @@ internal sealed class BridgeChangeSource : IChangeSource
     {
         var log = Log;
         long moved = 0;
+        var times = default(BridgeTimes);
         var writer = new BridgeChunkWriter(_sqlite.Connection, new ChangeTableSchemas(_sqlite.Connection, _registered).Of, _mode);
         while (log.Watermark < target)
         {
             using var records = new WriteBatch();
+            var started = Stopwatch.GetTimestamp();
             var read = writer.Write(log.Watermark, chunk, records);
+            var readDone = Stopwatch.GetTimestamp();
             var expected = log.Watermark + 1;
             if (read.Count > 0 ? read.FirstSequence != expected : read.HighWater >= expected)
             {
@@ -109,16 +113,22 @@ internal sealed class BridgeChangeSource : IChangeSource
             }
 
             log.Append(records, read.LastSequence, _sqlite.SourceId);
+            var written = Stopwatch.GetTimestamp();
             moved += read.Count;
             PruneSqlite();
+            times = times.Add(readDone - started, written - readDone, Stopwatch.GetTimestamp() - written);
             if (read.Count < chunk)
             {
                 break;
             }
         }
 
+        LastBridgeTimes = times;
         return moved;
     }
+
+    /// <summary>Where the last <see cref="BridgeThrough"/> spent its time (the benchmark's breakdown).</summary>
+    public BridgeTimes LastBridgeTimes { get; private set; }
 
     public IReadOnlyDictionary<string, long> PendingPerTable(long position)
     {
