@@ -59,13 +59,22 @@ internal sealed class ChangeFeedService : IDisposable
 
             idle = s_shortestPoll;
             var indexes = new ChangeIndexes();
+            // The readers share one table string per table and batch: the schema is looked up when it changes, not per change.
+            string? lastTable = null;
+            TableSchema? schema = null;
             foreach (var e in events)
             {
                 cursor = e.Sequence;
                 var operation = e.Operation switch { 'I' => RheiChangeOperation.Insert, 'U' => RheiChangeOperation.Update, _ => RheiChangeOperation.Delete };
                 if ((tables is null || tables.Contains(e.Table)) && (operations is null || operations.Contains(operation)))
                 {
-                    yield return ToChange(e, operation, schemas.Of(e.Table), indexes);
+                    if (!ReferenceEquals(e.Table, lastTable))
+                    {
+                        lastTable = e.Table;
+                        schema = schemas.Of(e.Table);
+                    }
+
+                    yield return ToChange(e, operation, schema, indexes);
                 }
             }
 
@@ -191,10 +200,11 @@ internal sealed class ChangeFeedService : IDisposable
 
     private static RheiChange ToChange(CapturedEvent e, RheiChangeOperation operation, TableSchema? schema, ChangeIndexes indexes)
     {
-        var key = new object[e.Key.Length];
+        // The event is this reader's own: its key array becomes the change's, NULL as DBNull as the reader gives it.
+        var key = e.Key;
         for (var k = 0; k < key.Length; k++)
         {
-            key[k] = e.Key[k] ?? DBNull.Value;
+            key[k] ??= DBNull.Value;
         }
 
         ChangeRowDictionary? values = null;
@@ -210,7 +220,7 @@ internal sealed class ChangeFeedService : IDisposable
             values = new ChangeRowDictionary(indexes.Of(e.Columns), row!);
         }
 
-        return new RheiChange(e.Sequence, schema?.Name ?? e.Table, operation, new ChangeRowDictionary(indexes.KeyOf(schema, e.Key.Length), key), values, DateTimeOffset.FromUnixTimeMilliseconds(e.CommitTimeMs));
+        return new RheiChange(e.Sequence, schema?.Name ?? e.Table, operation, new ChangeRowDictionary(indexes.KeyOf(schema, key.Length), key!), values, DateTimeOffset.FromUnixTimeMilliseconds(e.CommitTimeMs));
     }
 
     private static RheiException Expired(string name, long cursor, long goneThrough, string log)
