@@ -28,6 +28,7 @@ internal sealed class SyncLoop
     private readonly ILogger _logger;
     private readonly bool _untilSuccess;
     private readonly Func<bool>? _sourceAhead;
+    private readonly Func<bool>? _catchingUp;
     private readonly CancellationTokenSource _stop = new();
     private readonly SemaphoreSlim _wakeSignal = new(0, 1);
     private readonly Task _task;
@@ -38,8 +39,10 @@ internal sealed class SyncLoop
     /// <param name="logger">Where failures are logged.</param>
     /// <param name="untilSuccess">Stop after the first cycle that succeeds (a recovery loop), instead of running until stopped.</param>
     /// <param name="sourceAhead">A cheap check that the source holds changes the mirror has not applied; a woken loop starts its cycle once it is true.</param>
-    public SyncLoop(Func<CancellationToken, Task<RheiSyncResult?>> cycle, TimeSpan interval, ILogger logger, bool untilSuccess = false, Func<bool>? sourceAhead = null)
+    /// <param name="catchingUp">Whether a Strong read's catch-up cycle is queued or running: it takes the commit that woke the loop.</param>
+    public SyncLoop(Func<CancellationToken, Task<RheiSyncResult?>> cycle, TimeSpan interval, ILogger logger, bool untilSuccess = false, Func<bool>? sourceAhead = null, Func<bool>? catchingUp = null)
     {
+        _catchingUp = catchingUp;
         _cycle = cycle;
         _sourceAhead = sourceAhead;
         _untilSuccess = untilSuccess;
@@ -49,6 +52,9 @@ internal sealed class SyncLoop
     }
 
     public bool IsRunning => !_task.IsCompleted && !_stop.IsCancellationRequested;
+
+    /// <summary>The pause between cycles when nothing wakes the loop.</summary>
+    public TimeSpan Interval => _interval;
 
     /// <summary>Asks for a cycle soon (after a commit); many wakes before the loop gets to it make one cycle. Cheap and thread-safe.</summary>
     public void Wake()
@@ -105,6 +111,16 @@ internal sealed class SyncLoop
                     await SettleAsync(lastCycleEnded, token).ConfigureAwait(false);
                 }
 
+                var afterWake = woken || recheck > TimeSpan.Zero;
+                if (afterWake && _sourceAhead is not null && (CatchingUp() || !_sourceAhead()))
+                {
+                    // The commit that woke the loop is taken by a Strong read's catch-up (queued, running or done), or not
+                    // visible yet: a cycle now would find nothing, or run beside the catch-up on two cores and hold the
+                    // lock the next one wants. Look again after the next pause; the interval's cycle runs whatever the probe says.
+                    recheck = NextRecheck(afterWake, recheck, applied: false);
+                    continue;
+                }
+
                 var result = await _cycle(token).ConfigureAwait(false);
                 lastCycleEnded = Stopwatch.GetTimestamp();
                 if (_untilSuccess)
@@ -114,7 +130,7 @@ internal sealed class SyncLoop
 
                 failures = 0;
                 delay = _interval;
-                recheck = NextRecheck(woken || recheck > TimeSpan.Zero, recheck, result);
+                recheck = result is null ? TimeSpan.Zero : NextRecheck(afterWake, recheck, applied: result.EventsProcessed > 0);
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
             {
@@ -141,20 +157,22 @@ internal sealed class SyncLoop
 
         var started = Stopwatch.GetTimestamp();
         var spin = default(SpinWait);
-        while (!_sourceAhead() && Stopwatch.GetElapsedTime(started) < s_settle)
+        while (!CatchingUp() && !_sourceAhead() && Stopwatch.GetElapsedTime(started) < s_settle)
         {
             // Yields the core rather than sleeping a timer tick: the commit lands within microseconds.
             spin.SpinOnce(sleep1Threshold: -1);
         }
     }
 
+    private bool CatchingUp() => _catchingUp?.Invoke() ?? false;
+
     /// <summary>
-    /// After a woken cycle that applied nothing, the commit that woke the loop may not have been visible yet: look again
+    /// After a woken cycle that applied nothing (or was skipped because the probe showed nothing pending), the commit that woke the loop may not have been visible yet: look again
     /// after a short pause, doubling it each time, until the pause would reach the interval. Zero means wait the interval.
     /// </summary>
-    private TimeSpan NextRecheck(bool afterWake, TimeSpan previous, RheiSyncResult? result)
+    private TimeSpan NextRecheck(bool afterWake, TimeSpan previous, bool applied)
     {
-        if (!afterWake || result is null || result.EventsProcessed > 0)
+        if (!afterWake || applied)
         {
             return TimeSpan.Zero;
         }
