@@ -28,7 +28,6 @@ internal sealed class SyncLoop
     private readonly ILogger _logger;
     private readonly bool _untilSuccess;
     private readonly Func<bool>? _sourceAhead;
-    private readonly Func<bool>? _catchingUp;
     private readonly CancellationTokenSource _stop = new();
     private readonly SemaphoreSlim _wakeSignal = new(0, 1);
     private readonly Task _task;
@@ -39,10 +38,8 @@ internal sealed class SyncLoop
     /// <param name="logger">Where failures are logged.</param>
     /// <param name="untilSuccess">Stop after the first cycle that succeeds (a recovery loop), instead of running until stopped.</param>
     /// <param name="sourceAhead">A cheap check that the source holds changes the mirror has not applied; a woken loop starts its cycle once it is true.</param>
-    /// <param name="catchingUp">Whether a Strong read's catch-up cycle is queued or running: it takes the commit that woke the loop.</param>
-    public SyncLoop(Func<CancellationToken, Task<RheiSyncResult?>> cycle, TimeSpan interval, ILogger logger, bool untilSuccess = false, Func<bool>? sourceAhead = null, Func<bool>? catchingUp = null)
+    public SyncLoop(Func<CancellationToken, Task<RheiSyncResult?>> cycle, TimeSpan interval, ILogger logger, bool untilSuccess = false, Func<bool>? sourceAhead = null)
     {
-        _catchingUp = catchingUp;
         _cycle = cycle;
         _sourceAhead = sourceAhead;
         _untilSuccess = untilSuccess;
@@ -112,11 +109,11 @@ internal sealed class SyncLoop
                 }
 
                 var afterWake = woken || recheck > TimeSpan.Zero;
-                if (afterWake && _sourceAhead is not null && (CatchingUp() || !_sourceAhead()))
+                if (afterWake && _sourceAhead is not null && !_sourceAhead())
                 {
-                    // The commit that woke the loop is taken by a Strong read's catch-up (queued, running or done), or not
-                    // visible yet: a cycle now would find nothing, or run beside the catch-up on two cores and hold the
-                    // lock the next one wants. Look again after the next pause; the interval's cycle runs whatever the probe says.
+                    // The commit that woke the loop is applied already (a Strong read's catch-up took it) or not visible
+                    // yet: a cycle now would find nothing, and hold the lock the next catch-up may want. Look again after
+                    // the next pause; the interval's cycle runs whatever the probe says.
                     recheck = NextRecheck(afterWake, recheck, applied: false);
                     continue;
                 }
@@ -157,14 +154,12 @@ internal sealed class SyncLoop
 
         var started = Stopwatch.GetTimestamp();
         var spin = default(SpinWait);
-        while (!CatchingUp() && !_sourceAhead() && Stopwatch.GetElapsedTime(started) < s_settle)
+        while (!_sourceAhead() && Stopwatch.GetElapsedTime(started) < s_settle)
         {
             // Yields the core rather than sleeping a timer tick: the commit lands within microseconds.
             spin.SpinOnce(sleep1Threshold: -1);
         }
     }
-
-    private bool CatchingUp() => _catchingUp?.Invoke() ?? false;
 
     /// <summary>
     /// After a woken cycle that applied nothing (or was skipped because the probe showed nothing pending), the commit that woke the loop may not have been visible yet: look again

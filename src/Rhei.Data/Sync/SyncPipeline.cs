@@ -56,9 +56,6 @@ internal sealed class SyncPipeline
     /// <summary>Whether the background loop is running.</summary>
     public bool IsLooping => _loop?.IsRunning ?? false;
 
-    /// <summary>Whether a Strong read's catch-up cycle is queued or running (it takes whatever commit woke the loop).</summary>
-    public bool CatchUpInFlight => Volatile.Read(ref _sharedCycle) is not null;
-
     /// <summary>The running background loop's interval, or null without one.</summary>
     public TimeSpan? LoopInterval => _loop is { IsRunning: true } loop ? loop.Interval : null;
 
@@ -131,7 +128,7 @@ internal sealed class SyncPipeline
 
     public void StartLoop(TimeSpan interval)
     {
-        var previous = Interlocked.Exchange(ref _loop, new SyncLoop(BackgroundCycleAsync, interval, _logger, sourceAhead: _sourceAhead, catchingUp: () => CatchUpInFlight));
+        var previous = Interlocked.Exchange(ref _loop, new SyncLoop(BackgroundCycleAsync, interval, _logger, sourceAhead: _sourceAhead));
         if (previous is not null)
         {
             _ = previous.StopAsync();
