@@ -9,12 +9,16 @@ namespace Rhei.Data.Sync;
 
 internal sealed partial class LocalReplicator
 {
+    // The longest loop interval a Strong read's catch-up leaves the consumer position and the prune to.
+    private static readonly TimeSpan s_deferredBookkeepingInterval = TimeSpan.FromSeconds(1);
+
     /// <summary>
     /// Drains the change log: per batch, read (one SQLite snapshot) → compact → apply with the new
     /// watermark (one DuckDB transaction, after which waiting Strong readers go ahead); then, once per cycle,
-    /// record the consumer position → prune. Caller holds the lock.
+    /// record the consumer position → prune. A Strong read's catch-up leaves those two SQLite writes to the background
+    /// loop's next cycle when one runs (see <see cref="DefersBookkeeping"/>). Caller holds the lock.
     /// </summary>
-    private RheiSyncResult RunCycle(ISet<string> tablesApplied, CancellationToken ct)
+    private RheiSyncResult RunCycle(SyncCycleTrigger trigger, ISet<string> tablesApplied, CancellationToken ct)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var started = Stopwatch.GetTimestamp();
@@ -89,6 +93,13 @@ internal sealed partial class LocalReplicator
         // only writes the position as a heartbeat when one is due, so that other processes keep counting this consumer
         // as live without a SQLite commit every interval.
         var position = Watermark;
+        if (DefersBookkeeping(trigger))
+        {
+            _prunePending |= events > 0;
+            Freshness.MarkFresh(started);
+            return new RheiSyncResult(events, inserted, updated, deleted, _options.PruneAfterSync ? 0 : null, Stopwatch.GetElapsedTime(started));
+        }
+
         if (position != _acknowledgedPosition || HeartbeatDue())
         {
             FaultInjector?.Invoke("before-acknowledge");
@@ -97,8 +108,9 @@ internal sealed partial class LocalReplicator
             _acknowledgedAt = Stopwatch.GetTimestamp();
         }
 
-        if (events > 0)
+        if (events > 0 || _prunePending)
         {
+            _prunePending = false;
             FaultInjector?.Invoke("before-prune");
             if (_options.PruneAfterSync)
             {
@@ -110,6 +122,16 @@ internal sealed partial class LocalReplicator
         Freshness.MarkFresh(started);
         return new RheiSyncResult(events, inserted, updated, deleted, _options.PruneAfterSync ? pruned : null, Stopwatch.GetElapsedTime(started));
     }
+
+    /// <summary>
+    /// Whether this cycle leaves the consumer position and the prune to the next one: a Strong read's catch-up does, while
+    /// a background loop runs at an interval of a second or less (its next cycle writes them) and no heartbeat is due. Those two SQLite
+    /// commits are then off the path of the next Strong read too, which would otherwise queue behind them for the lock.
+    /// Nothing is lost by waiting: the position only holds the log back longer, and a durable mirror resumes from the
+    /// watermark stored with its rows. Without a loop the catch-up writes them itself, after its readers went ahead.
+    /// </summary>
+    private bool DefersBookkeeping(SyncCycleTrigger trigger)
+        => trigger == SyncCycleTrigger.Freshness && _pipeline.LoopInterval <= s_deferredBookkeepingInterval && !HeartbeatDue();
 
     /// <summary>True when the last consumer position written is a quarter of the consumer timeout old (or none was written).</summary>
     private bool HeartbeatDue()

@@ -22,7 +22,7 @@ internal sealed partial class LocalReplicator
     }
 
     /// <summary>One cycle (the pipeline holds the lock) with engine errors turned into <see cref="RheiException"/> and recorded as a fault.</summary>
-    private RheiSyncResult RunCycleGuarded(ISet<string> tablesApplied, CancellationToken ct)
+    private RheiSyncResult RunCycleGuarded(SyncCycleTrigger trigger, ISet<string> tablesApplied, CancellationToken ct)
     {
         try
         {
@@ -32,7 +32,7 @@ internal sealed partial class LocalReplicator
                 _mirror.Health.Repaired();
             }
 
-            var result = RunCycle(tablesApplied, ct);
+            var result = RunCycle(trigger, tablesApplied, ct);
             ClearFault();
             return result;
         }

@@ -33,6 +33,8 @@ internal sealed partial class LocalReplicator : IAsyncDisposable
     private long _acknowledgedAt;
     private long _acknowledgedPosition = -1;
     private long _schemaVersion;
+    // A cycle that applied changes left its prune to the next one (a Strong read's catch-up beside the loop).
+    private bool _prunePending;
     private bool _started;
     private bool _disposed;
 

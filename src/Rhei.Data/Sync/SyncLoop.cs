@@ -50,6 +50,9 @@ internal sealed class SyncLoop
 
     public bool IsRunning => !_task.IsCompleted && !_stop.IsCancellationRequested;
 
+    /// <summary>The pause between cycles when nothing wakes the loop.</summary>
+    public TimeSpan Interval => _interval;
+
     /// <summary>Asks for a cycle soon (after a commit); many wakes before the loop gets to it make one cycle. Cheap and thread-safe.</summary>
     public void Wake()
     {
@@ -105,6 +108,16 @@ internal sealed class SyncLoop
                     await SettleAsync(lastCycleEnded, token).ConfigureAwait(false);
                 }
 
+                var afterWake = woken || recheck > TimeSpan.Zero;
+                if (afterWake && _sourceAhead is not null && !_sourceAhead())
+                {
+                    // The commit that woke the loop is applied already (a Strong read's catch-up took it) or not visible
+                    // yet: a cycle now would find nothing, and hold the lock the next catch-up may want. Look again after
+                    // the next pause; the interval's cycle runs whatever the probe says.
+                    recheck = NextRecheck(afterWake, recheck, applied: false);
+                    continue;
+                }
+
                 var result = await _cycle(token).ConfigureAwait(false);
                 lastCycleEnded = Stopwatch.GetTimestamp();
                 if (_untilSuccess)
@@ -114,7 +127,7 @@ internal sealed class SyncLoop
 
                 failures = 0;
                 delay = _interval;
-                recheck = NextRecheck(woken || recheck > TimeSpan.Zero, recheck, result);
+                recheck = result is null ? TimeSpan.Zero : NextRecheck(afterWake, recheck, applied: result.EventsProcessed > 0);
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
             {
@@ -149,12 +162,12 @@ internal sealed class SyncLoop
     }
 
     /// <summary>
-    /// After a woken cycle that applied nothing, the commit that woke the loop may not have been visible yet: look again
+    /// After a woken cycle that applied nothing (or was skipped because the probe showed nothing pending), the commit that woke the loop may not have been visible yet: look again
     /// after a short pause, doubling it each time, until the pause would reach the interval. Zero means wait the interval.
     /// </summary>
-    private TimeSpan NextRecheck(bool afterWake, TimeSpan previous, RheiSyncResult? result)
+    private TimeSpan NextRecheck(bool afterWake, TimeSpan previous, bool applied)
     {
-        if (!afterWake || result is null || result.EventsProcessed > 0)
+        if (!afterWake || applied)
         {
             return TimeSpan.Zero;
         }

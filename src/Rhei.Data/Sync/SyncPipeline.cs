@@ -16,7 +16,7 @@ internal sealed class SyncPipeline
 
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly object _sharedGate = new();
-    private readonly Func<ISet<string>, CancellationToken, RheiSyncResult> _cycle;
+    private readonly Func<SyncCycleTrigger, ISet<string>, CancellationToken, RheiSyncResult> _cycle;
     private readonly Func<long> _appliedPosition;
     private readonly Func<bool>? _sourceAhead;
     private readonly string _dataSource;
@@ -30,12 +30,12 @@ internal sealed class SyncPipeline
     private TaskCompletionSource _advanced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _appliedCycles;
 
-    /// <param name="cycle">One cycle, run under the lock: fills the set with the tables it applied changes to.</param>
+    /// <param name="cycle">One cycle, run under the lock: told who asked for it, fills the set with the tables it applied changes to.</param>
     /// <param name="appliedPosition">The position the mirror has applied through (for freshness).</param>
     /// <param name="dataSource">The SQLite data source, for traces (a file name, never the connection string).</param>
     /// <param name="logger">Where loop failures are logged.</param>
     /// <param name="sourceAhead">A cheap check that the source is ahead of the mirror, for a loop woken by a commit.</param>
-    public SyncPipeline(Func<ISet<string>, CancellationToken, RheiSyncResult> cycle, Func<long> appliedPosition, string dataSource, ILogger logger, Func<bool>? sourceAhead = null)
+    public SyncPipeline(Func<SyncCycleTrigger, ISet<string>, CancellationToken, RheiSyncResult> cycle, Func<long> appliedPosition, string dataSource, ILogger logger, Func<bool>? sourceAhead = null)
     {
         _sourceAhead = sourceAhead;
         _cycle = cycle;
@@ -55,6 +55,9 @@ internal sealed class SyncPipeline
 
     /// <summary>Whether the background loop is running.</summary>
     public bool IsLooping => _loop?.IsRunning ?? false;
+
+    /// <summary>The running background loop's interval, or null without one.</summary>
+    public TimeSpan? LoopInterval => _loop is { IsRunning: true } loop ? loop.Interval : null;
 
     /// <summary>Takes the lock that serializes cycles and schema changes; pair with <see cref="ExitLock"/>.</summary>
     public Task EnterLockAsync(CancellationToken ct) => _lock.WaitAsync(ct);
@@ -223,7 +226,7 @@ internal sealed class SyncPipeline
         Exception? error = null;
         try
         {
-            result = _cycle(tables, ct);
+            result = _cycle(trigger, tables, ct);
             if (result.EventsProcessed > 0 || tables.Count > 0)
             {
                 Interlocked.Increment(ref _appliedCycles);

@@ -1,0 +1,175 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Microsoft.Data.Sqlite;
+using Rhei.Data.Diagnostics;
+
+namespace Rhei.Data.Tests.Sync;
+
+/// <summary>
+/// Issue 12, the read path, round four: what the background loop leaves out of a Strong read's way. A commit that wakes
+/// the loop but left nothing in the change log starts no cycle (the probe says so), and a Strong read's catch-up beside a
+/// running loop leaves the consumer position and the prune to the loop, which writes them by its next interval.
+/// </summary>
+public sealed class FreshnessLoopTest
+{
+    private const string Aggregate = "SELECT count(*), sum(v) FROM f";
+
+    [Fact]
+    public async Task A_commit_that_leaves_nothing_in_the_change_log_wakes_the_loop_without_running_a_cycle()
+    {
+        // Ten minutes between cycles: every background cycle in the window below comes from a wake-up.
+        using var db = TestDatabase.Create("Sync Interval=600000");
+        using var connection = db.Open();
+        Execute(connection, "CREATE TABLE f (id INTEGER PRIMARY KEY, v INTEGER)");
+        // No primary key: not replicated, so its writes commit through Rhei (and wake the loop) but log nothing.
+        Execute(connection, "CREATE TABLE scratch (x)");
+        Execute(connection, "INSERT INTO f VALUES (1, 41)");
+        Assert.Equal((1L, 41L, RheiRoute.Olap), Read(connection));
+        using var cycles = new CycleCounter(connection.Options.DiagnosticsName);
+        await Task.Delay(200);
+        var before = cycles.Background;
+
+        for (var i = 0; i < 20; i++)
+        {
+            Execute(connection, $"INSERT INTO scratch VALUES ({i})");
+            await Task.Delay(10);
+        }
+
+        // A woken loop used to run a cycle per wake, then look again after 1, 2, 4 … ms with a cycle each time.
+        await Task.Delay(300);
+        Assert.Equal(before, cycles.Background);
+
+        // A commit that did log a change is still taken by the woken loop, long before the interval.
+        Execute(connection, "INSERT INTO f VALUES (2, 1)");
+        var deadline = Stopwatch.StartNew();
+        while (MirrorCount(connection) < 2 && deadline.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            await Task.Delay(5);
+        }
+
+        Assert.Equal(2, MirrorCount(connection));
+        Assert.True(cycles.Background > before, "the woken loop ran no cycle for a logged commit");
+    }
+
+    [Fact]
+    public async Task A_catch_up_beside_the_loop_leaves_the_consumer_position_to_the_loop_which_writes_it_and_prunes()
+    {
+        using var db = TestDatabase.Create("Sync Interval=1000");
+        using var connection = db.Open();
+        Execute(connection, "CREATE TABLE f (id INTEGER PRIMARY KEY, v INTEGER)");
+        Execute(connection, "INSERT INTO f VALUES (1, 41)");
+        Assert.Equal((1L, 41L, RheiRoute.Olap), Read(connection));
+        var replication = connection.Engine.Replication!;
+        using var cycles = new CycleCounter(connection.Options.DiagnosticsName);
+        // A writer Rhei cannot see wakes no loop: the Strong read's own catch-up applies its row.
+        using var foreign = new SqliteConnection($"Data Source={db.Path}");
+        foreign.Open();
+
+        var deferred = false;
+        for (var attempt = 0; attempt < 5 && !deferred; attempt++)
+        {
+            var acknowledged = ConsumerPosition(foreign, replication.ConsumerId);
+            var background = cycles.Background;
+            using (var write = foreign.CreateCommand())
+            {
+                write.CommandText = $"INSERT INTO f VALUES ({attempt + 2}, 1)";
+                write.ExecuteNonQuery();
+            }
+
+            var read = Read(connection);
+            var position = ConsumerPosition(foreign, replication.ConsumerId);
+            Assert.Equal((attempt + 2L, 41L + attempt + 1, RheiRoute.Olap), read);
+            // An interval cycle that ran in between (counted once it ends) writes the position itself: try again.
+            await Task.Delay(50);
+            if (cycles.Background == background)
+            {
+                Assert.Equal(acknowledged, position);
+                Assert.True(replication.Watermark > position, "the catch-up applied nothing past the written position");
+                deferred = true;
+            }
+        }
+
+        Assert.True(deferred, "every attempt met an interval cycle");
+
+        // The loop's next cycle writes the position and prunes what the catch-up applied.
+        var deadline = Stopwatch.StartNew();
+        while (ConsumerPosition(foreign, replication.ConsumerId) < replication.Watermark && deadline.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(replication.Watermark, ConsumerPosition(foreign, replication.ConsumerId));
+        deadline.Restart();
+        while (LogCount(foreign) > 0 && deadline.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(0, LogCount(foreign));
+    }
+
+    private static long ConsumerPosition(SqliteConnection connection, string consumerId)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT watermark FROM _rhei_consumers WHERE id = $id";
+        command.Parameters.AddWithValue("$id", consumerId);
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static long LogCount(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM _rhei_cdc_log";
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static long MirrorCount(RheiConnection connection)
+    {
+        using var session = connection.Engine.DuckDb!.Connect();
+        using var reader = session.Query("SELECT count(*) FROM f");
+        Assert.True(reader.Read());
+        return reader.GetInt64(0);
+    }
+
+    private static void Execute(RheiConnection connection, string sql)
+    {
+        using var command = new RheiCommand(sql, connection);
+        command.ExecuteNonQuery();
+    }
+
+    private static (long Count, long Sum, RheiRoute Route) Read(RheiConnection connection)
+    {
+        using var command = new RheiCommand(Aggregate, connection);
+        using var reader = command.ExecuteReader();
+        Assert.True(reader.Read());
+        return (reader.GetInt64(0), reader.IsDBNull(1) ? 0 : reader.GetInt64(1), reader.Route);
+    }
+
+    /// <summary>Counts the background sync cycles of one data source (by its trace name) from the provider's activities.</summary>
+    private sealed class CycleCounter : IDisposable
+    {
+        private readonly ActivityListener _listener;
+        private readonly ConcurrentQueue<string> _triggers = new();
+
+        public CycleCounter(string dataSource)
+        {
+            _listener = new ActivityListener
+            {
+                ShouldListenTo = source => source.Name == RheiDiagnostics.Name,
+                Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
+                ActivityStopped = activity =>
+                {
+                    if (activity.OperationName == "rhei.sync.cycle" && Equals(activity.GetTagItem(RheiDiagnostics.Namespace), dataSource))
+                    {
+                        _triggers.Enqueue(activity.GetTagItem(RheiDiagnostics.SyncTrigger) as string ?? string.Empty);
+                    }
+                },
+            };
+            ActivitySource.AddActivityListener(_listener);
+        }
+
+        public int Background => _triggers.Count(t => t == "background");
+
+        public void Dispose() => _listener.Dispose();
+    }
+}
