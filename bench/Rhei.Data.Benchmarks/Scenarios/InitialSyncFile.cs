@@ -38,7 +38,7 @@ internal static class InitialSyncFile
         using var directory = context.NewDirectory("initial-file");
         var file = directory.File("source.db");
         Fill(file, rows);
-        InitialSyncPhases.Run(context, file, rows, EventsSchema);
+        InitialSyncPhases.Run(context, file, rows, EventsSchema, rows > 1_000_000 ? 1 : 3);
 
         using var duckDbNet = DuckDbNetLoader.OpenInMemory();
         double rhei = 0, hand = 0, cpuSeconds = double.MaxValue;
