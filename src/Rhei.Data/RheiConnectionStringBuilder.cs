@@ -17,6 +17,7 @@ public sealed partial class RheiConnectionStringBuilder : DbConnectionStringBuil
     private const string OlapKeyword = "Olap";
     private const string OlapPathKeyword = "Olap Path";
     private const string OlapExternalAccessKeyword = "Olap External Access";
+    private const string OlapMemoryLimitKeyword = "Olap Memory Limit";
     private const string ReplicateKeyword = "Replicate";
     private const string SyncModeKeyword = "Sync Mode";
     private const string SyncIntervalKeyword = "Sync Interval";
@@ -71,6 +72,7 @@ public sealed partial class RheiConnectionStringBuilder : DbConnectionStringBuil
         SidecarPollBatchSize,
         SidecarReplicationName,
         FullScanThreshold,
+        OlapMemoryLimit,
     }
 
     private static readonly IReadOnlyDictionary<string, Keyword> s_keywords = new Dictionary<string, Keyword>(StringComparer.OrdinalIgnoreCase)
@@ -83,6 +85,8 @@ public sealed partial class RheiConnectionStringBuilder : DbConnectionStringBuil
         ["OlapPath"] = Keyword.OlapPath,
         [OlapExternalAccessKeyword] = Keyword.OlapExternalAccess,
         ["OlapExternalAccess"] = Keyword.OlapExternalAccess,
+        [OlapMemoryLimitKeyword] = Keyword.OlapMemoryLimit,
+        ["OlapMemoryLimit"] = Keyword.OlapMemoryLimit,
         [ReplicateKeyword] = Keyword.Replicate,
         [SyncModeKeyword] = Keyword.SyncMode,
         ["SyncMode"] = Keyword.SyncMode,
@@ -135,7 +139,7 @@ public sealed partial class RheiConnectionStringBuilder : DbConnectionStringBuil
         BridgePathKeyword, SchemaRegistryPathKeyword, PersistSecurityInfoKeyword, OlapExternalAccessKeyword,
         SidecarKeyword, SidecarSourceKeyword, SidecarCaptureKeyword, SidecarTablesKeyword, UpdatedAtColumnKeyword,
         CreatedAtColumnKeyword, DeleteDetectionKeyword, SoftDeleteColumnKeyword, LocalOltpKeyword, SidecarPollBatchSizeKeyword, SidecarReplicationNameKeyword,
-        FullScanThresholdKeyword,
+        FullScanThresholdKeyword, OlapMemoryLimitKeyword,
     ];
 
     /// <summary>Initializes a new instance with every key at its default.</summary>
@@ -441,6 +445,9 @@ public sealed partial class RheiConnectionStringBuilder : DbConnectionStringBuil
             case SqliteDefaultTimeoutKeyword:
                 // Microsoft.Data.Sqlite takes any int; a negative timeout means nothing to either engine.
                 ParseInt(canonical, text, 0, 0);
+                break;
+            case OlapMemoryLimitKeyword:
+                ParseMemorySize(canonical, text);
                 break;
             case OlapExternalAccessKeyword:
             case LocalOltpKeyword:

@@ -156,7 +156,7 @@ internal sealed class RheiEngine : IAsyncDisposable
     {
         try
         {
-            return DuckDbDatabase.OpenMirror(Options.OlapPath, Options.OlapExternalAccess);
+            return DuckDbDatabase.OpenMirror(Options.OlapPath, Options.OlapExternalAccess, Options.OlapMemoryLimit);
         }
         catch (DuckDbException ex) when (Options.OlapPath is { } path && MirrorFiles.IsLocked(ex))
         {
@@ -171,7 +171,7 @@ internal sealed class RheiEngine : IAsyncDisposable
             SetAside(ex);
             try
             {
-                return DuckDbDatabase.OpenMirror(Options.OlapPath, Options.OlapExternalAccess);
+                return DuckDbDatabase.OpenMirror(Options.OlapPath, Options.OlapExternalAccess, Options.OlapMemoryLimit);
             }
             catch (DuckDbException again)
             {

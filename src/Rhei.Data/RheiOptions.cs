@@ -69,6 +69,9 @@ internal sealed record RheiOptions
     /// <summary>Whether DuckDB's file and network functions are open to SQL (default false: locked down).</summary>
     public bool OlapExternalAccess { get; init; }
 
+    /// <summary>DuckDB's <c>memory_limit</c> in bytes (<c>Olap Memory Limit</c>), or null for DuckDB's default.</summary>
+    public long? OlapMemoryLimit { get; init; }
+
     /// <summary>Null replicates every table with a primary key; otherwise exactly these tables (empty = none).</summary>
     public IReadOnlySet<string>? ReplicatedTables { get; init; }
 
@@ -145,6 +148,7 @@ internal sealed record RheiOptions
             Olap = builder.Olap,
             OlapPath = string.IsNullOrWhiteSpace(builder.OlapPath) ? null : builder.OlapPath,
             OlapExternalAccess = builder.OlapExternalAccess,
+            OlapMemoryLimit = builder.OlapMemoryLimitBytes,
             ReplicatedTables = tables,
             SyncMode = builder.SyncMode,
             SyncInterval = TimeSpan.FromMilliseconds(builder.SyncInterval),

@@ -13,7 +13,14 @@ internal sealed class DuckDbDatabase : IDisposable
     private readonly DuckDBDatabase _handle;
     private readonly DuckDbChangeTracker _changes = new();
 
-    private DuckDbDatabase(DuckDBDatabase handle) => _handle = handle;
+    // An in-memory mirror's own temporary directory, removed with the database (nothing in it outlives the process).
+    private readonly string? _privateTemp;
+
+    private DuckDbDatabase(DuckDBDatabase handle, string? privateTemp)
+    {
+        _handle = handle;
+        _privateTemp = privateTemp;
+    }
 
     /// <summary>The count of writes across every session, which decides whether cached statements stay valid.</summary>
     internal DuckDbChangeTracker Changes => _changes;
@@ -50,7 +57,7 @@ internal sealed class DuckDbDatabase : IDisposable
     /// <param name="path">The database file.</param>
     /// <param name="config">DuckDB configuration options (threads, memory_limit, access_mode, ...), applied at open.</param>
     public static DuckDbDatabase Open(string? path, IReadOnlyDictionary<string, string>? config = null)
-        => OpenChecked(path, config, lockDown: false, externalAccess: true);
+        => OpenChecked(path, config, lockDown: false, externalAccess: true, privateTemp: null);
 
     /// <summary>
     /// Opens Rhei's mirror: <see cref="SqliteSemantics"/> for every session, and locked down — no extension is
@@ -60,10 +67,37 @@ internal sealed class DuckDbDatabase : IDisposable
     /// </summary>
     /// <param name="path">A local file, or null for in memory. Remote locations (<c>md:</c>, <c>s3://</c>, <c>http://</c> …) are refused before DuckDB sees them.</param>
     /// <param name="externalAccess">True to leave DuckDB's file functions (<c>read_csv</c>, <c>COPY … TO</c>, <c>ATTACH</c>) on.</param>
-    public static DuckDbDatabase OpenMirror(string? path, bool externalAccess = false)
-        => OpenChecked(path, SqliteSemantics, lockDown: true, externalAccess);
+    /// <param name="memoryLimit">DuckDB's <c>memory_limit</c> in bytes (<c>Olap Memory Limit</c>); null keeps DuckDB's default.</param>
+    /// <remarks>
+    /// DuckDB spills (large sorts, joins, a durable mirror's pages beyond the limit) to its temporary directory, which is
+    /// set here rather than left to DuckDB's default: <c>&lt;file&gt;.tmp</c> beside a mirror file, and for an in-memory
+    /// mirror a directory of its own in the system's temporary folder (DuckDB's default, <c>.tmp</c> in the working
+    /// directory, is shared by every process started there), removed when the database is disposed.
+    /// </remarks>
+    public static DuckDbDatabase OpenMirror(string? path, bool externalAccess = false, long? memoryLimit = null)
+    {
+        var config = new Dictionary<string, string>(SqliteSemantics, StringComparer.Ordinal);
+        if (memoryLimit is { } limit)
+        {
+            config["memory_limit"] = limit.ToString(System.Globalization.CultureInfo.InvariantCulture) + "B";
+        }
 
-    private static DuckDbDatabase OpenChecked(string? path, IReadOnlyDictionary<string, string>? config, bool lockDown, bool externalAccess)
+        var inMemory = string.IsNullOrEmpty(path) || path.StartsWith(InMemory, StringComparison.OrdinalIgnoreCase);
+        if (!inMemory)
+        {
+            // Before the path is resolved for the temporary directory: a URL is refused as it stands.
+            ThrowIfRemote(path!);
+        }
+
+        var privateTemp = inMemory ? Path.Combine(Path.GetTempPath(), "rhei-duckdb-" + Guid.NewGuid().ToString("N")) : null;
+        config["temp_directory"] = privateTemp ?? TempDirectoryOf(path!);
+        return OpenChecked(path, config, lockDown: true, externalAccess, privateTemp);
+    }
+
+    /// <summary>A mirror file's temporary directory: <c>&lt;file&gt;.tmp</c> beside it, as a full path.</summary>
+    internal static string TempDirectoryOf(string path) => Path.GetFullPath(path) + ".tmp";
+
+    private static DuckDbDatabase OpenChecked(string? path, IReadOnlyDictionary<string, string>? config, bool lockDown, bool externalAccess, string? privateTemp)
     {
         string target = string.IsNullOrEmpty(path) ? InMemory : path;
         if (lockDown)
@@ -73,7 +107,7 @@ internal sealed class DuckDbDatabase : IDisposable
 
         try
         {
-            return OpenCore(target, config, lockDown, externalAccess);
+            return OpenCore(target, config, lockDown, externalAccess, privateTemp);
         }
         catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException or BadImageFormatException)
         {
@@ -103,9 +137,23 @@ internal sealed class DuckDbDatabase : IDisposable
         return new DuckDbSession(connection, _changes);
     }
 
-    public void Dispose() => _handle.Dispose();
+    public void Dispose()
+    {
+        _handle.Dispose();
+        if (_privateTemp is not null && Directory.Exists(_privateTemp))
+        {
+            try
+            {
+                Directory.Delete(_privateTemp, recursive: true);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Spill files of a closed database only: the system's temporary folder is cleaned by the system.
+            }
+        }
+    }
 
-    private static DuckDbDatabase OpenCore(string target, IReadOnlyDictionary<string, string>? config, bool lockDown, bool externalAccess)
+    private static DuckDbDatabase OpenCore(string target, IReadOnlyDictionary<string, string>? config, bool lockDown, bool externalAccess, string? privateTemp)
     {
         if (DuckDBNative.Configuration.DuckDBCreateConfig(out DuckDBConfig configHandle) != DuckDBState.Success)
         {
@@ -139,7 +187,7 @@ internal sealed class DuckDbDatabase : IDisposable
             }
         }
 
-        var database = new DuckDbDatabase(handle);
+        var database = new DuckDbDatabase(handle, privateTemp);
         if (!lockDown)
         {
             return database;

@@ -55,7 +55,11 @@ internal static class MirrorLoader
         }
         else
         {
-            session.Execute("DELETE FROM " + schema.QuotedName);
+            // An empty table of the same columns instead of DELETE FROM: DuckDB keeps deleted rows in the table's
+            // storage beside the new ones until a checkpoint, and a full reload then pays for both (the memory of
+            // two copies, and appends into row groups that are all deletions). The old table stays visible to
+            // other sessions until this transaction commits, and comes back if it rolls back.
+            session.Execute($"CREATE OR REPLACE TABLE {schema.QuotedName} AS FROM {schema.QuotedName} LIMIT 0");
         }
 
         long? validFrom = mode == RheiSyncMode.Temporal ? now : null;
