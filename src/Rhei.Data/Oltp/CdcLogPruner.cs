@@ -9,9 +9,10 @@ internal static class CdcLogPruner
     public const string PrunedThroughKey = "pruned_through";
 
     /// <summary>
-    /// Prunes through min(<paramref name="watermark"/>, every live consumer's watermark); returns the events deleted.
-    /// One write transaction whatever the number of events: call it once per cycle, after the last batch, rather
-    /// than once per batch: when every logged event is applied it empties the log in one step (see below).
+    /// Prunes through min(<paramref name="watermark"/>, every live consumer's watermark), never the log's last event;
+    /// returns the events deleted. One write transaction whatever the number of events: call it once per cycle, after
+    /// the last batch, rather than once per batch: when every logged event is applied it truncates the log in one step
+    /// (see below).
     /// </summary>
     public static long Prune(SqliteConnection connection, long watermark, TimeSpan consumerTimeout)
     {
