@@ -40,6 +40,7 @@ internal static class Program
 
         var total = Stopwatch.StartNew();
         await RunGroupAsync(context, WriteScenario.Group, () => { WriteScenario.Run(context); return Task.CompletedTask; }).ConfigureAwait(false);
+        await RunGroupAsync(context, CaptureVariantScenario.Group, () => { CaptureVariantScenario.Run(context); return Task.CompletedTask; }).ConfigureAwait(false);
         await RunGroupAsync(context, SyncScenario.Group, () => SyncScenario.RunAsync(context)).ConfigureAwait(false);
         if (options.Only is { } only && only.Contains(SyncScenario.InitialGroup) && !only.Contains(SyncScenario.Group))
         {

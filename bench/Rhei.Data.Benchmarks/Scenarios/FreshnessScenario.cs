@@ -154,7 +154,7 @@ internal static class FreshnessScenario
         using var preparedConnection = Connections.OpenRawSqlite(file);
         using var probeConnection = Connections.OpenRawSqlite(file);
         using var prepared = preparedConnection.CreateCommand();
-        prepared.CommandText = Oltp.ReplicationTables.MaxSequenceSql;
+        prepared.CommandText = Oltp.ReplicationTables.MaxSequenceSql(preparedConnection);
         prepared.Prepare();
         using var probe = new Oltp.ChangeLogProbe(probeConnection);
         Action[] options =

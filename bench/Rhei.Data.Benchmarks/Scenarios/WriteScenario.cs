@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
 using Rhei.Data.Benchmarks.Data;
 using Rhei.Data.Benchmarks.Harness;
 
@@ -6,7 +8,9 @@ namespace Rhei.Data.Benchmarks.Scenarios;
 /// <summary>
 /// Writes through RheiConnection (change capture installed, no sync running) against raw Microsoft.Data.Sqlite
 /// without capture, on files in the same folder. Each size runs raw and rhei alternately and keeps the best
-/// of each, so a burst of noise from the shared machine hurts one run, not the ratio.
+/// of each, so a burst of noise from the shared machine hurts one run, not the ratio. Two more sides split the cost:
+/// Rhei with nothing replicated (the provider alone) and raw Microsoft.Data.Sqlite on a file whose table carries Rhei's
+/// capture triggers (capture alone, as any foreign writer pays it). Notes give the same ratio in process CPU time.
 /// </summary>
 internal static class WriteScenario
 {
@@ -20,6 +24,7 @@ internal static class WriteScenario
             var raw = new WriteRates();
             var rhei = new WriteRates();
             var uncaptured = new WriteRates();
+            var rawCaptured = new WriteRates();
             // A million rows take tens of seconds per engine: two rounds there.
             for (var i = 0; i < (rows >= 1_000_000 ? 2 : repeats); i++)
             {
@@ -27,16 +32,20 @@ internal static class WriteScenario
                 rhei.Keep(RunRhei(context, rows, "Sync Interval=0"));
                 // The same through Rhei with nothing replicated: splits the cost into provider overhead and capture.
                 uncaptured.Keep(RunRhei(context, rows, "Sync Interval=0;Replicate=None"));
+                rawCaptured.Keep(RunRawCaptured(context, rows));
             }
 
             context.RawBatchedInsertRate[rows] = raw.Insert;
             var note = context.ReplicationAvailable ? null : "replication not merged yet: no capture installed, ratio not meaningful";
-            Add(context, "batched INSERT", rows, rhei.Insert, raw.Insert, note);
-            Add(context, "UPDATE by key (batched)", rows, rhei.Update, raw.Update, note);
-            Add(context, "DELETE by key (batched)", rows, rhei.Delete, raw.Delete, note);
-            AddInfo(context, "batched INSERT, Replicate=None", rows, uncaptured.Insert, raw.Insert);
-            AddInfo(context, "UPDATE by key, Replicate=None", rows, uncaptured.Update, raw.Update);
-            AddInfo(context, "DELETE by key, Replicate=None", rows, uncaptured.Delete, raw.Delete);
+            Add(context, "batched INSERT", rows, rhei.Insert, raw.Insert, note ?? Cpu(rhei.InsertCpu, raw.InsertCpu));
+            Add(context, "UPDATE by key (batched)", rows, rhei.Update, raw.Update, note ?? Cpu(rhei.UpdateCpu, raw.UpdateCpu));
+            Add(context, "DELETE by key (batched)", rows, rhei.Delete, raw.Delete, note ?? Cpu(rhei.DeleteCpu, raw.DeleteCpu));
+            AddInfo(context, "batched INSERT, Replicate=None", rows, uncaptured.Insert, raw.Insert, ProviderNote + "; " + Cpu(uncaptured.InsertCpu, raw.InsertCpu));
+            AddInfo(context, "UPDATE by key, Replicate=None", rows, uncaptured.Update, raw.Update, ProviderNote + "; " + Cpu(uncaptured.UpdateCpu, raw.UpdateCpu));
+            AddInfo(context, "DELETE by key, Replicate=None", rows, uncaptured.Delete, raw.Delete, ProviderNote + "; " + Cpu(uncaptured.DeleteCpu, raw.DeleteCpu));
+            AddInfo(context, "batched INSERT, raw SQLite with capture triggers", rows, rawCaptured.Insert, raw.Insert, CaptureNote + "; " + Cpu(rawCaptured.InsertCpu, raw.InsertCpu));
+            AddInfo(context, "UPDATE by key, raw SQLite with capture triggers", rows, rawCaptured.Update, raw.Update, CaptureNote + "; " + Cpu(rawCaptured.UpdateCpu, raw.UpdateCpu));
+            AddInfo(context, "DELETE by key, raw SQLite with capture triggers", rows, rawCaptured.Delete, raw.Delete, CaptureNote + "; " + Cpu(rawCaptured.DeleteCpu, raw.DeleteCpu));
         }
 
         // One fsync per commit makes autocommit slow on any engine: a small count says enough.
@@ -55,9 +64,39 @@ internal static class WriteScenario
     private static void Add(ScenarioContext context, string name, long rows, double rhei, double raw, string? note)
         => context.Report.Add(new Measurement(Group, name, rows, "rows/s", rhei, raw, "raw SQLite", rhei / raw, Target.Min(0.5), note));
 
-    private static void AddInfo(ScenarioContext context, string name, long rows, double rhei, double raw)
-        => context.Report.Add(new Measurement(Group, name, rows, "rows/s", rhei, raw, "raw SQLite", rhei / raw,
-            Note: "no capture: the provider's own overhead (parse, route, bind, reader)"));
+    private const string ProviderNote = "no capture: the provider's own overhead (parse, route, bind, reader)";
+
+    private const string CaptureNote = "no provider: what the triggers cost any writer";
+
+    private static void AddInfo(ScenarioContext context, string name, long rows, double rhei, double raw, string note)
+        => context.Report.Add(new Measurement(Group, name, rows, "rows/s", rhei, raw, "raw SQLite", rhei / raw, Note: note));
+
+    /// <summary>The ratio in CPU time (rows per CPU second ÷ the baseline's), with the baseline's µs per row.</summary>
+    private static string Cpu(double rowsPerCpuSecond, double rawRowsPerCpuSecond)
+        => string.Create(CultureInfo.InvariantCulture, $"CPU time: {rowsPerCpuSecond / rawRowsPerCpuSecond:0.00} ({1e6 / rowsPerCpuSecond:0.00} vs {1e6 / rawRowsPerCpuSecond:0.00} µs/row)");
+
+    /// <summary>Capture without the provider: the table is made through Rhei (which installs the triggers), then written by raw Microsoft.Data.Sqlite.</summary>
+    private static WriteRates RunRawCaptured(ScenarioContext context, long rows)
+    {
+        using var directory = context.NewDirectory("write-raw-captured");
+        var file = directory.File("captured.db");
+        using (var rhei = Connections.OpenRhei(file, "Sync Interval=0"))
+        {
+            Connections.Execute(rhei, WriteWorkload.EventsDdl);
+        }
+
+        using var connection = Connections.OpenRawSqlite(file);
+        using (var check = connection.CreateCommand())
+        {
+            check.CommandText = "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'events'";
+            if (check.ExecuteScalar() is not long triggers || triggers == 0)
+            {
+                throw new InvalidOperationException("Rhei installed no capture triggers on the benchmark table.");
+            }
+        }
+
+        return Measure(connection, rows);
+    }
 
     private static WriteRates RunRaw(ScenarioContext context, long rows)
     {
@@ -76,12 +115,21 @@ internal static class WriteScenario
         return Measure(connection, rows);
     }
 
-    private static WriteRates Measure(System.Data.Common.DbConnection connection, long rows) => new()
+    private static WriteRates Measure(System.Data.Common.DbConnection connection, long rows)
     {
-        Insert = WriteWorkload.Insert(connection, 1, rows, batched: true),
-        Update = WriteWorkload.Update(connection, 1, rows),
-        Delete = WriteWorkload.Delete(connection, 1, rows),
-    };
+        var insertCpu = new StrongBox<double>();
+        var updateCpu = new StrongBox<double>();
+        var deleteCpu = new StrongBox<double>();
+        return new WriteRates
+        {
+            Insert = WriteWorkload.Insert(connection, 1, rows, batched: true, insertCpu),
+            Update = WriteWorkload.Update(connection, 1, rows, updateCpu),
+            Delete = WriteWorkload.Delete(connection, 1, rows, deleteCpu),
+            InsertCpu = rows / insertCpu.Value,
+            UpdateCpu = rows / updateCpu.Value,
+            DeleteCpu = rows / deleteCpu.Value,
+        };
+    }
 
     private static double RunAutocommit(ScenarioContext context, bool rhei, long rows)
     {
@@ -102,11 +150,21 @@ internal static class WriteScenario
 
         public double Delete { get; set; }
 
+        /// <summary>Rows per second of process CPU time.</summary>
+        public double InsertCpu { get; set; }
+
+        public double UpdateCpu { get; set; }
+
+        public double DeleteCpu { get; set; }
+
         public void Keep(WriteRates other)
         {
             Insert = Math.Max(Insert, other.Insert);
             Update = Math.Max(Update, other.Update);
             Delete = Math.Max(Delete, other.Delete);
+            InsertCpu = Math.Max(InsertCpu, other.InsertCpu);
+            UpdateCpu = Math.Max(UpdateCpu, other.UpdateCpu);
+            DeleteCpu = Math.Max(DeleteCpu, other.DeleteCpu);
         }
     }
 }

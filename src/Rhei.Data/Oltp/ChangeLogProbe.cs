@@ -37,7 +37,7 @@ internal sealed class ChangeLogProbe : IDisposable
 
             // The version is read first: a commit between the two statements shows in the position now and in the
             // version next time, so the cached position is never older than the version it is kept under.
-            var position = StepScalar(_highWater ??= Prepare(ReplicationTables.MaxSequenceSql));
+            var position = StepScalar(_highWater ??= Prepare(ReplicationTables.MaxSequenceSql(_connection)));
             (_seenVersion, _seenPosition, _seen) = (version, position, true);
             return position;
         }

@@ -25,17 +25,14 @@ internal static class ReplicationTables
         command.CommandText = "SELECT count(*) FROM sqlite_schema";
         command.ExecuteScalar();
 
-        // AUTOINCREMENT: sequence numbers never go back, even after a prune empties the log
-        // (a plain rowid would restart at 1 and the watermark would skip the new events).
+        // A plain INTEGER PRIMARY KEY, not AUTOINCREMENT: SQLite numbers a new row max(seq) + 1, and the pruner always
+        // keeps the log's last event, so numbers never go back (see CdcLogPruner). AUTOINCREMENT cost every captured row
+        // a read and a write of sqlite_sequence (a second B-tree write, and one more page in the statement journal).
+        // No NOT NULL either: a constraint that can abort makes SQLite open a statement journal for every statement that
+        // fires a trigger, which was a third of a captured DELETE. The triggers always fill tbl and op.
         // The key columns have no type so they keep each key value exactly, blobs included.
         command.CommandText = $"""
-            CREATE TABLE IF NOT EXISTS {CdcLog} (
-                seq INTEGER PRIMARY KEY AUTOINCREMENT,
-                tbl TEXT NOT NULL,
-                op TEXT NOT NULL,
-                {string.Join(", ", KeyColumns)},
-                ts INTEGER,
-                img TEXT);
+            CREATE TABLE IF NOT EXISTS {CdcLog} ({LogColumnsDdl});
             CREATE TABLE IF NOT EXISTS {Consumers} (
                 id TEXT PRIMARY KEY,
                 watermark INTEGER NOT NULL,
@@ -48,19 +45,86 @@ internal static class ReplicationTables
                 value INTEGER NOT NULL);
             """;
         command.ExecuteNonQuery();
+        MigrateLegacyLog(connection, transaction);
         transaction.Commit();
     }
 
-    /// <summary>The query <see cref="MaxSequence"/> runs (the freshness probe keeps it prepared).</summary>
-    // sqlite_sequence keeps the high-water mark after the log is pruned empty.
-    public const string MaxSequenceSql = "SELECT max(coalesce((SELECT max(seq) FROM " + CdcLog + "), 0), coalesce((SELECT seq FROM sqlite_sequence WHERE name = '" + CdcLog + "'), 0))";
+    /// <summary>The log's columns: seq, tbl, op, k0…k7, ts, img (the readers use these names).</summary>
+    private static readonly string LogColumnsDdl = "seq INTEGER PRIMARY KEY, tbl TEXT, op TEXT, " + string.Join(", ", KeyColumns) + ", ts INTEGER, img TEXT";
+
+    /// <summary>The log's columns in table order, as a select or insert list.</summary>
+    public static readonly string LogColumnList = "seq, tbl, op, " + string.Join(", ", KeyColumns) + ", ts, img";
+
+    /// <summary>
+    /// Moves a log made before round four (<c>seq … AUTOINCREMENT</c>, <c>NOT NULL</c> names) to the current shape, rows
+    /// and numbers unchanged, inside <paramref name="transaction"/>. Only when the log holds its last event: the old
+    /// high-water mark lives in sqlite_sequence, and only a row at that number carries it into a plain rowid table. An
+    /// old log that is empty keeps working as it is (its triggers insert the same columns) and moves at the first prune
+    /// that finds it holding events. True when it moved the log.
+    /// </summary>
+    public static bool MigrateLegacyLog(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        if (!IsLegacyLog(connection, transaction))
+        {
+            return false;
+        }
+
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"SELECT coalesce((SELECT max(seq) FROM {CdcLog}), 0) >= coalesce((SELECT seq FROM sqlite_sequence WHERE name = '{CdcLog}'), 0) AND EXISTS (SELECT 1 FROM {CdcLog})";
+        if (command.ExecuteScalar() is not 1L)
+        {
+            return false;
+        }
+
+        // A temporary copy rather than ALTER TABLE … RENAME: a rename re-parses every trigger, and the triggers name the
+        // log that is being replaced.
+        const string copy = "temp._rhei_cdc_log_migration";
+        command.CommandText = $"""
+            DROP TABLE IF EXISTS {copy};
+            CREATE TABLE {copy} AS SELECT {LogColumnList} FROM main.{CdcLog};
+            DROP TABLE main.{CdcLog};
+            CREATE TABLE main.{CdcLog} ({LogColumnsDdl});
+            INSERT INTO main.{CdcLog} ({LogColumnList}) SELECT {LogColumnList} FROM {copy} ORDER BY seq;
+            DROP TABLE {copy};
+            """;
+        command.ExecuteNonQuery();
+        return true;
+    }
+
+    /// <summary>Whether the log is still the AUTOINCREMENT table of before round four.</summary>
+    public static bool IsLegacyLog(SqliteConnection connection, SqliteTransaction? transaction)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = '{CdcLog}'";
+        return command.ExecuteScalar() is string sql && sql.Contains("AUTOINCREMENT", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>
+    /// The query <see cref="MaxSequence"/> runs on <paramref name="connection"/>'s file (the freshness probe keeps it
+    /// prepared). A file that ever had an AUTOINCREMENT table has sqlite_sequence, and an old log waiting for its move
+    /// (see <see cref="MigrateLegacyLog"/>) keeps its high-water mark there; a file without sqlite_sequence cannot hold
+    /// an old log, and sqlite_sequence is never dropped once made, so the choice holds for the connection's life.
+    /// </summary>
+    public static string MaxSequenceSql(SqliteConnection connection, SqliteTransaction? transaction = null)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'sqlite_sequence')";
+        return command.ExecuteScalar() is 1L ? LegacyMaxSequenceSql : CurrentMaxSequenceSql;
+    }
+
+    private const string CurrentMaxSequenceSql = "SELECT coalesce(max(seq), 0) FROM " + CdcLog;
+
+    private const string LegacyMaxSequenceSql = "SELECT max(coalesce((SELECT max(seq) FROM " + CdcLog + "), 0), coalesce((SELECT seq FROM sqlite_sequence WHERE name = '" + CdcLog + "'), 0))";
 
     /// <summary>Highest sequence number ever handed out (survives pruning), 0 when none.</summary>
     public static long MaxSequence(SqliteConnection connection, SqliteTransaction? transaction = null)
     {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = MaxSequenceSql;
+        command.CommandText = MaxSequenceSql(connection, transaction);
         return command.ExecuteScalar() is long v ? v : 0;
     }
 
@@ -97,21 +161,40 @@ internal static class ReplicationTables
         return command.ExecuteScalar() is long v ? v : 0;
     }
 
-    /// <summary>The highest sequence number present in the log (not the high-water mark), 0 when empty.</summary>
-    public static long MaxLoggedSequence(SqliteConnection connection)
+    /// <summary>The highest sequence number present in the log at or below <paramref name="ceiling"/>, 0 when none.</summary>
+    public static long MaxLoggedSequence(SqliteConnection connection, long ceiling)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT coalesce(max(seq), 0) FROM {CdcLog}";
+        command.CommandText = $"SELECT coalesce(max(seq), 0) FROM {CdcLog} WHERE seq <= $ceiling";
+        command.Parameters.AddWithValue("$ceiling", ceiling);
         return command.ExecuteScalar() is long v ? v : 0;
     }
 
-    /// <summary>Sets the log's AUTOINCREMENT high-water mark (after it was pushed out of reach by someone else).</summary>
-    public static void ResetSequence(SqliteConnection connection, long value)
+    /// <summary>
+    /// Brings the log's numbering back to <paramref name="value"/> after someone outside Rhei.Data pushed it beyond
+    /// <paramref name="outOfReach"/> (a row written with a huge seq, or an old log's sqlite_sequence): rows above
+    /// <paramref name="outOfReach"/> go, except that the highest one is moved to <paramref name="value"/> when no row
+    /// holds that number, so that the next event is numbered <paramref name="value"/> + 1.
+    /// </summary>
+    public static void ResetSequence(SqliteConnection connection, long value, long outOfReach)
     {
+        using var transaction = connection.BeginTransaction(deferred: false);
         using var command = connection.CreateCommand();
-        command.CommandText = $"UPDATE sqlite_sequence SET seq = $v WHERE name = '{CdcLog}'";
+        command.Transaction = transaction;
         command.Parameters.AddWithValue("$v", value);
+        command.Parameters.AddWithValue("$reach", outOfReach);
+        command.CommandText = $"""
+            DELETE FROM {CdcLog} WHERE seq > $reach AND (seq < (SELECT max(seq) FROM {CdcLog}) OR EXISTS (SELECT 1 FROM {CdcLog} WHERE seq = $v));
+            UPDATE {CdcLog} SET seq = $v WHERE seq > $reach;
+            """;
         command.ExecuteNonQuery();
+        if (MaxSequenceSql(connection, transaction) == LegacyMaxSequenceSql)
+        {
+            command.CommandText = $"UPDATE sqlite_sequence SET seq = $v WHERE name = '{CdcLog}'";
+            command.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
     }
 
     public static long ReadMeta(SqliteConnection connection, string key, SqliteTransaction? transaction = null)

@@ -14,7 +14,8 @@ internal sealed class TriggerLogChangeSource : IChangeSource
 {
     private readonly OltpConnectionFactory _connections;
     private readonly RheiSyncMode _mode;
-    // Beyond this the log's AUTOINCREMENT is about to run out (SQLite then fails every write with SQLITE_FULL).
+    // Beyond this the log's numbering is about to run out (SQLite then numbers new rows at random, or fails every write
+    // with SQLITE_FULL in an old AUTOINCREMENT log).
     private const long SequenceOutOfReach = long.MaxValue / 2;
 
     private readonly object _probeGate = new();
@@ -137,12 +138,12 @@ internal sealed class TriggerLogChangeSource : IChangeSource
             return $"change events after sequence {batch.FromExclusive} were pruned before this mirror applied them";
         }
 
-        if (batch.EventCount == 0 && batch.HighWater > SequenceOutOfReach)
+        if (batch.HighWater > SequenceOutOfReach)
         {
-            // Someone pushed the sequence to the end of its range: every write would fail. Put it back where
+            // Someone pushed the sequence to the end of its range: numbering would break down. Put it back where
             // the log and its consumers really are (events may have been removed on the way: a rebuild follows).
-            var back = Math.Max(ReplicationTables.MaxLoggedSequence(Connection), Math.Max(applied, ConsumerRegistry.MaximumWatermark(Connection)));
-            ReplicationTables.ResetSequence(Connection, back);
+            var back = Math.Max(ReplicationTables.MaxLoggedSequence(Connection, SequenceOutOfReach), Math.Max(applied, ConsumerRegistry.MaximumWatermark(Connection)));
+            ReplicationTables.ResetSequence(Connection, back, SequenceOutOfReach);
             return $"the change log's sequence was pushed to {batch.HighWater} outside Rhei.Data; it was reset to {back}";
         }
 

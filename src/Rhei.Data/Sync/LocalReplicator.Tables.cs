@@ -405,7 +405,8 @@ internal sealed partial class LocalReplicator
     /// <summary>Recreates the table's triggers when they are missing or not Rhei.Data's; true when it had to.</summary>
     private bool EnsureTriggers(TableSchema schema)
     {
-        if (CdcTriggers.AreIntact(Sqlite, schema, _options.SyncMode))
+        // Triggers of an earlier Rhei.Data capture the same events: replaced without a reload.
+        if (CdcTriggers.AreIntact(Sqlite, schema, _options.SyncMode) || CdcTriggers.UpgradeEarlier(Sqlite, schema, _options.SyncMode))
         {
             return false;
         }

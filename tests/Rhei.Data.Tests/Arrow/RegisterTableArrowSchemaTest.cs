@@ -89,7 +89,7 @@ public sealed class RegisterTableArrowSchemaTest
         await connection.RegisterTableAsync("events", Events(), ["id"]);
         await connection.RegisterTableAsync("events", Events(), ["id"]);
 
-        Assert.Equal(3, await ScalarAsync(connection, "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'events'"));
+        Assert.Equal(4, await ScalarAsync(connection, "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'events'"));
         Assert.True(connection.Engine.Replication!.IsReplicated("events"));
     }
 

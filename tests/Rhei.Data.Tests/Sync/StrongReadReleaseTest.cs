@@ -91,9 +91,10 @@ public sealed class StrongReadReleaseTest
         var result = await h.Engine.SyncAsync(s_ct);
 
         Assert.Equal(35, result.EventsProcessed);
-        Assert.Equal(35, result.EventsPruned);
+        // The last event stays in the log (CdcLogPruner).
+        Assert.Equal(34, result.EventsPruned);
         Assert.Equal(["after-apply", "after-apply", "after-apply", "after-apply", "before-acknowledge", "before-prune"], points);
-        Assert.Equal(0, h.SqliteScalar("SELECT count(*) FROM _rhei_cdc_log"));
+        Assert.Equal(1, h.SqliteScalar("SELECT count(*) FROM _rhei_cdc_log"));
         Assert.Equal(h.Engine.Watermark, h.SqliteScalar($"SELECT watermark FROM _rhei_consumers WHERE id = '{h.Engine.ConsumerId}'"));
         Assert.Equal(35, h.OlapCount("t"));
     }
@@ -152,12 +153,8 @@ public sealed class StrongReadReleaseTest
         }
 
         Assert.Equal(3, probe.LatestPosition());
-        using (var prune = writer.CreateCommand())
-        {
-            // Pruned empty: the high-water mark stays.
-            prune.CommandText = "DELETE FROM _rhei_cdc_log";
-            prune.ExecuteNonQuery();
-        }
+        // Pruned through the last event: the high-water mark stays.
+        Assert.Equal(2, CdcLogPruner.Prune(writer, 3, TimeSpan.FromMinutes(1)));
 
         Assert.Equal(3, probe.LatestPosition());
 
@@ -171,7 +168,7 @@ public sealed class StrongReadReleaseTest
         ReplicationTables.Create(writer);
         Insert(writer);
         Insert(writer);
-        // A dropped AUTOINCREMENT table loses its sqlite_sequence row: the new log starts again at 1.
+        // A dropped log loses its numbering: the new log starts again at 1.
         Assert.Equal(2, probe.LatestPosition());
     }
 
