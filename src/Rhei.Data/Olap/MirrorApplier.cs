@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Rhei.Data.Oltp;
 using Rhei.Data.Sync;
 using Rhei.Data.Schema;
 
@@ -27,6 +28,12 @@ internal static class MirrorApplier
 
     private static void ApplyDestructive(DuckDbSession session, TableChanges changes)
     {
+        if (changes.Keys is { } keys)
+        {
+            ApplyDestructiveChunks(session, changes, keys);
+            return;
+        }
+
         if (changes.Rows.Count == 0)
         {
             return;
@@ -76,6 +83,58 @@ internal static class MirrorApplier
                 }
             }
 
+            appender.Close();
+        }
+
+        ApplyPhaseTimes.Stop(ApplyPhase.Append, phase);
+    }
+
+    /// <summary>
+    /// The same for changes read from the trigger log: the keys are staged from the key map (the row's own key when it
+    /// is kept, the logged one when it is gone), and the new rows go into the mirror as the data chunks they were
+    /// read into.
+    /// </summary>
+    private static void ApplyDestructiveChunks(DuckDbSession session, TableChanges changes, PendingKeys keys)
+    {
+        if (keys.Count == 0)
+        {
+            return;
+        }
+
+        var schema = changes.Schema;
+        var phase = ApplyPhaseTimes.Start();
+        CreateKeyStage(session, schema, timestamp: false);
+        var range = new StagedKeyRange(schema);
+        var keyType = schema.MirrorTypes[schema.KeyOrdinals[0]];
+        using (var appender = session.CreateAppender(Stage))
+        {
+            foreach (ref readonly var entry in keys.Entries)
+            {
+                if (entry.IsInteger)
+                {
+                    MirrorAppend.Value(appender, entry.Integer, keyType);
+                    range.Add(entry.Integer);
+                }
+                else
+                {
+                    var key = entry.Image >= 0 && entry.RowKey is { } rowKey ? rowKey : entry.Key;
+                    AppendKey(appender, schema, key);
+                    range.Add(key[0]);
+                }
+
+                appender.EndRow();
+            }
+
+            appender.Close();
+        }
+
+        phase = ApplyPhaseTimes.Stop(ApplyPhase.Stage, phase);
+        session.Execute($"DELETE FROM {schema.QuotedName} AS t USING {Stage} AS s WHERE {KeyMatch(schema)}{range.Filter("t")}; DROP TABLE {Stage};");
+        phase = ApplyPhaseTimes.Stop(ApplyPhase.Delete, phase);
+        if (changes.Images is { Count: > 0 } images)
+        {
+            using var appender = session.CreateAppender(schema.Name);
+            images.AppendTo(appender);
             appender.Close();
         }
 

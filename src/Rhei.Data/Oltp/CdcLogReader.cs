@@ -143,7 +143,7 @@ internal static class CdcLogReader
 
                 if (joined is not null && string.Equals(schema.Name, joined.Name, StringComparison.OrdinalIgnoreCase))
                 {
-                    collector ??= new PendingRowCollector(changes, keys, s_joinedOffset);
+                    collector ??= new PendingRowCollector(changes, keys, ImagesOf(changes), s_joinedOffset);
                     if (collector.HasRow(reader))
                     {
                         collector.Take(reader);
@@ -160,7 +160,7 @@ internal static class CdcLogReader
             if (changes.QuarantineReason is null && (rowsRead || ReadRows(connection, batch, changes, keys)))
             {
                 phase = ApplyPhaseTimes.Stop(ApplyPhase.RowRead, phase);
-                ChangeCompactor.AddNetChanges(changes, keys);
+                changes.TakeNetChanges(keys);
                 phase = ApplyPhaseTimes.Stop(ApplyPhase.Compaction, phase);
             }
         }
@@ -234,7 +234,7 @@ internal static class CdcLogReader
         reader.Bind(1, batch.FromExclusive);
         reader.Bind(2, batch.ToInclusive);
         reader.Bind(3, schema.Name);
-        var collector = new PendingRowCollector(changes, keys, 0);
+        var collector = new PendingRowCollector(changes, keys, ImagesOf(changes), 0);
         while (reader.Read())
         {
             if (!collector.Take(reader))
@@ -245,6 +245,10 @@ internal static class CdcLogReader
 
         return true;
     }
+
+    /// <summary>The table's data chunks of new images (made on first use).</summary>
+    private static ApplyChunks ImagesOf(TableChanges changes)
+        => changes.Images ??= new ApplyChunks(changes.Schema.MirrorTypes.ToArray(), temporal: false);
 
     private static void ReadVersion(SqliteRowReader reader, TableSchema schema, TableChanges changes, char op, object?[] key)
     {
