@@ -229,7 +229,7 @@ internal sealed unsafe class ApplyChunks : IDisposable
         var cell = chunk.Data[from + 2] + ((long)slot * StringSize);
         *(Int128*)cell = 0;
         *(uint*)cell = 1;
-        cell[4] = (byte)operation;
+        cell[4] = operation is 'I' or 'U' ? (byte)operation : (byte)'D';
     }
 
     /// <summary>Appends every row to the appender's table (whose columns are this batch's types), chunk by chunk.</summary>

@@ -158,15 +158,17 @@ internal static class MirrorApplier
         // RowKeyComparer, so keeping integers in a map of their own changes no answer.
         var versions = changes.Versions;
         var next = new int[versions.Count];
-        var firsts = new List<int>();
-        var latestInteger = new Dictionary<long, int>();
+        var firsts = new List<int>(versions.Count);
+        var latestInteger = new Dictionary<long, int>(versions[0].Key is null ? versions.Count : 0);
         var latest = new Dictionary<object?[], int>(RowKeyComparer.Instance);
         for (var i = 0; i < versions.Count; i++)
         {
             next[i] = -1;
             var key = versions[i].Key;
             bool exists;
-            ref var last = ref key is [long integer]
+            ref var last = ref key is null
+                ? ref CollectionsMarshal.GetValueRefOrAddDefault(latestInteger, versions[i].IntegerKey, out exists)
+                : ref key is [long integer]
                 ? ref CollectionsMarshal.GetValueRefOrAddDefault(latestInteger, integer, out exists)
                 : ref CollectionsMarshal.GetValueRefOrAddDefault(latest, key, out exists);
             if (exists)
@@ -190,10 +192,20 @@ internal static class MirrorApplier
         var range = new StagedKeyRange(schema);
         using (var appender = session.CreateAppender(Stage))
         {
+            var keyType = schema.MirrorTypes[schema.KeyOrdinals[0]];
             foreach (var first in firsts)
             {
-                AppendKey(appender, schema, versions[first].Key);
-                range.Add(versions[first].Key[0]);
+                if (versions[first].Key is { } key)
+                {
+                    AppendKey(appender, schema, key);
+                    range.Add(key[0]);
+                }
+                else
+                {
+                    MirrorAppend.Value(appender, versions[first].IntegerKey, keyType);
+                    range.Add(versions[first].IntegerKey);
+                }
+
                 appender.Append(versions[first].Timestamp);
                 appender.EndRow();
             }
@@ -206,6 +218,30 @@ internal static class MirrorApplier
             $"UPDATE {schema.QuotedName} AS t SET {MirrorDdl.ValidTo} = greatest(s.{MirrorDdl.ValidTo}, t.{MirrorDdl.ValidFrom}) FROM {Stage} AS s WHERE t.{MirrorDdl.ValidTo} IS NULL AND {KeyMatch(schema)}{range.Filter("t")};"
             + $"DROP TABLE {Stage};");
         phase = ApplyPhaseTimes.Stop(ApplyPhase.Delete, phase);
+        if (changes.Images is { } images)
+        {
+            // Each version closes at the next one's time (never before it opened); the rows go in log order, whole chunks.
+            for (var i = 0; i < versions.Count; i++)
+            {
+                var version = versions[i];
+                if (version.Image >= 0)
+                {
+                    long? validTo = next[i] >= 0 ? Math.Max(versions[next[i]].Timestamp, version.Timestamp) : null;
+                    images.SetVersion(version.Image, version.Timestamp, validTo, version.Operation);
+                }
+            }
+
+            if (images.Count > 0)
+            {
+                using var appender = session.CreateAppender(schema.Name);
+                images.AppendTo(appender);
+                appender.Close();
+            }
+
+            ApplyPhaseTimes.Stop(ApplyPhase.Append, phase);
+            return;
+        }
+
         using (var appender = session.CreateAppender(schema.Name))
         {
             foreach (var first in firsts)

@@ -117,7 +117,7 @@ internal static class CdcLogReader
 
                 if (mode == RheiSyncMode.Temporal)
                 {
-                    ReadVersion(reader, schema, changes, op, ReadKey(reader, keyCount));
+                    ReadVersion(reader, schema, changes, op, keyCount);
                     continue;
                 }
 
@@ -250,35 +250,55 @@ internal static class CdcLogReader
     private static ApplyChunks ImagesOf(TableChanges changes)
         => changes.Images ??= new ApplyChunks(changes.Schema.MirrorTypes.ToArray(), temporal: false);
 
-    private static void ReadVersion(SqliteRowReader reader, TableSchema schema, TableChanges changes, char op, object?[] key)
+    private static void ReadVersion(SqliteRowReader reader, TableSchema schema, TableChanges changes, char op, int keyCount)
     {
+        // A single INTEGER key is kept as a long (no key array per version); any other key is boxed for the comparer.
+        long integerKey = 0;
+        object?[]? key = null;
+        if (keyCount == 1 && IntegerAt(reader, 3) is { } integer)
+        {
+            integerKey = integer;
+        }
+        else
+        {
+            key = ReadKey(reader, keyCount);
+        }
+
         // One mutex-taking call per cell (the time and the image), as the row reads do; NULL reads as 0.
         const int tsColumn = 3 + TableSchema.MaxKeyColumns, imageColumn = tsColumn + 1;
         var ts = reader.Cell(tsColumn) is { } tsCell ? tsCell.Int64 : reader.IsNull(tsColumn) ? 0 : reader.GetInt64(tsColumn);
-        object?[]? values = null;
+        var image = -1;
         if (op != 'D')
         {
             bool noImage;
-            ReadOnlySpan<byte> image;
+            ReadOnlySpan<byte> utf8;
             if (reader.Cell(imageColumn) is { } imageCell)
             {
                 noImage = imageCell.StorageClass == SQLitePCL.raw.SQLITE_NULL;
-                image = noImage ? default : imageCell.Utf8;
+                utf8 = noImage ? default : imageCell.Utf8;
             }
             else
             {
                 noImage = reader.IsNull(imageColumn);
-                image = noImage ? default : reader.GetUtf8(imageColumn);
+                utf8 = noImage ? default : reader.GetUtf8(imageColumn);
             }
 
-            values = noImage ? new object?[schema.Columns.Count] : CdcImageParser.Parse(schema, image);
-            if (!CheckRow(schema, values, changes, key))
+            // The image goes straight into the table's data chunks, checked against the mirror's types on the way.
+            var chunks = changes.Images ??= new ApplyChunks(schema.MirrorTypes.ToArray(), temporal: true);
+            var fits = noImage
+                ? CdcImageParser.TrySetBoxed(chunks, new object?[schema.Columns.Count], out var column, out var value)
+                : CdcImageParser.TryParseInto(schema, utf8, chunks, out column, out value);
+            if (!fits)
             {
+                changes.QuarantineReason = MirrorTypeFit.Misfit(schema, column, value);
+                changes.OffendingKey = RowKeyComparer.Format(key ?? [integerKey]);
                 return;
             }
+
+            image = chunks.Count - 1;
         }
 
-        changes.Versions.Add(new TemporalEvent(op, ts, key, values));
+        changes.Versions.Add(new TemporalEvent(op, ts, key, null) { IntegerKey = integerKey, Image = image });
         switch (op)
         {
             case 'I':
@@ -293,17 +313,15 @@ internal static class CdcLogReader
         }
     }
 
-    /// <summary>Applies the mirror's type-fit rule to a row read; on a misfit marks the table for quarantine.</summary>
-    private static bool CheckRow(TableSchema schema, object?[] values, TableChanges changes, object?[] key)
+    /// <summary>The column's value when it is an INTEGER, read with one cell; null otherwise.</summary>
+    private static long? IntegerAt(SqliteRowReader reader, int column)
     {
-        if (MirrorTypeFit.FirstMisfit(schema, values) is not { } column)
+        if (reader.Cell(column) is { } cell)
         {
-            return true;
+            return cell.StorageClass == SQLitePCL.raw.SQLITE_INTEGER ? cell.Int64 : null;
         }
 
-        changes.QuarantineReason = MirrorTypeFit.Misfit(schema, column, values[column]);
-        changes.OffendingKey = RowKeyComparer.Format(key);
-        return false;
+        return reader.StorageClass(column) == SQLitePCL.raw.SQLITE_INTEGER ? reader.GetInt64(column) : null;
     }
 
     /// <summary>The values of a temporal image as the mirror takes them (<see cref="CdcImageParser.Parse"/>).</summary>
