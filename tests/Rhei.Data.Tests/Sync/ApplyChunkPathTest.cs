@@ -28,10 +28,10 @@ public sealed class ApplyChunkPathTest
             """);
         await h.Engine.SyncAsync(CancellationToken.None);
 
-        const string check = "count(*), count(n), sum(n), count(r), sum(r), count(s), sum(length(s)), count(b), sum(length(b))";
+        const string check = "count(*), count(n), sum(n), count(r), sum(r), count(s), sum(length(s)), count(b), sum({0}(b))";
         var current = mode == RheiSyncMode.Temporal ? " WHERE _rhei_valid_to IS NULL" : string.Empty;
-        var expected = Row(SqliteRow(h, $"SELECT {check}, group_concat(s, '') FROM (SELECT * FROM t ORDER BY id)"));
-        Assert.Equal(expected, Row(h.Olap($"SELECT {check}, string_agg(s, '' ORDER BY id) FROM t{current}")[0]));
+        var expected = Row(SqliteRow(h, $"SELECT {string.Format(System.Globalization.CultureInfo.InvariantCulture, check, "length")}, group_concat(s, '') FROM (SELECT * FROM t ORDER BY id)"));
+        Assert.Equal(expected, Row(h.Olap($"SELECT {string.Format(System.Globalization.CultureInfo.InvariantCulture, check, "octet_length")}, string_agg(s, '' ORDER BY id) FROM t{current}")[0]));
         Assert.Equal(
             SqliteRow(h, "SELECT hex(b) FROM t WHERE id = 4999")[0],
             Convert.ToHexString((byte[])h.Olap($"SELECT b FROM t WHERE id = 4999{(mode == RheiSyncMode.Temporal ? " AND _rhei_valid_to IS NULL" : string.Empty)}")[0][0]!));
@@ -39,8 +39,8 @@ public sealed class ApplyChunkPathTest
         // Every row again, NULLs where values were and values where NULLs were: a chunk's validity must not carry over.
         h.Exec("UPDATE t SET n = CASE WHEN n IS NULL THEN id ELSE NULL END, s = CASE WHEN s IS NULL THEN 'was null ' || id ELSE NULL END");
         await h.Engine.SyncAsync(CancellationToken.None);
-        expected = Row(SqliteRow(h, $"SELECT {check}, group_concat(s, '') FROM (SELECT * FROM t ORDER BY id)"));
-        Assert.Equal(expected, Row(h.Olap($"SELECT {check}, string_agg(s, '' ORDER BY id) FROM t{current}")[0]));
+        expected = Row(SqliteRow(h, $"SELECT {string.Format(System.Globalization.CultureInfo.InvariantCulture, check, "length")}, group_concat(s, '') FROM (SELECT * FROM t ORDER BY id)"));
+        Assert.Equal(expected, Row(h.Olap($"SELECT {string.Format(System.Globalization.CultureInfo.InvariantCulture, check, "octet_length")}, string_agg(s, '' ORDER BY id) FROM t{current}")[0]));
     }
 
     [Fact]
@@ -65,7 +65,8 @@ public sealed class ApplyChunkPathTest
         Assert.Equal(
             ["1=eins, a value longer than twelve bytes", "2=zwei", "3=drei"],
             h.Olap("SELECT id, v FROM t ORDER BY id").Select(r => $"{r[0]}={r[1]}"));
-        Assert.Equal((1L, 2L, 0L), (result.RowsInserted, result.RowsUpdated, result.RowsDeleted));
+        // Counted by each key's first operation: 3 and 2 (INSERT OR REPLACE logs an insert) inserted, 1 updated, 4 never seen.
+        Assert.Equal((2L, 1L, 0L), (result.RowsInserted, result.RowsUpdated, result.RowsDeleted));
     }
 
     [Fact]
