@@ -128,13 +128,12 @@ internal static class CdcLogReader
                 }
 
                 // Only the first operation matters: it tells an insert from an update or delete.
-                if (keyCount == 1 && reader.Cell(3) is { StorageClass: SQLitePCL.raw.SQLITE_INTEGER } keyCell)
+                var logged = -1;
+                long loggedKey = 0;
+                if (keyCount == 1 && IntegerAt(reader, 3) is { } integer)
                 {
-                    keys.Add(keyCell.Int64, op);
-                }
-                else if (keyCount == 1 && !SqliteRowReader.HasCells && reader.StorageClass(3) == SQLitePCL.raw.SQLITE_INTEGER)
-                {
-                    keys.Add(reader.GetInt64(3), op);
+                    logged = keys.Add(integer, op);
+                    loggedKey = integer;
                 }
                 else
                 {
@@ -144,10 +143,7 @@ internal static class CdcLogReader
                 if (joined is not null && string.Equals(schema.Name, joined.Name, StringComparison.OrdinalIgnoreCase))
                 {
                     collector ??= new PendingRowCollector(changes, keys, ImagesOf(changes), s_joinedOffset);
-                    if (collector.HasRow(reader))
-                    {
-                        collector.Take(reader);
-                    }
+                    collector.TakeJoined(reader, logged, loggedKey);
                 }
             }
         }

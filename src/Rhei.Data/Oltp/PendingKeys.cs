@@ -22,13 +22,16 @@ internal sealed class PendingKeys
 
     public int Count => _entries.Count;
 
-    /// <summary>Records an event for a single-column integer key; only the first operation per key is kept.</summary>
-    public void Add(long key, char op)
+    /// <summary>
+    /// Records an event for a single-column integer key; only the first operation per key is kept. Returns the key's
+    /// entry number (for <see cref="At"/>), or -1 for a table whose key has more columns.
+    /// </summary>
+    public int Add(long key, char op)
     {
         if (!_single)
         {
             Add([key], op);
-            return;
+            return -1;
         }
 
         ref var index = ref CollectionsMarshal.GetValueRefOrAddDefault(_integers, key, out var exists);
@@ -37,7 +40,12 @@ internal sealed class PendingKeys
             index = _entries.Count;
             _entries.Add(new Entry(op, null, key, null));
         }
+
+        return index;
     }
+
+    /// <summary>The entry numbered <paramref name="index"/> by <see cref="Add(long, char)"/>.</summary>
+    public ref Entry At(int index) => ref CollectionsMarshal.AsSpan(_entries)[index];
 
     /// <summary>Records an event for any key; only the first operation per key is kept. The array is kept when new.</summary>
     public void Add(object?[] key, char op)

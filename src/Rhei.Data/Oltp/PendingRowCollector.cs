@@ -37,6 +37,48 @@ internal sealed class PendingRowCollector
     /// <summary>Whether the reader's current row holds a joined row: a matched row's key columns are never NULL.</summary>
     public bool HasRow(SqliteRowReader reader) => !reader.IsNull(_offset + _changes.Schema.KeyOrdinals[0]);
 
+    /// <summary>
+    /// Takes the joined row of the reader's current event, if any. <paramref name="logged"/> is the event's entry when its
+    /// key is one INTEGER (else -1): a joined row whose key is that same integer belongs to it, found without a lookup,
+    /// and its key cell also tells whether a row was joined at all. False when the row does not fit the mirror.
+    /// </summary>
+    public bool TakeJoined(SqliteRowReader reader, int logged, long loggedKey)
+    {
+        if (_integerKey >= 0 && logged >= 0)
+        {
+            int storage;
+            long value = 0;
+            if (reader.Cell(_integerKey) is { } cell)
+            {
+                storage = cell.StorageClass;
+                if (storage == SQLitePCL.raw.SQLITE_INTEGER)
+                {
+                    value = cell.Int64;
+                }
+            }
+            else
+            {
+                storage = reader.StorageClass(_integerKey);
+                if (storage == SQLitePCL.raw.SQLITE_INTEGER)
+                {
+                    value = reader.GetInt64(_integerKey);
+                }
+            }
+
+            if (storage == SQLitePCL.raw.SQLITE_NULL)
+            {
+                return true;
+            }
+
+            if (storage == SQLitePCL.raw.SQLITE_INTEGER && value == loggedKey)
+            {
+                return TakeInto(reader, ref _keys.At(logged), null);
+            }
+        }
+
+        return !HasRow(reader) || Take(reader);
+    }
+
     /// <summary>Takes the reader's current row; false when it does not fit the mirror (the table is marked for quarantine).</summary>
     public bool Take(SqliteRowReader reader)
     {
@@ -59,6 +101,12 @@ internal sealed class PendingRowCollector
             return _images.Fits(reader, _offset, out var unfit) || Quarantine(reader, unfit, rowKey);
         }
 
+        return TakeInto(reader, ref entry, rowKey);
+    }
+
+    /// <summary>Writes the row as the entry's image unless it has one (a repeat of the key); false on a misfit.</summary>
+    private bool TakeInto(SqliteRowReader reader, ref PendingKeys.Entry entry, object?[]? rowKey)
+    {
         if (entry.Image >= 0)
         {
             return true;
