@@ -109,10 +109,13 @@ internal static class SyncScenario
         foreach (var rows in context.Sizes([100_000], [10_000, 100_000, 1_000_000]))
         {
             var baseline = 0.0;
+            var cpuBaseline = 0.0;
             var best = new Dictionary<string, ApplyFigures>();
             for (var round = 0; round < (rows >= 10_000_000 ? 1 : 2); round++)
             {
-                baseline = Math.Max(baseline, MeasureRawInsert(context, rows));
+                var (rate, cpuRate) = MeasureRawInsert(context, rows);
+                baseline = Math.Max(baseline, rate);
+                cpuBaseline = Math.Max(cpuBaseline, cpuRate);
                 foreach (var mode in modes)
                 {
                     var figures = await MeasureApplyAsync(context, rows, mode, string.Empty).ConfigureAwait(false);
@@ -123,17 +126,21 @@ internal static class SyncScenario
             context.RawBatchedInsertRate[rows] = baseline;
             foreach (var mode in modes)
             {
-                ReportApply(context, rows, baseline, mode, string.Empty, best[mode]);
+                ReportApply(context, rows, baseline, mode, string.Empty, best[mode], cpuBaseline);
             }
         }
     }
 
-    private static double MeasureRawInsert(ScenarioContext context, long rows)
+    /// <summary>Raw SQLite's batched insert: rows per wall second and rows per CPU second of the process.</summary>
+    private static (double Rate, double CpuRate) MeasureRawInsert(ScenarioContext context, long rows)
     {
         using var directory = context.NewDirectory("sync-raw");
         using var connection = Connections.OpenRawSqlite(directory.File("raw.db"));
         Connections.Execute(connection, WriteWorkload.EventsDdl);
-        return WriteWorkload.Insert(connection, 1, rows, batched: true);
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var rate = WriteWorkload.Insert(connection, 1, rows, batched: true);
+        var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+        return (rate, rows / cpuSeconds);
     }
 
     private static async Task ApplyAsync(ScenarioContext context, long rows, double baseline, string mode, string extra = "")
@@ -152,27 +159,35 @@ internal static class SyncScenario
         return new ApplyFigures(insert, update);
     }
 
-    private static void ReportApply(ScenarioContext context, long rows, double baseline, string mode, string extra, ApplyFigures figures)
+    private static void ReportApply(ScenarioContext context, long rows, double baseline, string mode, string extra, ApplyFigures figures, double cpuBaseline = 0)
     {
         var name = (mode == "Temporal" ? "temporal" : "destructive") + (extra.Length > 0 ? ", batch 100K" : string.Empty);
         foreach (var (kind, sync) in new[] { ("INSERT", figures.Insert), ("UPDATE", figures.Update) })
         {
             context.Report.Add(new Measurement(Group, $"apply {kind} events ({name})", rows, "events/s", sync.Rate,
-                baseline, "raw SQLite insert rows/s", sync.Rate / baseline, Target.Min(1.0), $"{sync.Events:N0} events in {sync.Seconds:0.00} s; {sync.Phases}"));
+                baseline, "raw SQLite insert rows/s", sync.Rate / baseline, Target.Min(1.0), $"{sync.Events:N0} events in {sync.Seconds:0.00} s, CPU {sync.CpuSeconds:0.00} s{CpuRatio(sync, cpuBaseline)}; {sync.Phases}"));
         }
     }
+
+    /// <summary>The ratio of events per CPU second to the raw insert's rows per CPU second, when that was measured.</summary>
+    private static string CpuRatio(TimedSync sync, double cpuBaseline)
+        => cpuBaseline > 0 ? $" (CPU ratio {sync.CpuRate / cpuBaseline:0.00}: raw insert {cpuBaseline:N0} rows per CPU s)" : string.Empty;
 
     /// <summary>One SyncAsync, timed whole and by phase (<see cref="ApplyPhaseTimes"/>, two timestamps per phase and batch).</summary>
     private static async Task<TimedSync> TimedSyncAsync(RheiConnection connection)
     {
         ApplyPhaseTimes.Reset();
         ApplyPhaseTimes.Enabled = true;
+        // CPU time of the whole process beside the wall time: under a loaded machine the wall time also counts waiting
+        // for a core, the CPU time only the work.
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var watch = Stopwatch.StartNew();
         var result = await connection.SyncAsync().ConfigureAwait(false);
         var seconds = watch.Elapsed.TotalSeconds;
+        var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
         ApplyPhaseTimes.Enabled = false;
         var phases = string.Join(", ", ApplyPhaseTimes.Read().Select(p => $"{p.Key} {p.Value.TotalMilliseconds:0}"));
-        return new TimedSync(result.EventsProcessed, seconds, "ms: " + phases);
+        return new TimedSync(result.EventsProcessed, seconds, cpuSeconds, "ms: " + phases);
     }
 
     /// <summary>Fills an in-memory SQLite database, opens Rhei on it and times a fresh copy of the table.</summary>

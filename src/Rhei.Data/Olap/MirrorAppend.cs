@@ -28,6 +28,18 @@ internal static class MirrorAppend
         }
     }
 
+    /// <summary>Appends an integer into a column of the given type (a REAL column takes it as a double).</summary>
+    public static void Value(DuckDbAppender appender, long value, Schema.MirrorType type)
+    {
+        if (type == Schema.MirrorType.Real)
+        {
+            appender.Append((double)value);
+            return;
+        }
+
+        appender.Append(value);
+    }
+
     /// <summary>Appends a value into a REAL column: SQLite hands out integers there when they are exact.</summary>
     public static void Value(DuckDbAppender appender, object? value, Schema.MirrorType type)
     {

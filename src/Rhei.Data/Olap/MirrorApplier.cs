@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Rhei.Data.Oltp;
 using Rhei.Data.Sync;
 using Rhei.Data.Schema;
 
@@ -27,6 +28,12 @@ internal static class MirrorApplier
 
     private static void ApplyDestructive(DuckDbSession session, TableChanges changes)
     {
+        if (changes.Keys is { } keys)
+        {
+            ApplyDestructiveChunks(session, changes, keys);
+            return;
+        }
+
         if (changes.Rows.Count == 0)
         {
             return;
@@ -82,6 +89,58 @@ internal static class MirrorApplier
         ApplyPhaseTimes.Stop(ApplyPhase.Append, phase);
     }
 
+    /// <summary>
+    /// The same for changes read from the trigger log: the keys are staged from the key map (the row's own key when it
+    /// is kept, the logged one when it is gone), and the new rows go into the mirror as the data chunks they were
+    /// read into.
+    /// </summary>
+    private static void ApplyDestructiveChunks(DuckDbSession session, TableChanges changes, PendingKeys keys)
+    {
+        if (keys.Count == 0)
+        {
+            return;
+        }
+
+        var schema = changes.Schema;
+        var phase = ApplyPhaseTimes.Start();
+        CreateKeyStage(session, schema, timestamp: false);
+        var range = new StagedKeyRange(schema);
+        var keyType = schema.MirrorTypes[schema.KeyOrdinals[0]];
+        using (var appender = session.CreateAppender(Stage))
+        {
+            foreach (ref readonly var entry in keys.Entries)
+            {
+                if (entry.IsInteger)
+                {
+                    MirrorAppend.Value(appender, entry.Integer, keyType);
+                    range.Add(entry.Integer);
+                }
+                else
+                {
+                    var key = entry.Image >= 0 && entry.RowKey is { } rowKey ? rowKey : entry.Key;
+                    AppendKey(appender, schema, key);
+                    range.Add(key[0]);
+                }
+
+                appender.EndRow();
+            }
+
+            appender.Close();
+        }
+
+        phase = ApplyPhaseTimes.Stop(ApplyPhase.Stage, phase);
+        session.Execute($"DELETE FROM {schema.QuotedName} AS t USING {Stage} AS s WHERE {KeyMatch(schema)}{range.Filter("t")}; DROP TABLE {Stage};");
+        phase = ApplyPhaseTimes.Stop(ApplyPhase.Delete, phase);
+        if (changes.Images is { Count: > 0 } images)
+        {
+            using var appender = session.CreateAppender(schema.Name);
+            images.AppendTo(appender);
+            appender.Close();
+        }
+
+        ApplyPhaseTimes.Stop(ApplyPhase.Append, phase);
+    }
+
     private static void ApplyTemporal(DuckDbSession session, TableChanges changes)
     {
         if (changes.Versions.Count == 0)
@@ -99,15 +158,17 @@ internal static class MirrorApplier
         // RowKeyComparer, so keeping integers in a map of their own changes no answer.
         var versions = changes.Versions;
         var next = new int[versions.Count];
-        var firsts = new List<int>();
-        var latestInteger = new Dictionary<long, int>();
+        var firsts = new List<int>(versions.Count);
+        var latestInteger = new Dictionary<long, int>(versions[0].Key is null ? versions.Count : 0);
         var latest = new Dictionary<object?[], int>(RowKeyComparer.Instance);
         for (var i = 0; i < versions.Count; i++)
         {
             next[i] = -1;
             var key = versions[i].Key;
             bool exists;
-            ref var last = ref key is [long integer]
+            ref var last = ref key is null
+                ? ref CollectionsMarshal.GetValueRefOrAddDefault(latestInteger, versions[i].IntegerKey, out exists)
+                : ref key is [long integer]
                 ? ref CollectionsMarshal.GetValueRefOrAddDefault(latestInteger, integer, out exists)
                 : ref CollectionsMarshal.GetValueRefOrAddDefault(latest, key, out exists);
             if (exists)
@@ -131,10 +192,20 @@ internal static class MirrorApplier
         var range = new StagedKeyRange(schema);
         using (var appender = session.CreateAppender(Stage))
         {
+            var keyType = schema.MirrorTypes[schema.KeyOrdinals[0]];
             foreach (var first in firsts)
             {
-                AppendKey(appender, schema, versions[first].Key);
-                range.Add(versions[first].Key[0]);
+                if (versions[first].Key is { } key)
+                {
+                    AppendKey(appender, schema, key);
+                    range.Add(key[0]);
+                }
+                else
+                {
+                    MirrorAppend.Value(appender, versions[first].IntegerKey, keyType);
+                    range.Add(versions[first].IntegerKey);
+                }
+
                 appender.Append(versions[first].Timestamp);
                 appender.EndRow();
             }
@@ -147,6 +218,30 @@ internal static class MirrorApplier
             $"UPDATE {schema.QuotedName} AS t SET {MirrorDdl.ValidTo} = greatest(s.{MirrorDdl.ValidTo}, t.{MirrorDdl.ValidFrom}) FROM {Stage} AS s WHERE t.{MirrorDdl.ValidTo} IS NULL AND {KeyMatch(schema)}{range.Filter("t")};"
             + $"DROP TABLE {Stage};");
         phase = ApplyPhaseTimes.Stop(ApplyPhase.Delete, phase);
+        if (changes.Images is { } images)
+        {
+            // Each version closes at the next one's time (never before it opened); the rows go in log order, whole chunks.
+            for (var i = 0; i < versions.Count; i++)
+            {
+                var version = versions[i];
+                if (version.Image >= 0)
+                {
+                    long? validTo = next[i] >= 0 ? Math.Max(versions[next[i]].Timestamp, version.Timestamp) : null;
+                    images.SetVersion(version.Image, version.Timestamp, validTo, version.Operation);
+                }
+            }
+
+            if (images.Count > 0)
+            {
+                using var appender = session.CreateAppender(schema.Name);
+                images.AppendTo(appender);
+                appender.Close();
+            }
+
+            ApplyPhaseTimes.Stop(ApplyPhase.Append, phase);
+            return;
+        }
+
         using (var appender = session.CreateAppender(schema.Name))
         {
             foreach (var first in firsts)

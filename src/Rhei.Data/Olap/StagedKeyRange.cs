@@ -23,6 +23,13 @@ internal sealed class StagedKeyRange
         _column = _usable ? schema.QuotedColumns[schema.KeyOrdinals[0]] : null;
     }
 
+    /// <summary>Takes one staged integer key into the range.</summary>
+    public void Add(long key)
+    {
+        _min = Math.Min(_min, key);
+        _max = Math.Max(_max, key);
+    }
+
     /// <summary>Takes one staged key value into the range.</summary>
     public void Add(object? key)
     {

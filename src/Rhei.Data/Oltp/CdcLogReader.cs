@@ -117,7 +117,7 @@ internal static class CdcLogReader
 
                 if (mode == RheiSyncMode.Temporal)
                 {
-                    ReadVersion(reader, schema, changes, op, ReadKey(reader, keyCount));
+                    ReadVersion(reader, schema, changes, op, keyCount);
                     continue;
                 }
 
@@ -128,13 +128,12 @@ internal static class CdcLogReader
                 }
 
                 // Only the first operation matters: it tells an insert from an update or delete.
-                if (keyCount == 1 && reader.Cell(3) is { StorageClass: SQLitePCL.raw.SQLITE_INTEGER } keyCell)
+                var logged = -1;
+                long loggedKey = 0;
+                if (keyCount == 1 && IntegerAt(reader, 3) is { } integer)
                 {
-                    keys.Add(keyCell.Int64, op);
-                }
-                else if (keyCount == 1 && !SqliteRowReader.HasCells && reader.StorageClass(3) == SQLitePCL.raw.SQLITE_INTEGER)
-                {
-                    keys.Add(reader.GetInt64(3), op);
+                    logged = keys.Add(integer, op);
+                    loggedKey = integer;
                 }
                 else
                 {
@@ -143,11 +142,8 @@ internal static class CdcLogReader
 
                 if (joined is not null && string.Equals(schema.Name, joined.Name, StringComparison.OrdinalIgnoreCase))
                 {
-                    collector ??= new PendingRowCollector(changes, keys, s_joinedOffset);
-                    if (collector.HasRow(reader))
-                    {
-                        collector.Take(reader);
-                    }
+                    collector ??= new PendingRowCollector(changes, keys, ImagesOf(changes), s_joinedOffset);
+                    collector.TakeJoined(reader, logged, loggedKey);
                 }
             }
         }
@@ -160,7 +156,7 @@ internal static class CdcLogReader
             if (changes.QuarantineReason is null && (rowsRead || ReadRows(connection, batch, changes, keys)))
             {
                 phase = ApplyPhaseTimes.Stop(ApplyPhase.RowRead, phase);
-                ChangeCompactor.AddNetChanges(changes, keys);
+                changes.TakeNetChanges(keys);
                 phase = ApplyPhaseTimes.Stop(ApplyPhase.Compaction, phase);
             }
         }
@@ -234,7 +230,7 @@ internal static class CdcLogReader
         reader.Bind(1, batch.FromExclusive);
         reader.Bind(2, batch.ToInclusive);
         reader.Bind(3, schema.Name);
-        var collector = new PendingRowCollector(changes, keys, 0);
+        var collector = new PendingRowCollector(changes, keys, ImagesOf(changes), 0);
         while (reader.Read())
         {
             if (!collector.Take(reader))
@@ -246,35 +242,59 @@ internal static class CdcLogReader
         return true;
     }
 
-    private static void ReadVersion(SqliteRowReader reader, TableSchema schema, TableChanges changes, char op, object?[] key)
+    /// <summary>The table's data chunks of new images (made on first use).</summary>
+    private static ApplyChunks ImagesOf(TableChanges changes)
+        => changes.Images ??= new ApplyChunks(changes.Schema.MirrorTypes.ToArray(), temporal: false);
+
+    private static void ReadVersion(SqliteRowReader reader, TableSchema schema, TableChanges changes, char op, int keyCount)
     {
+        // A single INTEGER key is kept as a long (no key array per version); any other key is boxed for the comparer.
+        long integerKey = 0;
+        object?[]? key = null;
+        if (keyCount == 1 && IntegerAt(reader, 3) is { } integer)
+        {
+            integerKey = integer;
+        }
+        else
+        {
+            key = ReadKey(reader, keyCount);
+        }
+
         // One mutex-taking call per cell (the time and the image), as the row reads do; NULL reads as 0.
         const int tsColumn = 3 + TableSchema.MaxKeyColumns, imageColumn = tsColumn + 1;
         var ts = reader.Cell(tsColumn) is { } tsCell ? tsCell.Int64 : reader.IsNull(tsColumn) ? 0 : reader.GetInt64(tsColumn);
-        object?[]? values = null;
+        var image = -1;
         if (op != 'D')
         {
             bool noImage;
-            ReadOnlySpan<byte> image;
+            ReadOnlySpan<byte> utf8;
             if (reader.Cell(imageColumn) is { } imageCell)
             {
                 noImage = imageCell.StorageClass == SQLitePCL.raw.SQLITE_NULL;
-                image = noImage ? default : imageCell.Utf8;
+                utf8 = noImage ? default : imageCell.Utf8;
             }
             else
             {
                 noImage = reader.IsNull(imageColumn);
-                image = noImage ? default : reader.GetUtf8(imageColumn);
+                utf8 = noImage ? default : reader.GetUtf8(imageColumn);
             }
 
-            values = noImage ? new object?[schema.Columns.Count] : CdcImageParser.Parse(schema, image);
-            if (!CheckRow(schema, values, changes, key))
+            // The image goes straight into the table's data chunks, checked against the mirror's types on the way.
+            var chunks = changes.Images ??= new ApplyChunks(schema.MirrorTypes.ToArray(), temporal: true);
+            var fits = noImage
+                ? CdcImageParser.TrySetBoxed(chunks, new object?[schema.Columns.Count], out var column, out var value)
+                : CdcImageParser.TryParseInto(schema, utf8, chunks, out column, out value);
+            if (!fits)
             {
+                changes.QuarantineReason = MirrorTypeFit.Misfit(schema, column, value);
+                changes.OffendingKey = RowKeyComparer.Format(key ?? [integerKey]);
                 return;
             }
+
+            image = chunks.Count - 1;
         }
 
-        changes.Versions.Add(new TemporalEvent(op, ts, key, values));
+        changes.Versions.Add(new TemporalEvent(op, ts, key, null) { IntegerKey = integerKey, Image = image });
         switch (op)
         {
             case 'I':
@@ -289,17 +309,15 @@ internal static class CdcLogReader
         }
     }
 
-    /// <summary>Applies the mirror's type-fit rule to a row read; on a misfit marks the table for quarantine.</summary>
-    private static bool CheckRow(TableSchema schema, object?[] values, TableChanges changes, object?[] key)
+    /// <summary>The column's value when it is an INTEGER, read with one cell; null otherwise.</summary>
+    private static long? IntegerAt(SqliteRowReader reader, int column)
     {
-        if (MirrorTypeFit.FirstMisfit(schema, values) is not { } column)
+        if (reader.Cell(column) is { } cell)
         {
-            return true;
+            return cell.StorageClass == SQLitePCL.raw.SQLITE_INTEGER ? cell.Int64 : null;
         }
 
-        changes.QuarantineReason = MirrorTypeFit.Misfit(schema, column, values[column]);
-        changes.OffendingKey = RowKeyComparer.Format(key);
-        return false;
+        return reader.StorageClass(column) == SQLitePCL.raw.SQLITE_INTEGER ? reader.GetInt64(column) : null;
     }
 
     /// <summary>The values of a temporal image as the mirror takes them (<see cref="CdcImageParser.Parse"/>).</summary>

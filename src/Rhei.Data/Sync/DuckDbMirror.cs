@@ -128,6 +128,15 @@ internal sealed class DuckDbMirror : IDisposable
             _pendingQuarantine.Clear();
             throw;
         }
+        finally
+        {
+            // The data chunks are DuckDB's memory: freed now, not when the finalizer gets to them. A batch that did not
+            // apply is read again from the log, never applied from these.
+            foreach (var changes in batch.Tables.Values)
+            {
+                changes.Dispose();
+            }
+        }
     }
 
     /// <summary>
