@@ -388,14 +388,20 @@ internal sealed partial class SidecarReplicator : IAsyncDisposable
             while (true)
             {
                 ct.ThrowIfCancellationRequested();
-                var batch = await _source.ReadAsync(_applied, _options.SyncBatchSize, ct).ConfigureAwait(false);
+                using var batch = await _source.ReadAsync(_applied, _options.SyncBatchSize, ct).ConfigureAwait(false);
                 FaultInjector?.Invoke("after-read");
-                if (batch.Changes.Count == 0 && batch.SchemaChanges.Count == 0 && batch.Position == _applied)
+                var read = batch.ChangeCount;
+                if (read == 0 && batch.SchemaChanges.Count == 0 && batch.Position == _applied)
                 {
                     break;
                 }
 
-                var applied = _mirror.Apply(_source.Kind, batch, tables);
+                if (!_mirror.TryApply(_source.Kind, batch, tables, out var applied))
+                {
+                    // A table of the batch was quarantined and nothing committed: read it again without that table.
+                    continue;
+                }
+
                 _applied = batch.Position;
                 _mirror.AdoptSourceQuarantine(_source.QuarantinedTables);
                 FaultInjector?.Invoke("after-commit");
@@ -405,7 +411,7 @@ internal sealed partial class SidecarReplicator : IAsyncDisposable
                 inserted += applied.RowsInserted;
                 updated += applied.RowsUpdated;
                 deleted += applied.RowsDeleted;
-                if (batch.Changes.Count < _options.SyncBatchSize)
+                if (read < _options.SyncBatchSize)
                 {
                     break;
                 }

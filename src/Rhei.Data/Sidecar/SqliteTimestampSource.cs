@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
+using Rhei.Data.Oltp;
 using Rhei.Data.Schema;
 
 namespace Rhei.Data.Sidecar;
@@ -13,6 +14,10 @@ namespace Rhei.Data.Sidecar;
 /// </summary>
 internal sealed class SqliteTimestampSource : ISidecarSource
 {
+    // The epoch milliseconds SidecarTime reads as an instant (DateTimeOffset's range).
+    private static readonly long MinEpochMilliseconds = DateTimeOffset.MinValue.ToUnixTimeMilliseconds();
+    private static readonly long MaxEpochMilliseconds = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
+
     private readonly ILogger _logger;
     private readonly Dictionary<string, Polled> _tables = new(StringComparer.OrdinalIgnoreCase);
     private SqliteConnection? _connection;
@@ -126,34 +131,66 @@ internal sealed class SqliteTimestampSource : ISidecarSource
         var connection = Connection;
         var watermarks = SqliteWatermarks.Parse(after);
         var changes = new List<SidecarChange>();
+        var staged = new List<SidecarStagedRows>();
         var schemaChanges = new List<SidecarTable>();
-        using (var transaction = connection.BeginTransaction(deferred: true))
+        var read = 0;
+        try
         {
-            if (SchemaVersion(transaction) != _schemaVersion)
+            using (var transaction = connection.BeginTransaction(deferred: true))
             {
-                schemaChanges.AddRange(Evolve(transaction));
-            }
-
-            foreach (var polled in _tables.Values)
-            {
-                var budget = Math.Min(_settings!.PollBatchSize, maxChanges - changes.Count);
-                if (budget <= 0)
+                if (SchemaVersion(transaction) != _schemaVersion)
                 {
-                    break;
+                    schemaChanges.AddRange(Evolve(transaction));
                 }
 
-                cancellationToken.ThrowIfCancellationRequested();
-                var last = Poll(polled, watermarks[polled.Table.Name], budget, changes, transaction);
-                if (last is not null)
+                foreach (var polled in _tables.Values)
                 {
-                    watermarks = watermarks.With(polled.Table.Name, last);
-                }
-            }
+                    var budget = Math.Min(_settings!.PollBatchSize, maxChanges - read);
+                    if (budget <= 0)
+                    {
+                        break;
+                    }
 
-            transaction.Commit();
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var watermark = watermarks[polled.Table.Name];
+                    object?[]? last;
+                    if (Polled.Bindable(watermark))
+                    {
+                        var rows = new SidecarStagedRows(polled.Table, polled.Schema);
+                        staged.Add(rows);
+                        (last, var count) = PollStaged(polled, watermark, budget, rows);
+                        read += count;
+                    }
+                    else
+                    {
+                        var before = changes.Count;
+                        last = Poll(polled, watermark, budget, changes, transaction);
+                        read += changes.Count - before;
+                    }
+
+                    if (last is not null)
+                    {
+                        watermarks = watermarks.With(polled.Table.Name, last);
+                    }
+                }
+
+                transaction.Commit();
+            }
+        }
+        catch
+        {
+            staged.ForEach(s => s.Dispose());
+            throw;
         }
 
-        return Task.FromResult(new SidecarBatch(changes, watermarks.ToPosition(), schemaChanges));
+        staged.RemoveAll(s => s.Count == 0 && s.Misfit is null && DisposeEmpty(s));
+        return Task.FromResult(new SidecarBatch(changes, watermarks.ToPosition(), schemaChanges) { Staged = staged });
+    }
+
+    private static bool DisposeEmpty(SidecarStagedRows rows)
+    {
+        rows.Dispose();
+        return true;
     }
 
     public Task AcknowledgeAsync(SidecarPosition applied, CancellationToken cancellationToken) => Task.CompletedTask;
@@ -254,6 +291,78 @@ internal sealed class SqliteTimestampSource : ISidecarSource
         }
 
         return last;
+    }
+
+    /// <summary>
+    /// The poll of one table read straight into data chunks (<see cref="SidecarStagedRows"/>): the same statement as
+    /// <see cref="Poll"/>, run on the connection's native handle inside the poll's transaction. Returns the last row's
+    /// watermark (the compound watermark, exact: every row up to it is staged or past a misfit) and the rows read.
+    /// </summary>
+    private (object?[]? Last, int Rows) PollStaged(Polled polled, object?[]? watermark, int budget, SidecarStagedRows rows)
+    {
+        var quoted = SqlIdentifier.Quote(polled.Table.Name);
+        using var reader = new SqliteRowReader(Connection, $"SELECT {polled.SelectList} FROM {quoted} WHERE {polled.AfterPositional(watermark)} ORDER BY {polled.OrderList} LIMIT {budget}");
+        for (var i = 0; watermark is not null && i < watermark.Length; i++)
+        {
+            switch (watermark[i])
+            {
+                case long l:
+                    reader.Bind(i + 1, l);
+                    break;
+                case string text:
+                    reader.Bind(i + 1, text);
+                    break;
+            }
+        }
+
+        var width = polled.Table.Columns.Count;
+        var marks = polled.Table.PrimaryKey.Count + 1;
+        var softDeleted = width + marks;
+        var count = 0;
+
+        // The watermark of the row just read, without a boxed value per row for INTEGER parts (the common case).
+        var classes = new int[marks];
+        var integers = new long[marks];
+        var others = new object?[marks];
+        while (reader.Read())
+        {
+            count++;
+            for (var m = 0; m < marks; m++)
+            {
+                classes[m] = reader.StorageClass(width + m);
+                if (classes[m] == SQLitePCL.raw.SQLITE_INTEGER)
+                {
+                    integers[m] = reader.GetInt64(width + m);
+                }
+                else
+                {
+                    others[m] = reader.GetValue(width + m);
+                }
+            }
+
+            var time = classes[0] == SQLitePCL.raw.SQLITE_INTEGER
+                ? (integers[0] >= MinEpochMilliseconds && integers[0] <= MaxEpochMilliseconds ? integers[0] : SidecarStagedRows.UnknownTime)
+                : SidecarTime.ToInstant(others[0]) is { } instant ? SidecarTime.ToEpochMilliseconds(instant) : SidecarStagedRows.UnknownTime;
+            rows.Add(reader, polled.SoftDelete is not null && reader.GetInt64(softDeleted) != 0, time);
+            if (rows.Misfit is not null)
+            {
+                // The table is quarantined whole: the rest of its poll is not needed.
+                break;
+            }
+        }
+
+        if (count == 0)
+        {
+            return (null, 0);
+        }
+
+        var last = new object?[marks];
+        for (var m = 0; m < marks; m++)
+        {
+            last[m] = classes[m] == SQLitePCL.raw.SQLITE_INTEGER ? integers[m] : others[m];
+        }
+
+        return (last, count);
     }
 
     /// <summary>After a table's copy: the highest watermark of the same snapshot (soft-deleted rows included: they are past it too).</summary>
@@ -412,6 +521,7 @@ internal sealed class SqliteTimestampSource : ISidecarSource
         public Polled(SidecarTable table, string? softDelete)
         {
             Table = table;
+            Schema = SidecarMirrorTable.From(table).Schema;
             SoftDelete = softDelete;
             var watermark = new[] { table.UpdatedAtColumn! }.Concat(table.PrimaryKey).Select(SqlIdentifier.Quote).ToArray();
             WatermarkList = string.Join(", ", watermark);
@@ -429,6 +539,9 @@ internal sealed class SqliteTimestampSource : ISidecarSource
         }
 
         public SidecarTable Table { get; }
+
+        /// <summary>The table as the mirror holds it (its mirror types and key ordinals), for staging polled rows.</summary>
+        public TableSchema Schema { get; }
 
         public string? SoftDelete { get; }
 
@@ -459,6 +572,21 @@ internal sealed class SqliteTimestampSource : ISidecarSource
 
         public bool IsSoftDeleted(SqliteDataReader reader)
             => SoftDelete is not null && reader.GetInt64(Table.Columns.Count + 1 + Table.PrimaryKey.Count) != 0;
+
+        /// <summary>Whether a watermark binds to a native statement (<see cref="SqliteRowReader.Bind(int, long)"/>): INTEGER and TEXT parts.</summary>
+        public static bool Bindable(object?[]? watermark) => watermark is null || watermark.All(v => v is long or string);
+
+        /// <summary>The predicate "strictly after <paramref name="watermark"/>" with positional parameters ?1, ?2… for its parts.</summary>
+        public string AfterPositional(object?[]? watermark)
+        {
+            if (watermark is null)
+            {
+                return $"{SqlIdentifier.Quote(Table.UpdatedAtColumn!)} IS NOT NULL";
+            }
+
+            var names = Enumerable.Range(1, watermark.Length).Select(i => "?" + i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            return $"({WatermarkList}) > ({string.Join(", ", names)})";
+        }
 
         /// <summary>The predicate "strictly after <paramref name="watermark"/>", binding its values to <paramref name="command"/>.</summary>
         public string After(SqliteCommand command, object?[]? watermark)
