@@ -35,6 +35,11 @@ internal sealed partial class SidecarReplicator : IAsyncDisposable
         _options = options;
         _sidecar = options.Sidecar ?? throw new ArgumentException("The options have no sidecar.", nameof(options));
         _source = source;
+        if (source is PostgreSql.PostgreSqlTimestampSource polled)
+        {
+            // The pipeline applies staged rows: polls read them typed into data chunks.
+            polled.StageRows = true;
+        }
         _logger = loggerFactory.CreateLogger("Rhei.Data.Sidecar");
         _mirror = new SidecarMirror(duckDb, options.SyncMode, _logger);
     }

@@ -33,11 +33,7 @@ internal static class SidecarStagedApplier
         session.Execute($"CREATE OR REPLACE TEMP TABLE {Rows} ({SidecarApplier.ColumnDefinitions(staged.Table, RheiSyncMode.Destructive)})");
         using (var appender = session.CreateAppender(Rows))
         {
-            foreach (var chunk in staged.Chunks)
-            {
-                chunk.AppendTo(appender);
-            }
-
+            staged.AppendTo(appender);
             appender.Close();
         }
 

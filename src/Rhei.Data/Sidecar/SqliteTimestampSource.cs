@@ -19,7 +19,7 @@ internal sealed class SqliteTimestampSource : ISidecarSource
     private static readonly long MaxEpochMilliseconds = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
 
     private readonly ILogger _logger;
-    private readonly Dictionary<string, Polled> _tables = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, SqlitePolledTable> _tables = new(StringComparer.OrdinalIgnoreCase);
     private SqliteConnection? _connection;
     private SidecarSettings? _settings;
     private long _schemaVersion;
@@ -154,7 +154,7 @@ internal sealed class SqliteTimestampSource : ISidecarSource
                     cancellationToken.ThrowIfCancellationRequested();
                     var watermark = watermarks[polled.Table.Name];
                     object?[]? last;
-                    if (Polled.Bindable(watermark))
+                    if (SqlitePolledTable.Bindable(watermark))
                     {
                         var rows = new SidecarStagedRows(polled.Table, polled.Schema);
                         staged.Add(rows);
@@ -260,7 +260,7 @@ internal sealed class SqliteTimestampSource : ISidecarSource
 
     private SqliteConnection Connection => _connection ?? throw new InvalidOperationException("The sidecar source is not open.");
 
-    private object?[]? Poll(Polled polled, object?[]? watermark, int budget, List<SidecarChange> changes, SqliteTransaction transaction)
+    private object?[]? Poll(SqlitePolledTable polled, object?[]? watermark, int budget, List<SidecarChange> changes, SqliteTransaction transaction)
     {
         using var command = Connection.CreateCommand();
         command.Transaction = transaction;
@@ -298,7 +298,7 @@ internal sealed class SqliteTimestampSource : ISidecarSource
     /// <see cref="Poll"/>, run on the connection's native handle inside the poll's transaction. Returns the last row's
     /// watermark (the compound watermark, exact: every row up to it is staged or past a misfit) and the rows read.
     /// </summary>
-    private (object?[]? Last, int Rows) PollStaged(Polled polled, object?[]? watermark, int budget, SidecarStagedRows rows)
+    private (object?[]? Last, int Rows) PollStaged(SqlitePolledTable polled, object?[]? watermark, int budget, SidecarStagedRows rows)
     {
         var quoted = SqlIdentifier.Quote(polled.Table.Name);
         using var reader = new SqliteRowReader(Connection, $"SELECT {polled.SelectList} FROM {quoted} WHERE {polled.AfterPositional(watermark)} ORDER BY {polled.OrderList} LIMIT {budget}");
@@ -366,7 +366,7 @@ internal sealed class SqliteTimestampSource : ISidecarSource
     }
 
     /// <summary>After a table's copy: the highest watermark of the same snapshot (soft-deleted rows included: they are past it too).</summary>
-    private static void CopyWatermark(Polled polled, SqliteTransaction transaction, ref SqliteWatermarks watermarks)
+    private static void CopyWatermark(SqlitePolledTable polled, SqliteTransaction transaction, ref SqliteWatermarks watermarks)
     {
         if (HighestWatermark(polled, transaction) is { } highest)
         {
@@ -375,7 +375,7 @@ internal sealed class SqliteTimestampSource : ISidecarSource
     }
 
     /// <summary>The largest watermark a table holds now (an index on the updated-at column makes it one seek).</summary>
-    private static object?[]? HighestWatermark(Polled polled, SqliteTransaction transaction)
+    private static object?[]? HighestWatermark(SqlitePolledTable polled, SqliteTransaction transaction)
     {
         using var command = transaction.Connection!.CreateCommand();
         command.Transaction = transaction;
@@ -468,7 +468,7 @@ internal sealed class SqliteTimestampSource : ISidecarSource
             keyColumns,
             updatedAt,
             createdAt);
-        _tables[table.Name] = new Polled(table, softDelete);
+        _tables[table.Name] = new SqlitePolledTable(table, softDelete);
         return table;
     }
 
@@ -495,7 +495,7 @@ internal sealed class SqliteTimestampSource : ISidecarSource
             {
                 Columns = polled.Table.Columns.Concat(added.Select(c => new SidecarColumn(c.Name, c.DeclaredType, SqliteTypeMapper.ToDuckDb(SqliteTypeMapper.Map(c.DeclaredType)), c.IsNullable))).ToArray(),
             };
-            _tables[table.Name] = new Polled(table, polled.SoftDelete);
+            _tables[table.Name] = new SqlitePolledTable(table, polled.SoftDelete);
             evolved.Add(table);
         }
 
@@ -514,96 +514,4 @@ internal sealed class SqliteTimestampSource : ISidecarSource
         => schema.Columns.FirstOrDefault(c => c.Name.Equals(column, StringComparison.OrdinalIgnoreCase))?.Name;
 
     private static RheiException Refused(string message) => new(message, RheiException.SqliteEngineName);
-
-    /// <summary>A followed table with its polling SQL: the mirrored columns, then the watermark columns, then the soft-delete column.</summary>
-    private sealed class Polled
-    {
-        public Polled(SidecarTable table, string? softDelete)
-        {
-            Table = table;
-            Schema = SidecarMirrorTable.From(table).Schema;
-            SoftDelete = softDelete;
-            var watermark = new[] { table.UpdatedAtColumn! }.Concat(table.PrimaryKey).Select(SqlIdentifier.Quote).ToArray();
-            WatermarkList = string.Join(", ", watermark);
-            OrderList = WatermarkList;
-            DescendingOrderList = string.Join(", ", watermark.Select(c => c + " DESC"));
-            KeyList = string.Join(", ", table.PrimaryKey.Select(SqlIdentifier.Quote));
-            var select = table.Columns.Select(c => SqlIdentifier.Quote(c.Name)).Concat(watermark);
-            if (softDelete is not null)
-            {
-                SoftDeletedPredicate = $"coalesce({SqlIdentifier.Quote(softDelete)}, 0) NOT IN (0, '0', 'false', 'False', '')";
-                select = select.Append($"({SoftDeletedPredicate})");
-            }
-
-            SelectList = string.Join(", ", select);
-        }
-
-        public SidecarTable Table { get; }
-
-        /// <summary>The table as the mirror holds it (its mirror types and key ordinals), for staging polled rows.</summary>
-        public TableSchema Schema { get; }
-
-        public string? SoftDelete { get; }
-
-        public string? SoftDeletedPredicate { get; }
-
-        public string SelectList { get; }
-
-        public string WatermarkList { get; }
-
-        public string OrderList { get; }
-
-        public string DescendingOrderList { get; }
-
-        public string KeyList { get; }
-
-        /// <summary>The row's compound watermark (updated-at value, then the key).</summary>
-        public object?[] Watermark(SqliteDataReader reader)
-        {
-            var mark = new object?[1 + Table.PrimaryKey.Count];
-            for (var i = 0; i < mark.Length; i++)
-            {
-                var value = reader.GetValue(Table.Columns.Count + i);
-                mark[i] = value is DBNull ? null : value;
-            }
-
-            return mark;
-        }
-
-        public bool IsSoftDeleted(SqliteDataReader reader)
-            => SoftDelete is not null && reader.GetInt64(Table.Columns.Count + 1 + Table.PrimaryKey.Count) != 0;
-
-        /// <summary>Whether a watermark binds to a native statement (<see cref="SqliteRowReader.Bind(int, long)"/>): INTEGER and TEXT parts.</summary>
-        public static bool Bindable(object?[]? watermark) => watermark is null || watermark.All(v => v is long or string);
-
-        /// <summary>The predicate "strictly after <paramref name="watermark"/>" with positional parameters ?1, ?2… for its parts.</summary>
-        public string AfterPositional(object?[]? watermark)
-        {
-            if (watermark is null)
-            {
-                return $"{SqlIdentifier.Quote(Table.UpdatedAtColumn!)} IS NOT NULL";
-            }
-
-            var names = Enumerable.Range(1, watermark.Length).Select(i => "?" + i.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            return $"({WatermarkList}) > ({string.Join(", ", names)})";
-        }
-
-        /// <summary>The predicate "strictly after <paramref name="watermark"/>", binding its values to <paramref name="command"/>.</summary>
-        public string After(SqliteCommand command, object?[]? watermark)
-        {
-            if (watermark is null)
-            {
-                return $"{SqlIdentifier.Quote(Table.UpdatedAtColumn!)} IS NOT NULL";
-            }
-
-            var names = new string[watermark.Length];
-            for (var i = 0; i < watermark.Length; i++)
-            {
-                names[i] = "$w" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                command.Parameters.AddWithValue(names[i], watermark[i] ?? DBNull.Value);
-            }
-
-            return $"({WatermarkList}) > ({string.Join(", ", names)})";
-        }
-    }
 }

@@ -48,6 +48,9 @@ public sealed class PostgreSqlSidecarTruncateTest(PostgreSqlServerFixture server
         Assert.Equal(
             ("1|a2; 2|b2; 3|c", RheiRoute.Olap),
             SidecarSource.Query(connection, $"SELECT id, v FROM t WHERE _rhei_valid_from <= {closedAt} - 1 AND (_rhei_valid_to IS NULL OR _rhei_valid_to > {closedAt} - 1) ORDER BY id", RheiRoute.Olap));
+
+        // The server's replication slots are few and shared by every test.
+        await connection.DropSidecarSlotAsync();
     }
 
     [Fact]
@@ -67,6 +70,7 @@ public sealed class PostgreSqlSidecarTruncateTest(PostgreSqlServerFixture server
 
         Assert.Equal(2L, result.RowsDeleted);
         Assert.Equal(("3|c", RheiRoute.Olap), SidecarSource.Query(connection, "SELECT id, v FROM t ORDER BY id", RheiRoute.Olap));
+        await connection.DropSidecarSlotAsync();
     }
 
     private async Task<PostgreSqlSidecar> CreateAsync(string prefix, string schema)
