@@ -55,6 +55,7 @@ internal static class Program
         await RunGroupAsync(context, ArrowScenario.Group, () => ArrowScenario.RunAsync(context)).ConfigureAwait(false);
         await RunGroupAsync(context, FlightScenario.Group, () => FlightScenario.RunAsync(context)).ConfigureAwait(false);
         await RunGroupAsync(context, SidecarScenario.Group, () => SidecarScenario.RunAsync(context)).ConfigureAwait(false);
+        await RunGroupAsync(context, SidecarScenario.ApplyGroup, () => SidecarScenario.RunApplyOnlyAsync(context)).ConfigureAwait(false);
         await RunGroupAsync(context, BridgeScenario.Group, () => BridgeScenario.RunAsync(context)).ConfigureAwait(false);
 
         Console.WriteLine();

@@ -19,7 +19,7 @@ internal static class PostgreSqlSidecarScenario
 {
     private const string Table = "orders";
 
-    public static async Task RunAsync(ScenarioContext context, string group, IReadOnlyDictionary<(string Scenario, long Rows), double> sqliteFigures)
+    public static async Task RunAsync(ScenarioContext context, string group, IReadOnlyDictionary<(string Scenario, long Rows), double> sqliteFigures, bool applyOnly = false)
     {
         if (PostgreSqlServer.UnavailableReason() is { } reason)
         {
@@ -32,7 +32,12 @@ internal static class PostgreSqlSidecarScenario
         var run = new Run(context, group, server, directory, sqliteFigures);
         foreach (var rows in context.Sizes([100_000], [100_000, 1_000_000]))
         {
-            await run.SizeAsync(rows).ConfigureAwait(false);
+            await run.SizeAsync(rows, applyOnly).ConfigureAwait(false);
+        }
+
+        if (applyOnly)
+        {
+            return;
         }
 
         await run.StrongReadAsync(context.Quick ? 100 : 300).ConfigureAwait(false);
@@ -42,7 +47,7 @@ internal static class PostgreSqlSidecarScenario
     {
         private int _engines;
 
-        public async Task SizeAsync(long rows)
+        public async Task SizeAsync(long rows, bool applyOnly)
         {
             var database = await server.CreateDatabaseAsync("bench_sidecar").ConfigureAwait(false);
             await server.ExecuteAsync(database, $"""
@@ -54,7 +59,7 @@ internal static class PostgreSqlSidecarScenario
             var source = server.ReplicationConnectionString(database);
 
             // Initial copy, interleaved with the hand-written copy, best of N.
-            var repeats = rows >= 1_000_000 ? 2 : 3;
+            var repeats = applyOnly ? 0 : rows >= 1_000_000 ? 2 : 3;
             double bestBaseline = double.MaxValue, bestCopy = double.MaxValue;
             for (var i = 0; i < repeats; i++)
             {
@@ -71,21 +76,26 @@ internal static class PostgreSqlSidecarScenario
                 await DropSlotAsync(database, name).ConfigureAwait(false);
             }
 
-            Add("logical replication initial copy (PostgreSQL source)", rows, "rows/s", rows / bestCopy, Target.Min(1_000_000),
-                $"engine start + slot + copy, best of {repeats}: {bestCopy:0.00} s; hand-written Npgsql binary COPY → DuckDB.NET appender {rows / bestBaseline:N0} rows/s ({bestBaseline:0.00} s), ratio {bestBaseline / bestCopy:0.00}; {Load()}",
-                "timestamp initial load (SQLite source)");
+            if (!applyOnly)
+            {
+                Add("logical replication initial copy (PostgreSQL source)", rows, "rows/s", rows / bestCopy, Target.Min(1_000_000),
+                    $"engine start + slot + copy, best of {repeats}: {bestCopy:0.00} s; hand-written Npgsql binary COPY → DuckDB.NET appender {rows / bestBaseline:N0} rows/s ({bestBaseline:0.00} s), ratio {bestBaseline / bestCopy:0.00}; {Load()}",
+                    "timestamp initial load (SQLite source)");
+            }
+
+            var cpu = await ServerCpu.FindAsync(source).ConfigureAwait(false);
 
             // Logical replication stream: every row in one transaction, then in ten.
             var streamName = NextName();
             await using (var dataSource = RheiDataSource.Create(ConnectionString(source, "LogicalReplication", streamName, syncInterval: 0)))
             {
                 await using var connection = await dataSource.OpenConnectionAsync().ConfigureAwait(false);
-                var one = await StreamAsync(connection, source, rows, 1).ConfigureAwait(false);
+                var (one, oneCpu) = await StreamAsync(connection, source, rows, 1, cpu).ConfigureAwait(false);
                 Add("logical replication stream apply, 1 transaction (PostgreSQL source)", rows, "events/s", rows / one, Target.Min(100_000),
-                    $"{rows:N0} updates in one transaction, commit → mirror {one:0.00} s; {Load()}", "timestamp change apply (SQLite source)");
-                var ten = await StreamAsync(connection, source, rows, 10).ConfigureAwait(false);
+                    $"{rows:N0} updates in one transaction, commit → mirror {one:0.00} s, {oneCpu}; {Load()}", "timestamp change apply (SQLite source)");
+                var (ten, tenCpu) = await StreamAsync(connection, source, rows, 10, cpu).ConfigureAwait(false);
                 Add("logical replication stream apply, 10 transactions (PostgreSQL source)", rows, "events/s", rows / ten, Target.Min(100_000),
-                    $"{rows:N0} updates in ten transactions, last commit → mirror {ten:0.00} s; {Load()}", "timestamp change apply (SQLite source)");
+                    $"{rows:N0} updates in ten transactions, last commit → mirror {ten:0.00} s, {tenCpu}; {Load()}", "timestamp change apply (SQLite source)");
             }
 
             await DropSlotAsync(database, streamName).ConfigureAwait(false);
@@ -103,11 +113,13 @@ internal static class PostgreSqlSidecarScenario
                 await CheckCountAsync(connection, rows).ConfigureAwait(false);
 
                 await server.ExecuteAsync(database, $"UPDATE {Table} SET amount = amount + 1, updated_at = updated_at + interval '1 day'").ConfigureAwait(false);
+                var before = cpu?.Sample();
                 var watch = Stopwatch.StartNew();
                 var result = await connection.SyncAsync().ConfigureAwait(false);
                 var applySeconds = watch.Elapsed.TotalSeconds;
+                var spent = cpu is null ? "CPU n/a" : ServerCpu.Describe(before!.Value, cpu.Sample());
                 Add("timestamp change apply (PostgreSQL source)", rows, "events/s", result.EventsProcessed / applySeconds, Target.Min(100_000),
-                    $"{result.EventsProcessed:N0} updates polled and applied in {applySeconds:0.00} s; {Load()}", "timestamp change apply (SQLite source)");
+                    $"{result.EventsProcessed:N0} updates polled and applied in {applySeconds:0.00} s, {spent}; {Load()}", "timestamp change apply (SQLite source)");
             }
         }
 
@@ -165,8 +177,8 @@ internal static class PostgreSqlSidecarScenario
             => $"Data Source={directory.File(name + ".db")};Sidecar=PostgreSql;Sidecar Capture={capture};Sidecar Replication Name={name};"
                 + $"Sidecar Source=\"{source}\";Sync Interval={syncInterval};Sidecar Poll Batch Size=100000";
 
-        /// <summary>Updates every row in <paramref name="transactions"/> transactions; seconds from the last commit until the mirror applied them all.</summary>
-        private static async Task<double> StreamAsync(RheiConnection connection, string source, long rows, int transactions)
+        /// <summary>Updates every row in <paramref name="transactions"/> transactions; seconds from the last commit until the mirror applied them all, and the CPU split of that time.</summary>
+        private static async Task<(double Seconds, string Cpu)> StreamAsync(RheiConnection connection, string source, long rows, int transactions, ServerCpu? cpu)
         {
             await using (var writer = new NpgsqlConnection(source))
             {
@@ -180,6 +192,7 @@ internal static class PostgreSqlSidecarScenario
                 }
             }
 
+            var before = cpu?.Sample();
             var watch = Stopwatch.StartNew();
             long events = 0;
             while (events < rows)
@@ -191,7 +204,8 @@ internal static class PostgreSqlSidecarScenario
                 }
             }
 
-            return watch.Elapsed.TotalSeconds;
+            var seconds = watch.Elapsed.TotalSeconds;
+            return (seconds, cpu is null ? "CPU n/a" : ServerCpu.Describe(before!.Value, cpu.Sample()));
         }
 
         private static async Task<double> ReadMsAsync(RheiConnection connection)

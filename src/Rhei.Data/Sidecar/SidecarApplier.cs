@@ -204,7 +204,45 @@ internal static class SidecarApplier
         return false;
     }
 
+    /// <summary>
+    /// A truncate (a delete with no key) closes every live version at its commit time, keeping the history: the
+    /// changes before it apply first, then the close, then the changes after it open versions on the emptied table.
+    /// </summary>
     private static (long, long, long) ApplyTemporal(DuckDbSession session, SidecarMirrorTable table, IReadOnlyList<SidecarChange> changes)
+    {
+        long inserted = 0, updated = 0, deleted = 0;
+        var all = changes as SidecarChange[] ?? [.. changes];
+        var start = 0;
+        for (var i = 0; i <= all.Length; i++)
+        {
+            var truncate = i < all.Length && all[i] is { Kind: SidecarChangeKind.Delete, Key.Length: 0 };
+            if (i < all.Length && !truncate)
+            {
+                continue;
+            }
+
+            if (i > start)
+            {
+                var (a, b, c) = ApplyTemporalRun(session, table, new ArraySegment<SidecarChange>(all, start, i - start));
+                inserted += a;
+                updated += b;
+                deleted += c;
+            }
+
+            if (truncate)
+            {
+                var at = all[i].CommitTime is { } t ? SidecarTime.ToEpochMilliseconds(t) : DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+                deleted += session.ExecuteNonQuery(
+                    $"UPDATE {table.Schema.QuotedName} SET {MirrorDdl.ValidTo} = greatest({at.ToString(CultureInfo.InvariantCulture)}, {MirrorDdl.ValidFrom}) WHERE {MirrorDdl.ValidTo} IS NULL");
+            }
+
+            start = i + 1;
+        }
+
+        return (inserted, updated, deleted);
+    }
+
+    private static (long, long, long) ApplyTemporalRun(DuckDbSession session, SidecarMirrorTable table, IReadOnlyList<SidecarChange> changes)
     {
         var versions = new Dictionary<object?[], List<SidecarChange>>(RowKeyComparer.Instance);
         var order = new List<object?[]>();

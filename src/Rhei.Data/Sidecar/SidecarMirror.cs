@@ -153,6 +153,15 @@ internal sealed class SidecarMirror : IDisposable
     /// A value a table cannot take quarantines that table (the others apply); the counts are of what was applied.
     /// </summary>
     public RheiSyncResult Apply(string sourceKind, SidecarBatch batch, ISet<string> tablesApplied)
+        => TryApply(sourceKind, batch, tablesApplied, out var result)
+            ? result
+            : throw RheiException.Provider("The sidecar batch must be read again: a table of it was quarantined while its staged rows were applied.");
+
+    /// <summary>
+    /// <see cref="Apply"/>; false when a table of a batch with staged rows failed in DuckDB: it is quarantined,
+    /// nothing of the batch is committed, and the caller reads the batch again (staged chunks go to DuckDB once).
+    /// </summary>
+    public bool TryApply(string sourceKind, SidecarBatch batch, ISet<string> tablesApplied, out RheiSyncResult result)
     {
         while (true)
         {
@@ -196,11 +205,39 @@ internal sealed class SidecarMirror : IDisposable
                     tablesApplied.Add(table.Name);
                 }
 
+                foreach (var staged in batch.Staged)
+                {
+                    var table = pending.LastOrDefault(t => t.Name.Equals(staged.Table.Name, StringComparison.OrdinalIgnoreCase)) ?? Find(staged.Table.Name);
+                    if (table is null || table.QuarantineReason is not null)
+                    {
+                        continue;
+                    }
+
+                    if (staged.Misfit is { } misfit)
+                    {
+                        MirrorDdl.Quarantine(session, table.Name, _mode);
+                        var quarantined = table with { QuarantineReason = misfit.Reason, OffendingKey = misfit.Key };
+                        WriteTableState(quarantined);
+                        pending.Add(quarantined);
+                        continue;
+                    }
+
+                    failing = table.Name;
+                    var (i, u, d) = SidecarStagedApplier.Apply(session, table, staged, _mode);
+                    failing = null;
+                    inserted += i;
+                    updated += u;
+                    deleted += d;
+                    events += staged.Count;
+                    tablesApplied.Add(table.Name);
+                }
+
                 WritePosition(sourceKind, batch.Position);
                 FaultInjector?.Invoke("apply");
                 session.Execute("COMMIT");
                 Adopt(pending);
-                return new RheiSyncResult(events, inserted, updated, deleted, null, TimeSpan.Zero);
+                result = new RheiSyncResult(events, inserted, updated, deleted, null, TimeSpan.Zero);
+                return true;
             }
             catch (DuckDbException ex) when (failing is not null && !MirrorFaults.IsEnvironmental(ex))
             {
@@ -209,6 +246,12 @@ internal sealed class SidecarMirror : IDisposable
                 tablesApplied.Clear();
                 _logger.LogError(ex, "Applying sidecar changes to the mirror of '{Table}' failed; the table is quarantined.", failing);
                 Quarantine(failing, ex.Message, null);
+                if (batch.Staged.Count > 0)
+                {
+                    // Staged chunks are handed to DuckDB once: the caller reads the batch again, without the quarantined table.
+                    result = new RheiSyncResult(0, 0, 0, 0, null, TimeSpan.Zero);
+                    return false;
+                }
             }
             catch
             {

@@ -35,6 +35,11 @@ internal sealed partial class SidecarReplicator : IAsyncDisposable
         _options = options;
         _sidecar = options.Sidecar ?? throw new ArgumentException("The options have no sidecar.", nameof(options));
         _source = source;
+        if (source is PostgreSql.PostgreSqlTimestampSource polled)
+        {
+            // The pipeline applies staged rows: polls read them typed into data chunks.
+            polled.StageRows = true;
+        }
         _logger = loggerFactory.CreateLogger("Rhei.Data.Sidecar");
         _mirror = new SidecarMirror(duckDb, options.SyncMode, _logger);
     }
@@ -388,14 +393,20 @@ internal sealed partial class SidecarReplicator : IAsyncDisposable
             while (true)
             {
                 ct.ThrowIfCancellationRequested();
-                var batch = await _source.ReadAsync(_applied, _options.SyncBatchSize, ct).ConfigureAwait(false);
+                using var batch = await _source.ReadAsync(_applied, _options.SyncBatchSize, ct).ConfigureAwait(false);
                 FaultInjector?.Invoke("after-read");
-                if (batch.Changes.Count == 0 && batch.SchemaChanges.Count == 0 && batch.Position == _applied)
+                var read = batch.ChangeCount;
+                if (read == 0 && batch.SchemaChanges.Count == 0 && batch.Position == _applied)
                 {
                     break;
                 }
 
-                var applied = _mirror.Apply(_source.Kind, batch, tables);
+                if (!_mirror.TryApply(_source.Kind, batch, tables, out var applied))
+                {
+                    // A table of the batch was quarantined and nothing committed: read it again without that table.
+                    continue;
+                }
+
                 _applied = batch.Position;
                 _mirror.AdoptSourceQuarantine(_source.QuarantinedTables);
                 FaultInjector?.Invoke("after-commit");
@@ -405,7 +416,7 @@ internal sealed partial class SidecarReplicator : IAsyncDisposable
                 inserted += applied.RowsInserted;
                 updated += applied.RowsUpdated;
                 deleted += applied.RowsDeleted;
-                if (batch.Changes.Count < _options.SyncBatchSize)
+                if (read < _options.SyncBatchSize)
                 {
                     break;
                 }

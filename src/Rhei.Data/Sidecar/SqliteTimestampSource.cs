@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
+using Rhei.Data.Oltp;
 using Rhei.Data.Schema;
 
 namespace Rhei.Data.Sidecar;
@@ -13,8 +14,12 @@ namespace Rhei.Data.Sidecar;
 /// </summary>
 internal sealed class SqliteTimestampSource : ISidecarSource
 {
+    // The epoch milliseconds SidecarTime reads as an instant (DateTimeOffset's range).
+    private static readonly long MinEpochMilliseconds = DateTimeOffset.MinValue.ToUnixTimeMilliseconds();
+    private static readonly long MaxEpochMilliseconds = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
+
     private readonly ILogger _logger;
-    private readonly Dictionary<string, Polled> _tables = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, SqlitePolledTable> _tables = new(StringComparer.OrdinalIgnoreCase);
     private SqliteConnection? _connection;
     private SidecarSettings? _settings;
     private long _schemaVersion;
@@ -126,34 +131,66 @@ internal sealed class SqliteTimestampSource : ISidecarSource
         var connection = Connection;
         var watermarks = SqliteWatermarks.Parse(after);
         var changes = new List<SidecarChange>();
+        var staged = new List<SidecarStagedRows>();
         var schemaChanges = new List<SidecarTable>();
-        using (var transaction = connection.BeginTransaction(deferred: true))
+        var read = 0;
+        try
         {
-            if (SchemaVersion(transaction) != _schemaVersion)
+            using (var transaction = connection.BeginTransaction(deferred: true))
             {
-                schemaChanges.AddRange(Evolve(transaction));
-            }
-
-            foreach (var polled in _tables.Values)
-            {
-                var budget = Math.Min(_settings!.PollBatchSize, maxChanges - changes.Count);
-                if (budget <= 0)
+                if (SchemaVersion(transaction) != _schemaVersion)
                 {
-                    break;
+                    schemaChanges.AddRange(Evolve(transaction));
                 }
 
-                cancellationToken.ThrowIfCancellationRequested();
-                var last = Poll(polled, watermarks[polled.Table.Name], budget, changes, transaction);
-                if (last is not null)
+                foreach (var polled in _tables.Values)
                 {
-                    watermarks = watermarks.With(polled.Table.Name, last);
-                }
-            }
+                    var budget = Math.Min(_settings!.PollBatchSize, maxChanges - read);
+                    if (budget <= 0)
+                    {
+                        break;
+                    }
 
-            transaction.Commit();
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var watermark = watermarks[polled.Table.Name];
+                    object?[]? last;
+                    if (SqlitePolledTable.Bindable(watermark))
+                    {
+                        var rows = new SidecarStagedRows(polled.Table, polled.Schema);
+                        staged.Add(rows);
+                        (last, var count) = PollStaged(polled, watermark, budget, rows);
+                        read += count;
+                    }
+                    else
+                    {
+                        var before = changes.Count;
+                        last = Poll(polled, watermark, budget, changes, transaction);
+                        read += changes.Count - before;
+                    }
+
+                    if (last is not null)
+                    {
+                        watermarks = watermarks.With(polled.Table.Name, last);
+                    }
+                }
+
+                transaction.Commit();
+            }
+        }
+        catch
+        {
+            staged.ForEach(s => s.Dispose());
+            throw;
         }
 
-        return Task.FromResult(new SidecarBatch(changes, watermarks.ToPosition(), schemaChanges));
+        staged.RemoveAll(s => s.Count == 0 && s.Misfit is null && DisposeEmpty(s));
+        return Task.FromResult(new SidecarBatch(changes, watermarks.ToPosition(), schemaChanges) { Staged = staged });
+    }
+
+    private static bool DisposeEmpty(SidecarStagedRows rows)
+    {
+        rows.Dispose();
+        return true;
     }
 
     public Task AcknowledgeAsync(SidecarPosition applied, CancellationToken cancellationToken) => Task.CompletedTask;
@@ -223,7 +260,7 @@ internal sealed class SqliteTimestampSource : ISidecarSource
 
     private SqliteConnection Connection => _connection ?? throw new InvalidOperationException("The sidecar source is not open.");
 
-    private object?[]? Poll(Polled polled, object?[]? watermark, int budget, List<SidecarChange> changes, SqliteTransaction transaction)
+    private object?[]? Poll(SqlitePolledTable polled, object?[]? watermark, int budget, List<SidecarChange> changes, SqliteTransaction transaction)
     {
         using var command = Connection.CreateCommand();
         command.Transaction = transaction;
@@ -256,8 +293,80 @@ internal sealed class SqliteTimestampSource : ISidecarSource
         return last;
     }
 
+    /// <summary>
+    /// The poll of one table read straight into data chunks (<see cref="SidecarStagedRows"/>): the same statement as
+    /// <see cref="Poll"/>, run on the connection's native handle inside the poll's transaction. Returns the last row's
+    /// watermark (the compound watermark, exact: every row up to it is staged or past a misfit) and the rows read.
+    /// </summary>
+    private (object?[]? Last, int Rows) PollStaged(SqlitePolledTable polled, object?[]? watermark, int budget, SidecarStagedRows rows)
+    {
+        var quoted = SqlIdentifier.Quote(polled.Table.Name);
+        using var reader = new SqliteRowReader(Connection, $"SELECT {polled.SelectList} FROM {quoted} WHERE {polled.AfterPositional(watermark)} ORDER BY {polled.OrderList} LIMIT {budget}");
+        for (var i = 0; watermark is not null && i < watermark.Length; i++)
+        {
+            switch (watermark[i])
+            {
+                case long l:
+                    reader.Bind(i + 1, l);
+                    break;
+                case string text:
+                    reader.Bind(i + 1, text);
+                    break;
+            }
+        }
+
+        var width = polled.Table.Columns.Count;
+        var marks = polled.Table.PrimaryKey.Count + 1;
+        var softDeleted = width + marks;
+        var count = 0;
+
+        // The watermark of the row just read, without a boxed value per row for INTEGER parts (the common case).
+        var classes = new int[marks];
+        var integers = new long[marks];
+        var others = new object?[marks];
+        while (reader.Read())
+        {
+            count++;
+            for (var m = 0; m < marks; m++)
+            {
+                classes[m] = reader.StorageClass(width + m);
+                if (classes[m] == SQLitePCL.raw.SQLITE_INTEGER)
+                {
+                    integers[m] = reader.GetInt64(width + m);
+                }
+                else
+                {
+                    others[m] = reader.GetValue(width + m);
+                }
+            }
+
+            var time = classes[0] == SQLitePCL.raw.SQLITE_INTEGER
+                ? (integers[0] >= MinEpochMilliseconds && integers[0] <= MaxEpochMilliseconds ? integers[0] : SidecarStagedRows.UnknownTime)
+                : SidecarTime.ToInstant(others[0]) is { } instant ? SidecarTime.ToEpochMilliseconds(instant) : SidecarStagedRows.UnknownTime;
+            rows.Add(reader, polled.SoftDelete is not null && reader.GetInt64(softDeleted) != 0, time);
+            if (rows.Misfit is not null)
+            {
+                // The table is quarantined whole: the rest of its poll is not needed.
+                break;
+            }
+        }
+
+        if (count == 0)
+        {
+            return (null, 0);
+        }
+
+        var last = new object?[marks];
+        for (var m = 0; m < marks; m++)
+        {
+            last[m] = classes[m] == SQLitePCL.raw.SQLITE_INTEGER ? integers[m] : others[m];
+        }
+
+        return (last, count);
+    }
+
     /// <summary>After a table's copy: the highest watermark of the same snapshot (soft-deleted rows included: they are past it too).</summary>
-    private static void CopyWatermark(Polled polled, SqliteTransaction transaction, ref SqliteWatermarks watermarks)
+    private static void CopyWatermark(SqlitePolledTable polled, SqliteTransaction transaction, ref SqliteWatermarks watermarks)
     {
         if (HighestWatermark(polled, transaction) is { } highest)
         {
@@ -266,7 +375,7 @@ internal sealed class SqliteTimestampSource : ISidecarSource
     }
 
     /// <summary>The largest watermark a table holds now (an index on the updated-at column makes it one seek).</summary>
-    private static object?[]? HighestWatermark(Polled polled, SqliteTransaction transaction)
+    private static object?[]? HighestWatermark(SqlitePolledTable polled, SqliteTransaction transaction)
     {
         using var command = transaction.Connection!.CreateCommand();
         command.Transaction = transaction;
@@ -359,7 +468,7 @@ internal sealed class SqliteTimestampSource : ISidecarSource
             keyColumns,
             updatedAt,
             createdAt);
-        _tables[table.Name] = new Polled(table, softDelete);
+        _tables[table.Name] = new SqlitePolledTable(table, softDelete);
         return table;
     }
 
@@ -386,7 +495,7 @@ internal sealed class SqliteTimestampSource : ISidecarSource
             {
                 Columns = polled.Table.Columns.Concat(added.Select(c => new SidecarColumn(c.Name, c.DeclaredType, SqliteTypeMapper.ToDuckDb(SqliteTypeMapper.Map(c.DeclaredType)), c.IsNullable))).ToArray(),
             };
-            _tables[table.Name] = new Polled(table, polled.SoftDelete);
+            _tables[table.Name] = new SqlitePolledTable(table, polled.SoftDelete);
             evolved.Add(table);
         }
 
@@ -405,77 +514,4 @@ internal sealed class SqliteTimestampSource : ISidecarSource
         => schema.Columns.FirstOrDefault(c => c.Name.Equals(column, StringComparison.OrdinalIgnoreCase))?.Name;
 
     private static RheiException Refused(string message) => new(message, RheiException.SqliteEngineName);
-
-    /// <summary>A followed table with its polling SQL: the mirrored columns, then the watermark columns, then the soft-delete column.</summary>
-    private sealed class Polled
-    {
-        public Polled(SidecarTable table, string? softDelete)
-        {
-            Table = table;
-            SoftDelete = softDelete;
-            var watermark = new[] { table.UpdatedAtColumn! }.Concat(table.PrimaryKey).Select(SqlIdentifier.Quote).ToArray();
-            WatermarkList = string.Join(", ", watermark);
-            OrderList = WatermarkList;
-            DescendingOrderList = string.Join(", ", watermark.Select(c => c + " DESC"));
-            KeyList = string.Join(", ", table.PrimaryKey.Select(SqlIdentifier.Quote));
-            var select = table.Columns.Select(c => SqlIdentifier.Quote(c.Name)).Concat(watermark);
-            if (softDelete is not null)
-            {
-                SoftDeletedPredicate = $"coalesce({SqlIdentifier.Quote(softDelete)}, 0) NOT IN (0, '0', 'false', 'False', '')";
-                select = select.Append($"({SoftDeletedPredicate})");
-            }
-
-            SelectList = string.Join(", ", select);
-        }
-
-        public SidecarTable Table { get; }
-
-        public string? SoftDelete { get; }
-
-        public string? SoftDeletedPredicate { get; }
-
-        public string SelectList { get; }
-
-        public string WatermarkList { get; }
-
-        public string OrderList { get; }
-
-        public string DescendingOrderList { get; }
-
-        public string KeyList { get; }
-
-        /// <summary>The row's compound watermark (updated-at value, then the key).</summary>
-        public object?[] Watermark(SqliteDataReader reader)
-        {
-            var mark = new object?[1 + Table.PrimaryKey.Count];
-            for (var i = 0; i < mark.Length; i++)
-            {
-                var value = reader.GetValue(Table.Columns.Count + i);
-                mark[i] = value is DBNull ? null : value;
-            }
-
-            return mark;
-        }
-
-        public bool IsSoftDeleted(SqliteDataReader reader)
-            => SoftDelete is not null && reader.GetInt64(Table.Columns.Count + 1 + Table.PrimaryKey.Count) != 0;
-
-        /// <summary>The predicate "strictly after <paramref name="watermark"/>", binding its values to <paramref name="command"/>.</summary>
-        public string After(SqliteCommand command, object?[]? watermark)
-        {
-            if (watermark is null)
-            {
-                return $"{SqlIdentifier.Quote(Table.UpdatedAtColumn!)} IS NOT NULL";
-            }
-
-            var names = new string[watermark.Length];
-            for (var i = 0; i < watermark.Length; i++)
-            {
-                names[i] = "$w" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                command.Parameters.AddWithValue(names[i], watermark[i] ?? DBNull.Value);
-            }
-
-            return $"({WatermarkList}) > ({string.Join(", ", names)})";
-        }
-    }
 }

@@ -19,7 +19,19 @@ internal sealed class PolledTable
         WatermarkColumns = string.Join(", ", new[] { QuotedUpdatedAt }.Concat(info.KeyOrdinals.Select(o => PostgreSqlCatalog.QuoteIdentifier(columns[o].Name))));
         // Aliased: beside the select list, a second output column named "updated_at" would make ORDER BY ambiguous.
         WatermarkTexts = string.Join(", ", WatermarkColumns.Split(", ").Select((c, i) => $"{c}::text AS _rhei_watermark_{i}"));
+
+        // What a staged row carries besides its values, computed by the server: the change time as epoch milliseconds
+        // (floored, as DateTimeOffset.ToUnixTimeMilliseconds does; a timestamp without zone taken as UTC, a date at
+        // midnight) and the soft-delete flag (set: not null and not false, as IsSoftDeleted reads it).
+        var softDeleted = softDeleteOrdinal < 0
+            ? "false"
+            : $"({PostgreSqlCatalog.QuoteIdentifier(columns[softDeleteOrdinal].Name)} IS NOT NULL AND {PostgreSqlCatalog.QuoteIdentifier(columns[softDeleteOrdinal].Name)}::text <> 'false')";
+        var epoch = info.Types[updatedAtOrdinal].Kind == PostgreSqlValueKind.Date ? $"{QuotedUpdatedAt}::timestamp" : QuotedUpdatedAt;
+        StagingFlags = $"CASE WHEN isfinite({QuotedUpdatedAt}) THEN floor(extract(epoch FROM {epoch}) * 1000)::bigint END AS _rhei_time, {softDeleted} AS _rhei_deleted";
     }
+
+    /// <summary>The change time (epoch milliseconds, bigint) and the soft-delete flag (boolean), selected after the row for staging.</summary>
+    public string StagingFlags { get; }
 
     public PostgreSqlTableInfo Info { get; }
 

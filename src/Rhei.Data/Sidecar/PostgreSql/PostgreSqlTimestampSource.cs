@@ -103,6 +103,7 @@ internal sealed class PostgreSqlTimestampSource : ISidecarSource
         var connection = _pollConnection ?? throw new InvalidOperationException("OpenAsync first");
         var watermarks = PostgreSqlWatermarks.Parse(after);
         var changes = new List<SidecarChange>();
+        var staged = new List<SidecarStagedRows>();
         if (_tables.Count == 0)
         {
             return SidecarBatch.Empty(after);
@@ -121,26 +122,51 @@ internal sealed class PostgreSqlTimestampSource : ISidecarSource
         // Start at a different table each call, so one busy table cannot starve the others.
         var order = _tables.Values.ToList();
         var start = _nextTable++ % order.Count;
-        for (var i = 0; i < order.Count && changes.Count < maxChanges; i++)
+        var read = 0;
+        try
         {
-            var table = order[(start + i) % order.Count];
-            if (Quarantine.Contains(table.Info.Table.Name))
+            for (var i = 0; i < order.Count && read < maxChanges; i++)
             {
-                continue;
-            }
+                var table = order[(start + i) % order.Count];
+                if (Quarantine.Contains(table.Info.Table.Name))
+                {
+                    continue;
+                }
 
-            try
-            {
-                await PollTableAsync(connection, table, watermarks, maxChanges - changes.Count, changes, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (PostgreSqlErrors.IsPostgreSqlFailure(ex))
-            {
-                throw _connector!.Wrap(ex, $"polling table {table.Info.Table.Name}");
+                try
+                {
+                    if (StageRows && PostgreSqlCopyChunk.Covers(table.Info.Types))
+                    {
+                        read += await PollTableStagedAsync(connection, table, watermarks, maxChanges - read, staged, cancellationToken).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        var before = changes.Count;
+                        await PollTableAsync(connection, table, watermarks, maxChanges - read, changes, cancellationToken).ConfigureAwait(false);
+                        read += changes.Count - before;
+                    }
+                }
+                catch (Exception ex) when (PostgreSqlErrors.IsPostgreSqlFailure(ex))
+                {
+                    throw _connector!.Wrap(ex, $"polling table {table.Info.Table.Name}");
+                }
             }
         }
+        catch
+        {
+            staged.ForEach(s => s.Dispose());
+            throw;
+        }
 
-        return new SidecarBatch(changes, watermarks.ToPosition(), schemaChanges);
+        return new SidecarBatch(changes, watermarks.ToPosition(), schemaChanges) { Staged = staged };
     }
+
+    /// <summary>
+    /// Whether polls read rows straight into data chunks (<see cref="SidecarStagedRows"/>, set by the pipeline, which
+    /// applies them) rather than as <see cref="SidecarChange"/>s; a table with a column the chunk does not cover is
+    /// polled as changes either way.
+    /// </summary>
+    public bool StageRows { get; set; }
 
     public Task AcknowledgeAsync(SidecarPosition applied, CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -286,6 +312,89 @@ internal sealed class PostgreSqlTimestampSource : ISidecarSource
                 ? new SidecarChange(SidecarChangeKind.Delete, name, keyValues, null, commitTime)
                 : new SidecarChange(SidecarChangeKind.Upsert, name, keyValues, values, commitTime));
         }
+    }
+
+    /// <summary>
+    /// The poll of one table read typed into data chunks (<see cref="PostgreSqlCopyChunk"/>): the same keyset COPY as
+    /// <see cref="PollTableAsync"/>, with the change time and soft-delete flag computed by the server after the row.
+    /// A value that cannot map quarantines the table and nothing it read in this call is delivered. Returns the rows staged.
+    /// </summary>
+    private async Task<int> PollTableStagedAsync(NpgsqlConnection connection, PolledTable table, PostgreSqlWatermarks watermarks, int limit, List<SidecarStagedRows> staged, CancellationToken cancellationToken)
+    {
+        var info = table.Info;
+        var name = info.Table.Name;
+        var sql = $"COPY (SELECT {info.SelectList}, {table.StagingFlags}, {table.WatermarkTexts} FROM {info.QuotedName} WHERE {After(table, watermarks)} ORDER BY {table.WatermarkColumns} LIMIT {limit}) TO STDOUT (FORMAT BINARY)";
+        var rows = new SidecarStagedRows(info.Table, SidecarMirrorTable.From(info.Table).Schema);
+        var failed = false;
+        try
+        {
+            var key = new string[table.KeyOrdinals.Length];
+            await using (var exporter = await connection.BeginBinaryExportAsync(sql, cancellationToken).ConfigureAwait(false))
+            {
+                while (await exporter.StartRowAsync(cancellationToken).ConfigureAwait(false) >= 0)
+                {
+                    if (failed)
+                    {
+                        for (var c = 0; c < info.Types.Length; c++)
+                        {
+                            await exporter.SkipAsync(cancellationToken).ConfigureAwait(false);
+                        }
+                    }
+                    else
+                    {
+                        var chunk = rows.CopyChunk(info.Types);
+                        try
+                        {
+                            await chunk.ReadRowAsync(exporter, cancellationToken).ConfigureAwait(false);
+                        }
+                        catch (PostgreSqlUnmappableValueException ex)
+                        {
+                            Quarantine.Add(name, $"column {info.Table.Columns[chunk.FailedColumn].Name}: {ex.Message}");
+                            failed = true;
+                        }
+                    }
+
+                    long time;
+                    if (exporter.IsNull)
+                    {
+                        await exporter.SkipAsync(cancellationToken).ConfigureAwait(false);
+                        time = SidecarStagedRows.UnknownTime;
+                    }
+                    else
+                    {
+                        time = await exporter.ReadAsync<long>(cancellationToken).ConfigureAwait(false);
+                    }
+
+                    var deleted = await exporter.ReadAsync<bool>(cancellationToken).ConfigureAwait(false);
+                    var timestamp = await exporter.ReadAsync<string>(cancellationToken).ConfigureAwait(false);
+                    for (var k = 0; k < key.Length; k++)
+                    {
+                        key[k] = await exporter.ReadAsync<string>(cancellationToken).ConfigureAwait(false);
+                    }
+
+                    if (!failed)
+                    {
+                        rows.Added(deleted, time);
+                        watermarks.Set(name, timestamp, [.. key]);
+                    }
+                }
+            }
+        }
+        catch
+        {
+            rows.Dispose();
+            throw;
+        }
+
+        if (failed || rows.Count == 0)
+        {
+            // Quarantined now (what it read in this call is not delivered), or nothing new.
+            rows.Dispose();
+            return 0;
+        }
+
+        staged.Add(rows);
+        return rows.Count;
     }
 
     /// <summary>
