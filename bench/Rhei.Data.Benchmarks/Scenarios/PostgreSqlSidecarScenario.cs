@@ -99,6 +99,7 @@ internal static class PostgreSqlSidecarScenario
 
             if (loadsOnly)
             {
+                await PostgreSqlCopyProfile.RunAsync(context, group, source, Table, rows, serverCpu).ConfigureAwait(false);
                 return;
             }
 
