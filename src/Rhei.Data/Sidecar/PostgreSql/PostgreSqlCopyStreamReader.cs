@@ -111,7 +111,7 @@ internal sealed class PostgreSqlCopyStreamReader : IAsyncDisposable
 
         if (count != _columns)
         {
-            throw new PostgreSqlUnmappableValueException($"the COPY sent {count} fields where {_columns} were selected");
+            throw new NpgsqlException($"the COPY sent {count} fields where {_columns} were selected");
         }
 
         var position = 2;
@@ -168,7 +168,7 @@ internal sealed class PostgreSqlCopyStreamReader : IAsyncDisposable
 
         if (!available[..Signature.Length].SequenceEqual(Signature))
         {
-            throw new PostgreSqlUnmappableValueException("the COPY did not start with the binary COPY signature");
+            throw new NpgsqlException("the COPY did not start with the binary COPY signature");
         }
 
         var extension = BinaryPrimitives.ReadInt32BigEndian(available[(Signature.Length + 4)..]);

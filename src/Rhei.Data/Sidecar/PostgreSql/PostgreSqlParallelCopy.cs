@@ -220,7 +220,7 @@ internal static class PostgreSqlParallelCopy
 
                 if (!await reader.FillAsync(cancellationToken).ConfigureAwait(false) && !reader.Finished && failure.Reason is null)
                 {
-                    throw new PostgreSqlUnmappableValueException($"the COPY of table {info.Table.Name} ended before its trailer");
+                    throw new NpgsqlException($"the COPY of table {info.Table.Name} ended before its trailer");
                 }
             }
 
