@@ -63,6 +63,13 @@ public sealed class SqliteSourceParallelLoadTest
         Assert.Equal(source.SourceRows(Digest).Single(), await MirrorAsync(connection, Digest));
     }
 
+    /// <summary>Descriptors of <paramref name="file"/> opened O_RDONLY (access mode 0 in /proc/self/fdinfo's octal flags).</summary>
+    private static int ReadOnlyDescriptors(string file)
+        => new DirectoryInfo("/proc/self/fd").EnumerateFileSystemInfos()
+            .Where(fd => fd.LinkTarget == file)
+            .Count(fd => File.ReadLines($"/proc/self/fdinfo/{fd.Name}").FirstOrDefault(l => l.StartsWith("flags:", StringComparison.Ordinal)) is { } flags
+                && (Convert.ToInt32(flags["flags:".Length..].Trim(), 8) & 3) == 0);
+
     private static void Create(SidecarSource source, string journalMode)
     {
         source.Execute($"PRAGMA journal_mode={journalMode}");
@@ -81,8 +88,9 @@ public sealed class SqliteSourceParallelLoadTest
     }
 
     /// <summary>
-    /// Hears the load's progress on the loading thread; at the first report it counts this process's open descriptors
-    /// of the source file (the load's connection and its snapshot readers) and runs <paramref name="write"/>.
+    /// Hears the load's progress on the loading thread; at the first report it counts this process's read-only
+    /// descriptors of the source file (the load's connection and its snapshot readers; the SQLite fallback's
+    /// attachments of the file on local connections open it read-write) and runs <paramref name="write"/>.
     /// </summary>
     private sealed class CountingProgress(string path, Action write) : IProgress<long>
     {
@@ -101,8 +109,7 @@ public sealed class SqliteSourceParallelLoadTest
             }
 
             Heard = true;
-            var full = Path.GetFullPath(path);
-            OpenDescriptors = new DirectoryInfo("/proc/self/fd").EnumerateFileSystemInfos().Count(fd => fd.LinkTarget == full);
+            OpenDescriptors = ReadOnlyDescriptors(Path.GetFullPath(path));
             write();
         }
     }
