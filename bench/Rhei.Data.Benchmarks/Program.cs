@@ -56,6 +56,7 @@ internal static class Program
         await RunGroupAsync(context, FlightScenario.Group, () => FlightScenario.RunAsync(context)).ConfigureAwait(false);
         await RunGroupAsync(context, SidecarScenario.Group, () => SidecarScenario.RunAsync(context)).ConfigureAwait(false);
         await RunGroupAsync(context, SidecarScenario.ApplyGroup, () => SidecarScenario.RunApplyOnlyAsync(context)).ConfigureAwait(false);
+        await RunGroupAsync(context, SidecarScenario.LoadGroup, () => SidecarScenario.RunLoadsAsync(context)).ConfigureAwait(false);
         await RunGroupAsync(context, BridgeScenario.Group, () => BridgeScenario.RunAsync(context)).ConfigureAwait(false);
 
         Console.WriteLine();

@@ -12,6 +12,7 @@ public sealed class RheiDataSourceBuilder
 {
     private readonly Dictionary<string, Sidecar.SidecarTableSettings> _sidecarTables = new(StringComparer.OrdinalIgnoreCase);
     private ILoggerFactory? _loggerFactory;
+    private IProgress<long>? _sidecarCopyProgress;
     private bool _traceQueryText;
 
     /// <summary>Initializes a builder, optionally from a connection string.</summary>
@@ -53,6 +54,19 @@ public sealed class RheiDataSourceBuilder
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(table);
         _sidecarTables[table.Trim()] = new Sidecar.SidecarTableSettings(columns?.ToArray(), primaryKey?.ToArray(), updatedAtColumn, createdAtColumn);
+        return this;
+    }
+
+    /// <summary>
+    /// In sidecar mode, hears how many rows the data source's start has copied into the mirror so far, while it copies
+    /// the followed tables (a mirror resumed from its stored position copies nothing): as
+    /// <see cref="RheiConnection.InitialSyncAllAsync"/>'s progress does, about every 10,000 rows and once at the end.
+    /// It is called on the copying thread, so it should return quickly; <see cref="Progress{T}"/> posts elsewhere itself.
+    /// </summary>
+    /// <param name="progress">The listener; null hears nothing (the default).</param>
+    public RheiDataSourceBuilder UseSidecarCopyProgress(IProgress<long>? progress)
+    {
+        _sidecarCopyProgress = progress;
         return this;
     }
 
@@ -100,6 +114,15 @@ public sealed class RheiDataSourceBuilder
                         TableSettings = new Dictionary<string, Sidecar.SidecarTableSettings>(_sidecarTables, StringComparer.OrdinalIgnoreCase),
                     },
                 },
+            };
+        }
+
+        if (_sidecarCopyProgress is not null)
+        {
+            options = options with
+            {
+                Sidecar = (options.Sidecar ?? throw new ArgumentException("UseSidecarCopyProgress hears a sidecar copy, but 'Sidecar' is None. Set 'Sidecar=Sqlite' or 'Sidecar=PostgreSql'.", "Sidecar"))
+                    with { CopyProgress = _sidecarCopyProgress },
             };
         }
 

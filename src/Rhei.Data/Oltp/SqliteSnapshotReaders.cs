@@ -21,8 +21,9 @@ internal sealed class SqliteSnapshotReaders : IDisposable
     public IReadOnlyList<sqlite3> Connections => _connections;
 
     /// <summary>
-    /// Opens <paramref name="count"/> connections on <paramref name="holder"/>'s snapshot, or returns null where SQLite
-    /// cannot share it: an in-memory or shared-cache database, a journal mode other than WAL, a provider other than
+    /// Opens <paramref name="count"/> connections on <paramref name="holder"/>'s snapshot (a rollback-journal file: on
+    /// its SHARED lock, see <see cref="OpenLocked"/>), or returns null where SQLite cannot share it: an in-memory or
+    /// shared-cache database, a reader that cannot lock a rollback-journal file at once, a provider other than
     /// the bundled e_sqlite3, a snapshot SQLite refuses to open, or (with an empty WAL) a commit that landed while the
     /// readers were opened. The caller then reads on the holder alone.
     /// </summary>
@@ -38,10 +39,15 @@ internal sealed class SqliteSnapshotReaders : IDisposable
         }
 
         var file = raw.sqlite3_db_filename(db, "main").utf8_to_string();
-        if (string.IsNullOrEmpty(file) || !IsWal(db))
+        if (string.IsNullOrEmpty(file))
         {
-            // An empty name is an in-memory or temporary database; a snapshot is a WAL database's.
+            // An in-memory or temporary database.
             return null;
+        }
+
+        if (!IsWal(db))
+        {
+            return OpenLocked(file, count);
         }
 
         // SQLite takes no snapshot of a WAL to which nothing has been written since it was created (a database
@@ -87,6 +93,33 @@ internal sealed class SqliteSnapshotReaders : IDisposable
     public void Dispose()
     {
         Close(_connections);
+    }
+
+    /// <summary>
+    /// A rollback-journal database: no writer can commit while the holder keeps its SHARED lock (a commit needs the
+    /// EXCLUSIVE lock), so a reader that takes its own SHARED lock meanwhile, and keeps it in an open read transaction,
+    /// reads exactly the holder's database. A reader that cannot take it at once (a writer holds PENDING, waiting for
+    /// the holder to finish) gives the parallel read up rather than wait, so the writer is never kept waiting longer.
+    /// </summary>
+    private static SqliteSnapshotReaders? OpenLocked(string file, int count)
+    {
+        var opened = new List<sqlite3>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var rc = raw.sqlite3_open_v2(file, out var connection, raw.SQLITE_OPEN_READONLY | raw.SQLITE_OPEN_NOMUTEX, null);
+            if (rc != raw.SQLITE_OK
+                || raw.sqlite3_exec(connection, "BEGIN") != raw.SQLITE_OK
+                || raw.sqlite3_exec(connection, "PRAGMA schema_version") != raw.SQLITE_OK)
+            {
+                connection?.Dispose();
+                Close(opened);
+                return null;
+            }
+
+            opened.Add(connection);
+        }
+
+        return new SqliteSnapshotReaders([.. opened]);
     }
 
     private static sqlite3? Open(string file, sqlite3_snapshot? snapshot)

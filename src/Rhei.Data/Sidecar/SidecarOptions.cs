@@ -7,6 +7,9 @@ namespace Rhei.Data.Sidecar;
 /// </summary>
 internal sealed record SidecarOptions(RheiSidecar Kind, RheiSidecarCapture Capture, bool LocalOltp, SidecarSettings Settings)
 {
+    /// <summary>Hears the rows the first start's copy has copied so far (<see cref="RheiDataSourceBuilder.UseSidecarCopyProgress"/>).</summary>
+    public IProgress<long>? CopyProgress { get; init; }
+
     /// <summary>Printable form: never the source's connection string.</summary>
     public override string ToString() => $"SidecarOptions {{ Kind = {Kind}, Capture = {Capture}, LocalOltp = {LocalOltp}, {Settings} }}";
 

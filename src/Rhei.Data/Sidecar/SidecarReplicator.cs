@@ -119,7 +119,7 @@ internal sealed partial class SidecarReplicator : IAsyncDisposable
             }
             else
             {
-                var (position, rows) = await _mirror.CopyAsync(_source.Kind, tables, sink => _source.CopyAsync(tables, sink, null, ct)).ConfigureAwait(false);
+                var (position, rows) = await _mirror.CopyAsync(_source.Kind, tables, sink => _source.CopyAsync(tables, sink, _sidecar.CopyProgress, ct)).ConfigureAwait(false);
                 _applied = position;
                 _mirror.AdoptSourceQuarantine(_source.QuarantinedTables);
                 _logger.LogInformation("Sidecar mirror copied {Rows} rows of {Tables} tables from the {Source} source.", rows, tables.Count, _source.Kind);

@@ -1,7 +1,7 @@
+using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
 using DuckDB.NET.Native;
-using Npgsql;
 using Rhei.Data.Olap;
 using DuckDBNative = DuckDB.NET.Native.NativeMethods;
 
@@ -9,12 +9,14 @@ namespace Rhei.Data.Sidecar.PostgreSql;
 
 /// <summary>
 /// Up to <see cref="Capacity"/> rows of a binary COPY written straight into a DuckDB data chunk of the mirror's column
-/// types, then handed whole to the appender (<see cref="DuckDbAppender.AppendDataChunk"/>) and reused: each value is
-/// read with Npgsql's typed reader (<c>ReadAsync&lt;long&gt;</c>, <c>&lt;DateTime&gt;</c>…, no boxing) and stored in
-/// DuckDB's own representation (timestamps as microseconds since 1970, dates as days, a DECIMAL(p ≤ 18) as its
-/// unscaled integer), text as UTF-8 inline or in the vector's string heap. The same values the row path
-/// (<see cref="PostgreSqlValueReader"/>) hands the mirror, without a managed value per cell or a native call per value.
-/// Tables with a column it does not cover (uuid, arrays, numerics wider than 18 digits) take the row path.
+/// types, then handed whole to the appender (<see cref="DuckDbAppender.AppendDataChunk"/>) and reused: each field is
+/// decoded from the COPY's own bytes (<see cref="PostgreSqlCopyStreamReader"/> hands over whole tuples) into DuckDB's
+/// representation (big-endian integers and floats swapped, timestamps moved from PostgreSQL's 2000 epoch to
+/// microseconds since 1970, dates to days since 1970, a DECIMAL(p ≤ 18) as its unscaled integer), text and bytea as
+/// the bytes that came (inline or in the vector's string heap). No managed value per cell, no Npgsql call per value,
+/// no native call per value. It checks what the row path (<see cref="PostgreSqlValueReader"/>, Npgsql's readers and
+/// <see cref="PostgreSqlTypeMap.CheckFinite(DateTime)"/>) checks, so both hand the mirror the same values and refuse
+/// the same ones. Tables with a column it does not cover (uuid, arrays, numerics wider than 18 digits) take the row path.
 /// </summary>
 internal sealed class PostgreSqlCopyChunk : IDisposable
 {
@@ -31,6 +33,15 @@ internal sealed class PostgreSqlCopyChunk : IDisposable
     private static readonly long UnixEpochTicks = DateTime.UnixEpoch.Ticks;
     private static readonly int UnixEpochDay = DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber;
 
+    // PostgreSQL's binary dates and timestamps count from 2000-01-01.
+    private static readonly DateTime PostgresEpoch = new(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+    private static readonly int PostgresEpochDayNumber = DateOnly.FromDateTime(PostgresEpoch).DayNumber;
+    private static readonly long PostgresToUnixMicroseconds = (PostgresEpoch.Ticks - UnixEpochTicks) / TimeSpan.TicksPerMicrosecond;
+
+    // DateTime.MinValue is refused (the row path takes it for -infinity); the largest whole microsecond below MaxValue is kept.
+    private static readonly long MinPostgresMicroseconds = (DateTime.MinValue.Ticks - PostgresEpoch.Ticks) / TimeSpan.TicksPerMicrosecond;
+    private static readonly long MaxPostgresMicroseconds = (DateTime.MaxValue.Ticks - PostgresEpoch.Ticks) / TimeSpan.TicksPerMicrosecond;
+
     private readonly PostgreSqlColumnType[] _types;
     private readonly DuckDBDataChunk _chunk;
     private readonly nint[] _vectors;
@@ -38,7 +49,6 @@ internal sealed class PostgreSqlCopyChunk : IDisposable
     private readonly unsafe ulong*[] _validity;
     private readonly long[] _decimalFactors;
     private readonly int[] _decimalWidths;
-    private byte[] _scratch = new byte[256];
     private int _count;
     private long _byteCount;
 
@@ -94,7 +104,7 @@ internal sealed class PostgreSqlCopyChunk : IDisposable
 
     public int Count => _count;
 
-    /// <summary>The column whose value the last failed <see cref="ReadRowAsync"/> could not map.</summary>
+    /// <summary>The column whose value the last failed <see cref="AddRow"/> could not map.</summary>
     public int FailedColumn { get; private set; } = -1;
 
     public bool IsFull => _count == Capacity || _byteCount >= ByteBudget;
@@ -111,28 +121,36 @@ internal sealed class PostgreSqlCopyChunk : IDisposable
     });
 
     /// <summary>
-    /// Reads the exporter's current row (after <c>StartRowAsync</c>) into the chunk. A value that cannot map throws
-    /// <see cref="PostgreSqlUnmappableValueException"/> after the rest of the row is skipped, the row not counted.
+    /// Decodes one tuple of a binary COPY (its fields, after the field count) into the chunk's next row: each field's
+    /// big-endian bytes straight into the vector, text and bytea as they arrived (UTF-8, the client encoding Npgsql
+    /// sets). A value that cannot map throws <see cref="PostgreSqlUnmappableValueException"/>, the row not counted.
     /// </summary>
-    public async ValueTask ReadRowAsync(NpgsqlBinaryExporter exporter, CancellationToken cancellationToken)
+    public void AddRow(ReadOnlySpan<byte> fields)
     {
         var row = _count;
+        var position = 0;
         for (var i = 0; i < _types.Length; i++)
         {
+            var length = BinaryPrimitives.ReadInt32BigEndian(fields[position..]);
+            position += 4;
+            if (length < 0)
+            {
+                SetNull(i, row);
+                continue;
+            }
+
             try
             {
-                await ReadValueAsync(exporter, i, row, cancellationToken).ConfigureAwait(false);
+                WriteValue(i, row, fields.Slice(position, length));
             }
             catch (PostgreSqlUnmappableValueException)
             {
                 FailedColumn = i;
-                for (var rest = i + 1; rest < _types.Length; rest++)
-                {
-                    await exporter.SkipAsync(cancellationToken).ConfigureAwait(false);
-                }
-
+                ClearRow(row);
                 throw;
             }
+
+            position += length;
         }
 
         _count++;
@@ -153,11 +171,17 @@ internal sealed class PostgreSqlCopyChunk : IDisposable
         }
         finally
         {
-            DuckDBNative.DataChunks.DuckDBDataChunkReset(_chunk);
-            _count = 0;
-            _byteCount = 0;
-            LoadVectorPointers();
+            Reset();
         }
+    }
+
+    /// <summary>Empties the chunk for reuse (after an append, or when its rows are dropped).</summary>
+    public void Reset()
+    {
+        DuckDBNative.DataChunks.DuckDBDataChunkReset(_chunk);
+        _count = 0;
+        _byteCount = 0;
+        LoadVectorPointers();
     }
 
     public void Dispose() => _chunk.Dispose();
@@ -194,59 +218,86 @@ internal sealed class PostgreSqlCopyChunk : IDisposable
         });
     }
 
-    private async ValueTask ReadValueAsync(NpgsqlBinaryExporter exporter, int column, int row, CancellationToken cancellationToken)
+    private void WriteValue(int column, int row, ReadOnlySpan<byte> value)
     {
-        if (exporter.IsNull)
-        {
-            await exporter.SkipAsync(cancellationToken).ConfigureAwait(false);
-            SetNull(column, row);
-            return;
-        }
-
-        // Each value is awaited first and stored after: no pointer lives across an await.
         var type = _types[column];
         switch (type.Kind)
         {
             case PostgreSqlValueKind.Int16:
-                Store(column, row, await exporter.ReadAsync<short>(cancellationToken).ConfigureAwait(false));
+                Store(column, row, BinaryPrimitives.ReadInt16BigEndian(Sized(value, 2)));
                 break;
             case PostgreSqlValueKind.Int32:
-                Store(column, row, await exporter.ReadAsync<int>(cancellationToken).ConfigureAwait(false));
+                Store(column, row, BinaryPrimitives.ReadInt32BigEndian(Sized(value, 4)));
                 break;
             case PostgreSqlValueKind.Int64:
-                Store(column, row, await exporter.ReadAsync<long>(cancellationToken).ConfigureAwait(false));
+                Store(column, row, BinaryPrimitives.ReadInt64BigEndian(Sized(value, 8)));
                 break;
             case PostgreSqlValueKind.Float32:
-                Store(column, row, await exporter.ReadAsync<float>(cancellationToken).ConfigureAwait(false));
+                Store(column, row, BinaryPrimitives.ReadSingleBigEndian(Sized(value, 4)));
                 break;
             case PostgreSqlValueKind.Float64:
-                Store(column, row, await exporter.ReadAsync<double>(cancellationToken).ConfigureAwait(false));
+                Store(column, row, BinaryPrimitives.ReadDoubleBigEndian(Sized(value, 8)));
                 break;
             case PostgreSqlValueKind.Boolean:
-                Store(column, row, await exporter.ReadAsync<bool>(cancellationToken).ConfigureAwait(false) ? (byte)1 : (byte)0);
+                Store(column, row, Sized(value, 1)[0] != 0 ? (byte)1 : (byte)0);
                 break;
             case PostgreSqlValueKind.Date:
-                // DuckDB's DATE: days since 1970-01-01.
-                Store(column, row, PostgreSqlTypeMap.CheckFinite(await exporter.ReadAsync<DateOnly>(cancellationToken).ConfigureAwait(false)).DayNumber - UnixEpochDay);
+                Store(column, row, ToDuckDbDate(BinaryPrimitives.ReadInt32BigEndian(Sized(value, 4))));
                 break;
             case PostgreSqlValueKind.Time:
-                // DuckDB's TIME: microseconds since midnight.
-                Store(column, row, (await exporter.ReadAsync<TimeOnly>(cancellationToken).ConfigureAwait(false)).Ticks / TimeSpan.TicksPerMicrosecond);
+                Store(column, row, ToDuckDbTime(BinaryPrimitives.ReadInt64BigEndian(Sized(value, 8))));
                 break;
             case PostgreSqlValueKind.Timestamp or PostgreSqlValueKind.TimestampTz:
-                // DuckDB's TIMESTAMP and TIMESTAMPTZ: microseconds since 1970-01-01 (UTC for TIMESTAMPTZ, as Npgsql reads it).
-                Store(column, row, (PostgreSqlTypeMap.CheckFinite(await exporter.ReadAsync<DateTime>(cancellationToken).ConfigureAwait(false)).Ticks - UnixEpochTicks) / TimeSpan.TicksPerMicrosecond);
+                Store(column, row, ToDuckDbTimestamp(BinaryPrimitives.ReadInt64BigEndian(Sized(value, 8))));
                 break;
             case PostgreSqlValueKind.Decimal:
-                WriteDecimal(column, row, (decimal)PostgreSqlTypeMap.FromNumericText(type, await exporter.ReadAsync<string>(cancellationToken).ConfigureAwait(false)));
-                break;
-            case PostgreSqlValueKind.Bytea:
-                WriteBytes(column, row, await exporter.ReadAsync<byte[]>(cancellationToken).ConfigureAwait(false));
+                // Selected as ::text: the exact digits, parsed and checked as the row path does.
+                WriteDecimal(column, row, (decimal)PostgreSqlTypeMap.FromNumericText(type, Encoding.UTF8.GetString(value)));
                 break;
             default:
-                WriteText(column, row, await exporter.ReadAsync<string>(cancellationToken).ConfigureAwait(false));
+                // Text, json/jsonb/enum (::text), numeric without precision (::text), bytea: the bytes as they came.
+                WriteBytes(column, row, value);
                 break;
         }
+    }
+
+    private static ReadOnlySpan<byte> Sized(ReadOnlySpan<byte> value, int length)
+        => value.Length == length ? value : throw new PostgreSqlUnmappableValueException($"the server sent {value.Length} bytes for a {length}-byte value");
+
+    /// <summary>
+    /// PostgreSQL's days since 2000-01-01 as DuckDB's days since 1970-01-01, within the CLR's <see cref="DateOnly"/>
+    /// range and refusing its extremes, as the row path's Npgsql read and <see cref="PostgreSqlTypeMap.CheckFinite(DateOnly)"/> do
+    /// (±infinity arrive as int.MaxValue and int.MinValue).
+    /// </summary>
+    private static int ToDuckDbDate(int postgresDays)
+    {
+        var dayNumber = (long)postgresDays + PostgresEpochDayNumber;
+        if (dayNumber <= DateOnly.MinValue.DayNumber || dayNumber >= DateOnly.MaxValue.DayNumber)
+        {
+            throw new PostgreSqlUnmappableValueException(postgresDays is int.MaxValue or int.MinValue ? "an infinite date has no CLR equivalent" : "a date outside the CLR's range has no CLR equivalent");
+        }
+
+        return (int)(dayNumber - UnixEpochDay);
+    }
+
+    /// <summary>Microseconds since midnight (the same in both engines); 24:00:00, which <see cref="TimeOnly"/> cannot hold, does not map.</summary>
+    private static long ToDuckDbTime(long microseconds)
+        => microseconds is >= 0 and < TimeSpan.TicksPerDay / TimeSpan.TicksPerMicrosecond
+            ? microseconds
+            : throw new PostgreSqlUnmappableValueException("a time of day outside 00:00–23:59:59.999999 has no CLR equivalent");
+
+    /// <summary>
+    /// PostgreSQL's microseconds since 2000-01-01 (UTC for timestamptz) as DuckDB's since 1970-01-01, within the CLR's
+    /// <see cref="DateTime"/> range and refusing its extremes, as the row path does (±infinity arrive as long's extremes).
+    /// </summary>
+    private static long ToDuckDbTimestamp(long postgresMicroseconds)
+    {
+        if (postgresMicroseconds <= MinPostgresMicroseconds || postgresMicroseconds > MaxPostgresMicroseconds)
+        {
+            throw new PostgreSqlUnmappableValueException(postgresMicroseconds is long.MaxValue or long.MinValue ? "an infinite timestamp has no CLR equivalent" : "a timestamp outside the CLR's range has no CLR equivalent");
+        }
+
+        return postgresMicroseconds + PostgresToUnixMicroseconds;
     }
 
     private unsafe void Store<T>(int column, int row, T value)
@@ -271,18 +322,6 @@ internal sealed class PostgreSqlCopyChunk : IDisposable
         {
             ((long*)data)[row] = unscaled;
         }
-    }
-
-    private void WriteText(int column, int row, string value)
-    {
-        var length = Encoding.UTF8.GetMaxByteCount(value.Length);
-        if (length > _scratch.Length)
-        {
-            _scratch = new byte[Math.Max(length, _scratch.Length * 2)];
-        }
-
-        var written = Encoding.UTF8.GetBytes(value, _scratch);
-        WriteBytes(column, row, _scratch.AsSpan(0, written));
     }
 
     private unsafe void WriteBytes(int column, int row, ReadOnlySpan<byte> value)
@@ -319,6 +358,19 @@ internal sealed class PostgreSqlCopyChunk : IDisposable
         {
             // A well-formed empty string_t, in case anything reads the slot without looking at validity first.
             *(Int128*)(_data[column] + ((long)row * StringSize)) = 0;
+        }
+    }
+
+    /// <summary>Marks a half-written row valid again in every column, so nothing of it shows if the slot is reused.</summary>
+    private unsafe void ClearRow(int row)
+    {
+        for (var i = 0; i < _types.Length; i++)
+        {
+            var validity = _validity[i];
+            if (validity is not null)
+            {
+                validity[row >> 6] |= 1UL << (row & 63);
+            }
         }
     }
 

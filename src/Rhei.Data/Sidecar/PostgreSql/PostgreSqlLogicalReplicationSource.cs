@@ -128,12 +128,17 @@ internal sealed class PostgreSqlLogicalReplicationSource : ISidecarSource
                 await setSnapshot.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
+            // A large table is copied in ctid ranges on more connections, each importing the same exported snapshot
+            // (the replication connection that exported it stays idle until the copy is done, which keeps it valid).
             var byName = _tables.Values.ToDictionary(t => t.Table.Name, StringComparer.Ordinal);
-            foreach (var table in tables)
+            await using (var copySnapshot = await PostgreSqlCopySnapshot.CreateAsync(connector, connection, snapshot, cancellationToken).ConfigureAwait(false))
             {
-                doing = $"copying table {table.Name}";
-                var info = byName.TryGetValue(table.Name, out var found) ? found : throw new InvalidOperationException($"table {table.Name} was not described by OpenAsync");
-                copied = await PostgreSqlCopy.CopyTableAsync(connection, info, sink, Quarantine, null, progress, copied, cancellationToken).ConfigureAwait(false);
+                foreach (var table in tables)
+                {
+                    doing = $"copying table {table.Name}";
+                    var info = byName.TryGetValue(table.Name, out var found) ? found : throw new InvalidOperationException($"table {table.Name} was not described by OpenAsync");
+                    copied = await PostgreSqlCopy.CopyTableAsync(copySnapshot, info, sink, Quarantine, null, progress, copied, cancellationToken).ConfigureAwait(false);
+                }
             }
 
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);

@@ -77,14 +77,19 @@ internal sealed class PostgreSqlTimestampSource : ISidecarSource
         var doing = "starting the initial copy";
         try
         {
+            // The transaction's snapshot is exported as its first statement: a large table is copied in ctid ranges on
+            // more connections importing it, and each watermark is read here, in that same snapshot.
             await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
-            foreach (var table in tables)
+            await using (var copySnapshot = await PostgreSqlCopySnapshot.CreateAsync(connector, connection, null, cancellationToken).ConfigureAwait(false))
             {
-                var polled = Polled(table.Name);
-                doing = $"copying table {table.Name}";
-                copied = await PostgreSqlCopy.CopyTableAsync(connection, polled.Info, sink, Quarantine, _settings!.DeleteDetection == SidecarDeleteDetection.SoftDelete ? polled.IsSoftDeleted : null, progress, copied, cancellationToken).ConfigureAwait(false);
-                doing = $"reading the watermark of table {table.Name}";
-                await ReadMaxWatermarkAsync(connection, polled, watermarks, cancellationToken).ConfigureAwait(false);
+                foreach (var table in tables)
+                {
+                    var polled = Polled(table.Name);
+                    doing = $"copying table {table.Name}";
+                    copied = await PostgreSqlCopy.CopyTableAsync(copySnapshot, polled.Info, sink, Quarantine, _settings!.DeleteDetection == SidecarDeleteDetection.SoftDelete ? polled.IsSoftDeleted : null, progress, copied, cancellationToken).ConfigureAwait(false);
+                    doing = $"reading the watermark of table {table.Name}";
+                    await ReadMaxWatermarkAsync(connection, polled, watermarks, cancellationToken).ConfigureAwait(false);
+                }
             }
 
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
