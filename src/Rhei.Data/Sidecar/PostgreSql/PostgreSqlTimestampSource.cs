@@ -331,57 +331,51 @@ internal sealed class PostgreSqlTimestampSource : ISidecarSource
         var sql = $"COPY (SELECT {info.SelectList}, {table.StagingFlags}, {table.WatermarkTexts} FROM {info.QuotedName} WHERE {After(table, watermarks)} ORDER BY {table.WatermarkColumns} LIMIT {limit}) TO STDOUT (FORMAT BINARY)";
         var rows = new SidecarStagedRows(info.Table, SidecarMirrorTable.From(info.Table).Schema);
         var failed = false;
+        var columns = info.Types.Length;
+        var key = new string[table.KeyOrdinals.Length];
         try
         {
-            var key = new string[table.KeyOrdinals.Length];
-            await using (var exporter = await connection.BeginBinaryExportAsync(sql, cancellationToken).ConfigureAwait(false))
+            // The row's columns, then _rhei_time, _rhei_deleted and the watermark's texts (updated_at, then the key).
+            await using var reader = await PostgreSqlCopyStreamReader.StartAsync(connection, sql, columns + 3 + key.Length, cancellationToken).ConfigureAwait(false);
+            while (true)
             {
-                while (await exporter.StartRowAsync(cancellationToken).ConfigureAwait(false) >= 0)
+                while (!failed && reader.TryReadTuple(out var fields))
                 {
-                    if (failed)
+                    var chunk = rows.CopyChunk(info.Types);
+                    try
                     {
-                        for (var c = 0; c < info.Types.Length; c++)
-                        {
-                            await exporter.SkipAsync(cancellationToken).ConfigureAwait(false);
-                        }
+                        chunk.AddRow(fields);
                     }
-                    else
+                    catch (PostgreSqlUnmappableValueException ex)
                     {
-                        var chunk = rows.CopyChunk(info.Types);
-                        try
-                        {
-                            await chunk.ReadRowAsync(exporter, cancellationToken).ConfigureAwait(false);
-                        }
-                        catch (PostgreSqlUnmappableValueException ex)
-                        {
-                            Quarantine.Add(name, $"column {info.Table.Columns[chunk.FailedColumn].Name}: {ex.Message}");
-                            failed = true;
-                        }
+                        Quarantine.Add(name, $"column {info.Table.Columns[chunk.FailedColumn].Name}: {ex.Message}");
+                        failed = true;
+                        break;
                     }
 
-                    long time;
-                    if (exporter.IsNull)
-                    {
-                        await exporter.SkipAsync(cancellationToken).ConfigureAwait(false);
-                        time = SidecarStagedRows.UnknownTime;
-                    }
-                    else
-                    {
-                        time = await exporter.ReadAsync<long>(cancellationToken).ConfigureAwait(false);
-                    }
-
-                    var deleted = await exporter.ReadAsync<bool>(cancellationToken).ConfigureAwait(false);
-                    var timestamp = await exporter.ReadAsync<string>(cancellationToken).ConfigureAwait(false);
+                    var trailer = PostgreSqlCopyFields.Skip(fields, columns);
+                    var time = PostgreSqlCopyFields.Int64(ref trailer) ?? SidecarStagedRows.UnknownTime;
+                    var deleted = PostgreSqlCopyFields.Boolean(ref trailer) ?? false;
+                    var timestamp = PostgreSqlCopyFields.Text(ref trailer) ?? string.Empty;
                     for (var k = 0; k < key.Length; k++)
                     {
-                        key[k] = await exporter.ReadAsync<string>(cancellationToken).ConfigureAwait(false);
+                        key[k] = PostgreSqlCopyFields.Text(ref trailer) ?? string.Empty;
                     }
 
-                    if (!failed)
-                    {
-                        rows.Added(deleted, time);
-                        watermarks.Set(name, timestamp, [.. key]);
-                    }
+                    rows.Added(deleted, time);
+                    watermarks.Set(name, timestamp, [.. key]);
+                }
+
+                if (failed || reader.Finished)
+                {
+                    // Quarantined: the rest is read without decoding so the connection stays usable.
+                    await reader.DrainAsync(cancellationToken).ConfigureAwait(false);
+                    break;
+                }
+
+                if (!await reader.FillAsync(cancellationToken).ConfigureAwait(false) && !reader.Finished)
+                {
+                    throw new NpgsqlException($"the poll of table {name} ended before its COPY trailer");
                 }
             }
         }
