@@ -80,10 +80,10 @@ internal static class SidecarScenario
             var applyWatch = Stopwatch.StartNew();
             var result = await connection.SyncAsync().ConfigureAwait(false);
             var applySeconds = applyWatch.Elapsed.TotalSeconds;
-            var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
+            var applyCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
             figures[("timestamp change apply (SQLite source)", rows)] = result.EventsProcessed / applySeconds;
             context.Report.Add(new Measurement(Group, "timestamp change apply (SQLite source)", rows, "events/s", result.EventsProcessed / applySeconds,
-                Target: Target.Min(100_000), Note: $"{result.EventsProcessed:N0} updates polled and applied in {applySeconds:0.00} s, CPU {cpu:0.00} s ({result.EventsProcessed / cpu:N0} events per CPU second); {LoadAverage()}"));
+                Target: Target.Min(100_000), Note: $"{result.EventsProcessed:N0} updates polled and applied in {applySeconds:0.00} s, CPU {applyCpu:0.00} s ({result.EventsProcessed / applyCpu:N0} events per CPU second); {LoadAverage()}"));
         }
 
         await PostgreSqlSidecarScenario.RunAsync(context, loadsOnly ? LoadGroup : applyOnly ? ApplyGroup : Group, figures, loadsOnly, applyOnly).ConfigureAwait(false);
