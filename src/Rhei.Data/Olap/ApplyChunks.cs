@@ -362,30 +362,13 @@ internal sealed unsafe class ApplyChunks : IDisposable
     {
         public Chunk(MirrorType[] types, bool temporal, int columnCount)
         {
-            var logical = new DuckDBLogicalType[columnCount];
-            try
+            var ids = new DuckDBType[columnCount];
+            for (var i = 0; i < columnCount; i++)
             {
-                var handles = new nint[columnCount];
-                for (var i = 0; i < columnCount; i++)
-                {
-                    logical[i] = DuckDBNative.LogicalType.DuckDBCreateLogicalType(TypeOf(types, temporal, i));
-                    handles[i] = logical[i].DangerousGetHandle();
-                }
+                ids[i] = TypeOf(types, temporal, i);
+            }
 
-                Handle = DuckDBNative.DataChunks.DuckDBCreateDataChunk(handles, (ulong)columnCount);
-                if (Handle.IsInvalid)
-                {
-                    Handle.Dispose();
-                    throw new DuckDbException("DuckDB could not create a data chunk for the changes of a batch.");
-                }
-            }
-            finally
-            {
-                foreach (var type in logical)
-                {
-                    type?.Dispose();
-                }
-            }
+            Handle = MirrorDataChunks.Create(ids, "the changes of a batch");
 
             Vectors = new nint[columnCount];
             Data = new byte*[columnCount];

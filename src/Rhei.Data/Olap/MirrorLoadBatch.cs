@@ -68,30 +68,7 @@ internal sealed unsafe class MirrorLoadBatch : IDisposable
             ids[types.Length + 2] = DuckDBType.Varchar;
         }
 
-        var logical = new DuckDBLogicalType[_columnCount];
-        try
-        {
-            var raw = new nint[_columnCount];
-            for (var i = 0; i < _columnCount; i++)
-            {
-                logical[i] = DuckDBNative.LogicalType.DuckDBCreateLogicalType(ids[i]);
-                raw[i] = logical[i].DangerousGetHandle();
-            }
-
-            _chunk = DuckDBNative.DataChunks.DuckDBCreateDataChunk(raw, (ulong)_columnCount);
-            if (_chunk.IsInvalid)
-            {
-                _chunk.Dispose();
-                throw new DuckDbException("DuckDB could not create a data chunk for the initial load.");
-            }
-        }
-        finally
-        {
-            foreach (var type in logical)
-            {
-                type?.Dispose();
-            }
-        }
+        _chunk = MirrorDataChunks.Create(ids, "the initial load");
 
         _vectors = new nint[_columnCount];
         _data = new byte*[_columnCount];

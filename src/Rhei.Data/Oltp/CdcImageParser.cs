@@ -36,18 +36,7 @@ internal static class CdcImageParser
         var next = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            // json_object writes the columns in table order, so the expected column is tried first.
-            var column = -1;
-            for (var probe = 0; probe < names.Count; probe++)
-            {
-                var i = (next + probe) % names.Count;
-                if (reader.ValueTextEquals(names[i]))
-                {
-                    column = i;
-                    break;
-                }
-            }
-
+            var column = ColumnOf(ref reader, names, next);
             reader.Read();
             if (column < 0)
             {
@@ -93,17 +82,7 @@ internal static class CdcImageParser
         var next = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var column = -1;
-            for (var probe = 0; probe < names.Count; probe++)
-            {
-                var i = (next + probe) % names.Count;
-                if (reader.ValueTextEquals(names[i]))
-                {
-                    column = i;
-                    break;
-                }
-            }
-
+            var column = ColumnOf(ref reader, names, next);
             reader.Read();
             if (column < 0)
             {
@@ -263,5 +242,23 @@ internal static class CdcImageParser
             default:
                 return element.GetRawText();
         }
+    }
+
+    /// <summary>
+    /// The column the reader's property names, or -1. json_object writes the columns in table order, so the one after
+    /// the last found (<paramref name="next"/>) is tried first.
+    /// </summary>
+    private static int ColumnOf(ref Utf8JsonReader reader, IReadOnlyList<byte[]> names, int next)
+    {
+        for (var probe = 0; probe < names.Count; probe++)
+        {
+            var i = (next + probe) % names.Count;
+            if (reader.ValueTextEquals(names[i]))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 }

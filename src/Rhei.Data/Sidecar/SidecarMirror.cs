@@ -188,10 +188,7 @@ internal sealed class SidecarMirror : IDisposable
                     var changes = group.ToArray();
                     if (table.SqliteTyped && Misfit(table, changes) is { } misfit)
                     {
-                        MirrorDdl.Quarantine(session, table.Name, _mode);
-                        var quarantined = table with { QuarantineReason = misfit.Reason, OffendingKey = misfit.Key };
-                        WriteTableState(quarantined);
-                        pending.Add(quarantined);
+                        pending.Add(Quarantine(session, table, misfit.Reason, misfit.Key));
                         continue;
                     }
 
@@ -215,10 +212,7 @@ internal sealed class SidecarMirror : IDisposable
 
                     if (staged.Misfit is { } misfit)
                     {
-                        MirrorDdl.Quarantine(session, table.Name, _mode);
-                        var quarantined = table with { QuarantineReason = misfit.Reason, OffendingKey = misfit.Key };
-                        WriteTableState(quarantined);
-                        pending.Add(quarantined);
+                        pending.Add(Quarantine(session, table, misfit.Reason, misfit.Key));
                         continue;
                     }
 
@@ -395,6 +389,15 @@ internal sealed class SidecarMirror : IDisposable
         Session.Execute($"DELETE FROM {TablesTable}; DELETE FROM {PositionTable};");
         _tables.Clear();
         Volatile.Write(ref _snapshot, new Dictionary<string, TableSchema>(StringComparer.OrdinalIgnoreCase));
+    }
+
+    /// <summary>Quarantines a table whose value does not fit the mirror: its mirror table goes, its state records why.</summary>
+    private SidecarMirrorTable Quarantine(DuckDbSession session, SidecarMirrorTable table, string reason, string? key)
+    {
+        MirrorDdl.Quarantine(session, table.Name, _mode);
+        var quarantined = table with { QuarantineReason = reason, OffendingKey = key };
+        WriteTableState(quarantined);
+        return quarantined;
     }
 
     private void WriteTableState(SidecarMirrorTable table)
