@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
+using System.Text;
 using Rhei.Data.Oltp;
 using Rhei.Data.Sync;
 using Rhei.Data.Schema;
@@ -13,6 +15,9 @@ namespace Rhei.Data.Olap;
 internal static class MirrorApplier
 {
     private const string Stage = "_rhei_stage";
+
+    // Up to this many keys a DELETE lists them; beyond, a staging table joined by the DELETE is cheaper to plan and run.
+    private const int ListedKeysLimit = 64;
 
     public static void Apply(DuckDbSession session, TableChanges changes, RheiSyncMode mode)
     {
@@ -103,9 +108,16 @@ internal static class MirrorApplier
 
         var schema = changes.Schema;
         var phase = ApplyPhaseTimes.Start();
+        var keyType = schema.MirrorTypes[schema.KeyOrdinals[0]];
+        if (DeleteListedKeys(session, schema, keys, keyType))
+        {
+            phase = ApplyPhaseTimes.Stop(ApplyPhase.Delete, phase);
+            AppendImages(session, changes, phase);
+            return;
+        }
+
         CreateKeyStage(session, schema, timestamp: false);
         var range = new StagedKeyRange(schema);
-        var keyType = schema.MirrorTypes[schema.KeyOrdinals[0]];
         using (var appender = session.CreateAppender(Stage))
         {
             foreach (ref readonly var entry in keys.Entries)
@@ -131,14 +143,47 @@ internal static class MirrorApplier
         phase = ApplyPhaseTimes.Stop(ApplyPhase.Stage, phase);
         session.Execute($"DELETE FROM {schema.QuotedName} AS t USING {Stage} AS s WHERE {KeyMatch(schema)}{range.Filter("t")}; DROP TABLE {Stage};");
         phase = ApplyPhaseTimes.Stop(ApplyPhase.Delete, phase);
+        AppendImages(session, changes, phase);
+    }
+
+    /// <summary>The new rows of a destructive batch, appended as the data chunks they were read into.</summary>
+    private static void AppendImages(DuckDbSession session, TableChanges changes, long phase)
+    {
         if (changes.Images is { Count: > 0 } images)
         {
-            using var appender = session.CreateAppender(schema.Name);
+            using var appender = session.CreateAppender(changes.Schema.Name);
             images.AppendTo(appender);
             appender.Close();
         }
 
         ApplyPhaseTimes.Stop(ApplyPhase.Append, phase);
+    }
+
+    /// <summary>
+    /// A batch of at most <see cref="ListedKeysLimit"/> keys of one INTEGER key column (a Strong read right after a
+    /// few writes) deletes them by an IN list of integer literals: no staging table to create, fill and drop, which
+    /// is most of a one-row apply's time. False when the batch is larger or its keys are not all integers.
+    /// </summary>
+    private static bool DeleteListedKeys(DuckDbSession session, TableSchema schema, PendingKeys keys, MirrorType keyType)
+    {
+        if (keys.Count > ListedKeysLimit || schema.KeyOrdinals.Count != 1 || keyType != MirrorType.Integer)
+        {
+            return false;
+        }
+
+        var list = new StringBuilder();
+        foreach (ref readonly var entry in keys.Entries)
+        {
+            if (!entry.IsInteger)
+            {
+                return false;
+            }
+
+            list.Append(list.Length == 0 ? string.Empty : ", ").Append(entry.Integer.ToString(CultureInfo.InvariantCulture));
+        }
+
+        session.Execute($"DELETE FROM {schema.QuotedName} WHERE {schema.QuotedColumns[schema.KeyOrdinals[0]]} IN ({list})");
+        return true;
     }
 
     private static void ApplyTemporal(DuckDbSession session, TableChanges changes)

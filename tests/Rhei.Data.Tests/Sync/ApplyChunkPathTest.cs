@@ -43,6 +43,35 @@ public sealed class ApplyChunkPathTest
         Assert.Equal(expected, Row(h.Olap($"SELECT {string.Format(System.Globalization.CultureInfo.InvariantCulture, check, "octet_length")}, string_agg(s, '' ORDER BY id) FROM t{current}")[0]));
     }
 
+    [Theory]
+    [InlineData(64)]
+    [InlineData(65)]
+    public async Task A_small_batch_deletes_its_listed_keys_and_a_larger_one_its_staged_keys_with_the_same_rows(int keys)
+    {
+        // Up to 64 integer keys the DELETE lists them; one more and it joins a staging table. Keys at the ends of
+        // the integer range, negative ones and zero; updated, deleted and inserted rows in one batch.
+        await using var h = await StartAsync(batchSize: 1000);
+        h.Exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)");
+        await h.Engine.RegisterTableAsync("t", CancellationToken.None);
+        h.Exec("""
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200)
+            INSERT INTO t SELECT i - 100, 'v' || i FROM n;
+            INSERT INTO t VALUES (-9223372036854775808, 'min'), (9223372036854775807, 'max');
+            """);
+        await h.Engine.SyncAsync(CancellationToken.None);
+
+        // keys - 4 updates, 2 deletes (the range's ends), 2 inserts: exactly `keys` distinct keys in the batch.
+        h.Exec($"UPDATE t SET v = 'new ' || id WHERE id BETWEEN -99 AND {keys - 104}");
+        h.Exec("DELETE FROM t WHERE id IN (-9223372036854775808, 9223372036854775807)");
+        h.Exec("INSERT INTO t VALUES (1000, 'a'), (1001, 'b')");
+        var result = await h.Engine.SyncAsync(CancellationToken.None);
+
+        Assert.Equal(keys, result.EventsProcessed);
+        Assert.Equal(
+            SqliteRow(h, "SELECT count(*), sum(id), group_concat(v, ',') FROM (SELECT * FROM t ORDER BY id)").Select(v => v?.ToString()),
+            h.Olap("SELECT count(*), sum(id), string_agg(v, ',' ORDER BY id) FROM t")[0].Select(v => v?.ToString()));
+    }
+
     [Fact]
     public async Task A_key_logged_many_times_in_one_batch_is_one_row_and_a_key_inserted_and_deleted_is_none()
     {
