@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using static Rhei.Data.Tests.FreshnessReads;
 
 namespace Rhei.Data.Tests.Differential;
 
@@ -8,8 +9,6 @@ namespace Rhei.Data.Tests.Differential;
 /// </summary>
 public sealed class FreshnessTest
 {
-    private const string Aggregate = "SELECT count(*), sum(v) FROM f";
-
     [Theory]
     [InlineData(0)]
     [InlineData(50)]
@@ -76,19 +75,5 @@ public sealed class FreshnessTest
         // Freshness is the application's opt-in here: one sync and the next read is current.
         await connection.SyncAsync();
         Assert.Equal((2, 30), (Read(connection).Count, Read(connection).Sum));
-    }
-
-    private static void Execute(RheiConnection connection, string sql)
-    {
-        using var command = new RheiCommand(sql, connection);
-        command.ExecuteNonQuery();
-    }
-
-    private static (long Count, long Sum, RheiRoute Route) Read(RheiConnection connection)
-    {
-        using var command = new RheiCommand(Aggregate, connection);
-        using var reader = command.ExecuteReader();
-        Assert.True(reader.Read());
-        return (reader.GetInt64(0), reader.IsDBNull(1) ? 0 : reader.GetInt64(1), reader.Route);
     }
 }

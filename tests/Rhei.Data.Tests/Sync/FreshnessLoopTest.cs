@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using Rhei.Data.Diagnostics;
+using static Rhei.Data.Tests.FreshnessReads;
 
 namespace Rhei.Data.Tests.Sync;
 
@@ -12,8 +13,6 @@ namespace Rhei.Data.Tests.Sync;
 /// </summary>
 public sealed class FreshnessLoopTest
 {
-    private const string Aggregate = "SELECT count(*), sum(v) FROM f";
-
     [Fact]
     public async Task A_commit_that_leaves_nothing_in_the_change_log_wakes_the_loop_without_running_a_cycle()
     {
@@ -130,20 +129,6 @@ public sealed class FreshnessLoopTest
         using var reader = session.Query("SELECT count(*) FROM f");
         Assert.True(reader.Read());
         return reader.GetInt64(0);
-    }
-
-    private static void Execute(RheiConnection connection, string sql)
-    {
-        using var command = new RheiCommand(sql, connection);
-        command.ExecuteNonQuery();
-    }
-
-    private static (long Count, long Sum, RheiRoute Route) Read(RheiConnection connection)
-    {
-        using var command = new RheiCommand(Aggregate, connection);
-        using var reader = command.ExecuteReader();
-        Assert.True(reader.Read());
-        return (reader.GetInt64(0), reader.IsDBNull(1) ? 0 : reader.GetInt64(1), reader.Route);
     }
 
     /// <summary>Counts the background sync cycles of one data source (by its trace name) from the provider's activities.</summary>

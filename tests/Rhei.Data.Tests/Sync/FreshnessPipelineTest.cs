@@ -1,3 +1,5 @@
+using static Rhei.Data.Tests.FreshnessReads;
+
 namespace Rhei.Data.Tests.Sync;
 
 /// <summary>
@@ -7,8 +9,6 @@ namespace Rhei.Data.Tests.Sync;
 /// </summary>
 public sealed class FreshnessPipelineTest
 {
-    private const string Aggregate = "SELECT count(*), sum(v) FROM f";
-
     [Fact]
     public void A_commit_through_a_Rhei_connection_reaches_the_mirror_long_before_the_interval()
     {
@@ -127,19 +127,5 @@ public sealed class FreshnessPipelineTest
 
         Assert.All(results, r => Assert.Equal((1L, 41L, RheiRoute.Olap), r));
         Assert.Equal(1, Volatile.Read(ref applies));
-    }
-
-    private static void Execute(RheiConnection connection, string sql)
-    {
-        using var command = new RheiCommand(sql, connection);
-        command.ExecuteNonQuery();
-    }
-
-    private static (long Count, long Sum, RheiRoute Route) Read(RheiConnection connection)
-    {
-        using var command = new RheiCommand(Aggregate, connection);
-        using var reader = command.ExecuteReader();
-        Assert.True(reader.Read());
-        return (reader.GetInt64(0), reader.IsDBNull(1) ? 0 : reader.GetInt64(1), reader.Route);
     }
 }
