@@ -21,6 +21,16 @@ internal static class MirrorLoader
     // QueuedBatches + 2 exist, since a new one is made only when none is free.
     private const int QueuedBatches = 3;
 
+    /// <summary>
+    /// Rows handed to DuckDB's appender between two explicit flushes (8 chunks). The appender copies each chunk into a
+    /// buffer of its own and moves that buffer into the table only every 204,800 rows, which holds the appending
+    /// thread for tens of ms at a time: the readers run out of free batches and wait meanwhile, and the last
+    /// buffer is moved after every row has been read, alone on the critical path. Flushing every few chunks costs a
+    /// little more CPU on the appending thread but keeps both sides moving (docs/benchmarks.md, "Initial sync, round
+    /// five"). The rows stay inside the load's transaction either way.
+    /// </summary>
+    internal const int FlushRows = 8 * MirrorLoadBatch.Capacity;
+
     /// <summary>Replaces the mirror's content (destructive) or opens new versions (temporal) with the rows read.</summary>
     /// <exception cref="MirrorMisfitException">A value does not fit its mirror column.</exception>
     public static long Load(
@@ -93,9 +103,11 @@ internal static class MirrorLoader
         {
             using var appender = session.CreateAppender(schema.Name);
             var nextProgress = ProgressEvery;
+            var unflushed = 0;
             while (Next(full.Reader, stop.Token) is { } batch)
             {
                 rows += batch.Count;
+                unflushed += batch.Count;
                 try
                 {
                     batch.AppendTo(appender);
@@ -103,6 +115,12 @@ internal static class MirrorLoader
                 finally
                 {
                     free.Enqueue(batch);
+                }
+
+                if (unflushed >= FlushRows)
+                {
+                    appender.Flush();
+                    unflushed = 0;
                 }
 
                 if (rows >= nextProgress)

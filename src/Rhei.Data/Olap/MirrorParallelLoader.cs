@@ -54,6 +54,7 @@ internal static class MirrorParallelLoader
         }
 
         long rows = 0;
+        var unflushed = 0;
         try
         {
             using var appender = session.CreateAppender(schema.Name);
@@ -63,7 +64,8 @@ internal static class MirrorParallelLoader
                 var queue = Queue(queues, block).Reader;
                 while (Next(queue, stop.Token) is { } loaded)
                 {
-                    rows += loaded.Batch.Count;
+                    var count = loaded.Batch.Count;
+                    rows += count;
                     try
                     {
                         loaded.Batch.AppendTo(appender);
@@ -71,6 +73,14 @@ internal static class MirrorParallelLoader
                     finally
                     {
                         loaded.Pool.Return(loaded.Batch);
+                    }
+
+                    // See MirrorLoader.FlushRows: DuckDB's own flush every 204,800 rows starves the readers.
+                    unflushed += count;
+                    if (unflushed >= MirrorLoader.FlushRows)
+                    {
+                        appender.Flush();
+                        unflushed = 0;
                     }
 
                     if (rows >= nextProgress)

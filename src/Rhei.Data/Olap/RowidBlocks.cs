@@ -73,8 +73,10 @@ internal sealed class RowidBlocks
             return null;
         }
 
-        // Both ends of the rowid b-tree: two seeks, whatever the table's size.
-        command.CommandText = $"SELECT min({rowid}), max({rowid}) FROM {schema.QuotedName}";
+        // Both ends of the rowid b-tree: two seeks, whatever the table's size. Each in its own subquery: SQLite reads
+        // a lone min() or max() off the end of the b-tree, but `SELECT min(rowid), max(rowid)` scans the whole table
+        // (75 ms at 1M rows, the serial start of every parallel load).
+        command.CommandText = $"SELECT (SELECT min({rowid}) FROM {schema.QuotedName}), (SELECT max({rowid}) FROM {schema.QuotedName})";
         command.Parameters.Clear();
         using var reader = command.ExecuteReader();
         if (!reader.Read() || reader.IsDBNull(0))
