@@ -51,6 +51,10 @@ internal sealed class RowidBlocks
         }
     }
 
+    /// <summary>The smallest and largest rowid of <paramref name="quotedTable"/>, each read off one end of its b-tree.</summary>
+    internal static string BoundsSql(string rowid, string quotedTable)
+        => $"SELECT (SELECT min({rowid}) FROM {quotedTable}), (SELECT max({rowid}) FROM {quotedTable})";
+
     /// <summary>
     /// The blocks of an ordinary rowid table whose rowid span is at least <see cref="ParallelThreshold"/>, read on
     /// <paramref name="connection"/> inside the caller's snapshot; null for a WITHOUT ROWID, virtual or small table.
@@ -76,7 +80,7 @@ internal sealed class RowidBlocks
         // Both ends of the rowid b-tree: two seeks, whatever the table's size. Each in its own subquery: SQLite reads
         // a lone min() or max() off the end of the b-tree, but `SELECT min(rowid), max(rowid)` scans the whole table
         // (75 ms at 1M rows, the serial start of every parallel load).
-        command.CommandText = $"SELECT (SELECT min({rowid}) FROM {schema.QuotedName}), (SELECT max({rowid}) FROM {schema.QuotedName})";
+        command.CommandText = BoundsSql(rowid, schema.QuotedName);
         command.Parameters.Clear();
         using var reader = command.ExecuteReader();
         if (!reader.Read() || reader.IsDBNull(0))
