@@ -93,10 +93,11 @@ internal static class RoutingScenario
             var best = new[] { double.MaxValue, double.MaxValue, double.MaxValue, double.MaxValue };
             for (var round = 0; round <= repeats; round++)
             {
-                // The order rotates each round, so that no side always runs after the slow one.
                 for (var k = 0; k < runs.Length; k++)
                 {
-                    var which = (k + round) % runs.Length;
+                    var which = Order.Side(round, k, runs.Length);
+                    // Each block starts with the cores quiet: right after a DuckDB block its worker threads still spin.
+                    Thread.Sleep(1);
                     var ms = Timing.Time(() =>
                     {
                         for (var e = 0; e < executions; e++)
