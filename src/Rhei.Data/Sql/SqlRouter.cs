@@ -74,7 +74,7 @@ internal static class SqlRouter
             return new(RheiRoute.Oltp, "reads no replicated table", RouteRule.NoTables);
         }
 
-        if (ByQueryPlan(stmt, ctx, out var sizeDependent) is { } byPlan)
+        if (ByQueryPlan(stmt, ctx, out var smallScan) is { } byPlan)
         {
             return byPlan;
         }
@@ -84,12 +84,18 @@ internal static class SqlRouter
             return new(RheiRoute.Olap, DescribeShape(stmt.Features) + " over replicated tables", RouteRule.Analytical);
         }
 
-        return new(RheiRoute.Oltp, stmt.Lookup switch
+        var lookup = stmt.Lookup switch
         {
             SqlLookupKind.Point => "point lookup",
             SqlLookupKind.Range => "range lookup",
             _ => "plain select",
-        }, RouteRule.Lookup) { SizeDependent = sizeDependent };
+        };
+
+        // A full scan below the threshold stays here, and the reason says so: the plan fact is what a reader of ExplainRoute
+        // needs to see why a scan did not move (and what raising the table past the threshold would change).
+        return smallScan is { } scan
+            ? new(RheiRoute.Oltp, $"{lookup}; {scan}", RouteRule.Lookup) { SizeDependent = true }
+            : new(RheiRoute.Oltp, lookup, RouteRule.Lookup);
     }
 
     /// <summary>
@@ -99,12 +105,13 @@ internal static class SqlRouter
     /// whole key, reaching any other table by index equality, stays on SQLite (DuckDB's
     /// fixed cost per query is then most of the time, whatever the table's size). Below the threshold, and without a
     /// plan, the shape decides as before. A LIMIT or OFFSET keeps the shape's decision: which rows it keeps (without ORDER BY, or among ties) is each
-    /// engine's own choice, and the same text must give the same rows. <paramref name="sizeDependent"/> says the
-    /// decision left to the shape weighed table sizes that may grow.
+    /// engine's own choice, and the same text must give the same rows. <paramref name="smallScan"/> is the plan fact
+    /// when SQLite would scan a replicated table still below the threshold (the decision left to the shape then weighed
+    /// a table size that may grow), else null.
     /// </summary>
-    private static RouteDecision? ByQueryPlan(SqlStatement stmt, in RouteContext ctx, out bool sizeDependent)
+    private static RouteDecision? ByQueryPlan(SqlStatement stmt, in RouteContext ctx, out string? smallScan)
     {
-        sizeDependent = false;
+        smallScan = null;
         var threshold = ctx.FullScanThreshold;
         if (threshold <= 0 || ctx.Catalog is not { } catalog || stmt.Has(SqlFeatures.Limit))
         {
@@ -125,14 +132,18 @@ internal static class SqlRouter
                     continue;
                 }
 
-                sizeDependent = true;
-                if (catalog.RowCount(table.QualifiedName) is { } rows && rows >= threshold)
+                var rows = catalog.RowCount(table.QualifiedName);
+                if (rows is { } count && count >= threshold)
                 {
-                    return new(RheiRoute.Olap, $"SQLite would read all {rows} rows of '{table.QualifiedName}' (Full Scan Threshold {threshold}): {detail}", RouteRule.FullScan)
+                    return new(RheiRoute.Olap, $"SQLite would read all {count} rows of '{table.QualifiedName}' (Full Scan Threshold {threshold}): {detail}", RouteRule.FullScan)
                     {
                         SizeDependent = true,
                     };
                 }
+
+                smallScan ??= rows is { } small
+                    ? $"SQLite reads all {small} rows of '{table.QualifiedName}', below Full Scan Threshold {threshold}: {detail}"
+                    : $"SQLite reads '{table.QualifiedName}' end to end, its size unknown: {detail}";
             }
 
             return null;

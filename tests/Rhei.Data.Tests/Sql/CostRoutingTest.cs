@@ -68,6 +68,40 @@ public sealed class CostRoutingTest : IDisposable
         using var connection = _db.Open();
         var explanation = Explain(connection, "SELECT id FROM tiny WHERE product < 100");
         Assert.Equal((RheiRoute.Oltp, "Lookup"), (explanation.Target, explanation.Rule));
+        // The reason carries the plan fact that kept it here: the scan, the table's size and the threshold.
+        Assert.Contains("SCAN tiny", explanation.Reason, StringComparison.Ordinal);
+        Assert.Contains("all 2 rows of 'tiny'", explanation.Reason, StringComparison.Ordinal);
+        Assert.Contains("below Full Scan Threshold 1000", explanation.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_default_threshold_is_the_measured_crossover_a_table_at_it_scans_on_DuckDB_one_row_below_on_SQLite()
+    {
+        // No Full Scan Threshold key: the shipped default (docs/architecture.md gives the measurement it comes from).
+        using var db = TestDatabase.Create();
+        var rows = RheiOptions.DefaultFullScanThreshold;
+        db.Execute("CREATE TABLE big (id INTEGER PRIMARY KEY, product INTEGER, amount REAL)");
+        db.Execute("CREATE TABLE small (id INTEGER PRIMARY KEY, product INTEGER, amount REAL)");
+        db.Execute($"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {rows}) INSERT INTO big SELECT i, i % 1000, i * 0.5 FROM n");
+        db.Execute($"INSERT INTO small SELECT * FROM big WHERE id < {rows}");
+        using var connection = db.Open();
+        await connection.SyncAsync();
+
+        var big = Explain(connection, "SELECT id, amount FROM big WHERE product = 7");
+        Assert.Equal((RheiRoute.Olap, "FullScan"), (big.Target, big.Rule));
+        Assert.Contains($"all {rows} rows of 'big'", big.Reason, StringComparison.Ordinal);
+        var small = Explain(connection, "SELECT id, amount FROM small WHERE product = 7");
+        Assert.Equal((RheiRoute.Oltp, "Lookup"), (small.Target, small.Rule));
+        Assert.Contains($"all {rows - 1} rows of 'small'", small.Reason, StringComparison.Ordinal);
+
+        // Key lookups and small key ranges of the same large table stay on SQLite, and the rows are SQLite's either way.
+        var point = Explain(connection, "SELECT * FROM big WHERE id = 42");
+        Assert.Equal((RheiRoute.Oltp, "Lookup", "point lookup"), (point.Target, point.Rule, point.Reason));
+        Assert.Equal(RheiRoute.Oltp, Explain(connection, "SELECT id FROM big WHERE id BETWEEN 10 AND 20").Target);
+        var (route, duck) = Rows(connection, "SELECT id, amount FROM big WHERE product = 7", RheiRoute.Auto);
+        var (_, sqlite) = Rows(connection, "SELECT id, amount FROM big WHERE product = 7", RheiRoute.Oltp);
+        Assert.Equal(RheiRoute.Olap, route);
+        Assert.Equal(Sorted(sqlite), Sorted(duck));
     }
 
     [Fact]
