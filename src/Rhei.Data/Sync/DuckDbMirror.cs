@@ -103,7 +103,6 @@ internal sealed class DuckDbMirror : IDisposable
             current = null;
             ApplyFaultInjector?.Invoke("apply");
             phase = ApplyPhaseTimes.Start();
-            phase = ApplyPhaseTimes.Stop(ApplyPhase.MirrorCommit, phase);
             WriteWatermark(session, consumerId, batch.ToInclusive);
             phase = ApplyPhaseTimes.Stop(ApplyPhase.Position, phase);
             session.Execute("COMMIT");
