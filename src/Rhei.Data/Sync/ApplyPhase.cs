@@ -21,8 +21,11 @@ internal enum ApplyPhase
     /// <summary>Appending the new rows or versions into the mirror.</summary>
     Append,
 
-    /// <summary>The rest of the DuckDB transaction: begin, the stored position, commit.</summary>
+    /// <summary>The rest of the DuckDB transaction: begin and commit.</summary>
     MirrorCommit,
+
+    /// <summary>Writing the batch's stored position into the mirror, inside its transaction.</summary>
+    Position,
 
     /// <summary>Recording this engine's position in the consumer table.</summary>
     ConsumerUpdate,

@@ -103,7 +103,8 @@ internal sealed class DuckDbMirror : IDisposable
             current = null;
             ApplyFaultInjector?.Invoke("apply");
             phase = ApplyPhaseTimes.Start();
-            MirrorState.WriteWatermark(session, consumerId, batch.ToInclusive);
+            WriteWatermark(session, consumerId, batch.ToInclusive);
+            phase = ApplyPhaseTimes.Stop(ApplyPhase.Position, phase);
             session.Execute("COMMIT");
             ApplyPhaseTimes.Stop(ApplyPhase.MirrorCommit, phase);
             foreach (var changes in batch.Tables.Values.Where(c => c.QuarantineReason is not null))
@@ -299,6 +300,21 @@ internal sealed class DuckDbMirror : IDisposable
     }
 
     public void Dispose() => _session?.Dispose();
+
+    /// <summary>
+    /// The batch's stored position, inside its transaction: one UPDATE of the one row the table holds. A DELETE and an
+    /// INSERT, the general write, are two DuckDB statements (measured 600–660 µs against 390–450 µs for the UPDATE on
+    /// this VM), paid by every batch, which is most of a one-row apply's DuckDB time. A table without exactly one row (a
+    /// new mirror, or one a rebuild emptied) is written the long way, still in the batch's transaction. The statement is
+    /// not kept prepared across batches: see <see cref="DuckDbChangeTracker"/> on reusing a plan after writes.
+    /// </summary>
+    private static void WriteWatermark(DuckDbSession session, string consumerId, long sequence)
+    {
+        if (session.ExecuteNonQuery($"UPDATE {MirrorState.WatermarkTable} SET consumer_id = $1, seq = $2", [consumerId, sequence]) != 1)
+        {
+            MirrorState.WriteWatermark(session, consumerId, sequence);
+        }
+    }
 
     private void RollBackQuietly()
     {
