@@ -18,8 +18,20 @@ internal static class MirrorState
         return reader.Read() ? (reader.GetString(0), reader.GetInt64(1)) : null;
     }
 
+    /// <summary>
+    /// Stores the position inside the caller's transaction: one UPDATE of the one row the table holds. A DELETE and an
+    /// INSERT, the general write, are two DuckDB statements (measured 600–660 µs against 390–450 µs for the UPDATE on
+    /// a 2-vCPU VM), paid by every batch, which is most of a one-row apply's DuckDB time. A table without exactly one row
+    /// (a new mirror, or one a rebuild emptied) is written whole. The statement is not kept prepared across batches:
+    /// see <see cref="DuckDbChangeTracker"/> on reusing a plan after writes.
+    /// </summary>
     public static void WriteWatermark(DuckDbSession session, string consumerId, long sequence)
     {
+        if (session.ExecuteNonQuery($"UPDATE {WatermarkTable} SET consumer_id = $1, seq = $2", [consumerId, sequence]) == 1)
+        {
+            return;
+        }
+
         session.ExecuteNonQuery($"DELETE FROM {WatermarkTable}");
         session.ExecuteNonQuery($"INSERT INTO {WatermarkTable} VALUES ($1, $2)", [consumerId, sequence]);
     }

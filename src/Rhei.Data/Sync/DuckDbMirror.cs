@@ -19,15 +19,26 @@ internal sealed class DuckDbMirror : IDisposable
     private readonly DuckDbDatabase _database;
     private readonly RheiSyncMode _mode;
     private readonly ILogger _logger;
+    private readonly bool _storesPosition;
     private readonly ConcurrentDictionary<string, MirrorTableState> _tables = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, MirrorTableState> _pendingQuarantine = new(StringComparer.OrdinalIgnoreCase);
     private DuckDbSession? _session;
 
-    public DuckDbMirror(DuckDbDatabase database, RheiSyncMode mode, ILogger logger)
+    /// <param name="database">The mirror's DuckDB database.</param>
+    /// <param name="mode">Destructive or temporal apply.</param>
+    /// <param name="logger">Where quarantines and clean-up failures are logged.</param>
+    /// <param name="storesPosition">
+    /// Whether each batch stores its position in the mirror, in its own transaction. Only a durable mirror needs it: that
+    /// row is where it resumes after a restart. An in-memory mirror is loaded again by every process that opens it and never
+    /// reads the row back, and the replicator keeps the position in memory, so for it the write would be a DuckDB
+    /// statement per batch (300–800 µs on a 2-vCPU VM, a fifth of a Strong read's catch-up after one write) for nothing.
+    /// </param>
+    public DuckDbMirror(DuckDbDatabase database, RheiSyncMode mode, ILogger logger, bool storesPosition)
     {
         _database = database;
         _mode = mode;
         _logger = logger;
+        _storesPosition = storesPosition;
     }
 
     /// <summary>Test hook: called with "apply" inside the mirror transaction of a batch; throw a DuckDB error to simulate a failing disk.</summary>
@@ -74,7 +85,7 @@ internal sealed class DuckDbMirror : IDisposable
     }
 
     /// <summary>
-    /// Applies a batch and its new position (<paramref name="consumerId"/>, the batch's last sequence) in one DuckDB
+    /// Applies a batch and, for a durable mirror, its new position (<paramref name="consumerId"/>, the batch's last sequence) in one DuckDB
     /// transaction. A table the batch marks as not fitting is quarantined in the same transaction. False when
     /// applying a table failed inside DuckDB: that table is quarantined instead and the batch must be read again.
     /// </summary>
@@ -103,8 +114,12 @@ internal sealed class DuckDbMirror : IDisposable
             current = null;
             ApplyFaultInjector?.Invoke("apply");
             phase = ApplyPhaseTimes.Start();
-            WriteWatermark(session, consumerId, batch.ToInclusive);
-            phase = ApplyPhaseTimes.Stop(ApplyPhase.Position, phase);
+            if (_storesPosition)
+            {
+                MirrorState.WriteWatermark(session, consumerId, batch.ToInclusive);
+                phase = ApplyPhaseTimes.Stop(ApplyPhase.Position, phase);
+            }
+
             session.Execute("COMMIT");
             ApplyPhaseTimes.Stop(ApplyPhase.MirrorCommit, phase);
             foreach (var changes in batch.Tables.Values.Where(c => c.QuarantineReason is not null))
@@ -300,21 +315,6 @@ internal sealed class DuckDbMirror : IDisposable
     }
 
     public void Dispose() => _session?.Dispose();
-
-    /// <summary>
-    /// The batch's stored position, inside its transaction: one UPDATE of the one row the table holds. A DELETE and an
-    /// INSERT, the general write, are two DuckDB statements (measured 600–660 µs against 390–450 µs for the UPDATE on
-    /// this VM), paid by every batch, which is most of a one-row apply's DuckDB time. A table without exactly one row (a
-    /// new mirror, or one a rebuild emptied) is written the long way, still in the batch's transaction. The statement is
-    /// not kept prepared across batches: see <see cref="DuckDbChangeTracker"/> on reusing a plan after writes.
-    /// </summary>
-    private static void WriteWatermark(DuckDbSession session, string consumerId, long sequence)
-    {
-        if (session.ExecuteNonQuery($"UPDATE {MirrorState.WatermarkTable} SET consumer_id = $1, seq = $2", [consumerId, sequence]) != 1)
-        {
-            MirrorState.WriteWatermark(session, consumerId, sequence);
-        }
-    }
 
     private void RollBackQuietly()
     {

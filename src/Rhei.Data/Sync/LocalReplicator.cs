@@ -52,7 +52,7 @@ internal sealed partial class LocalReplicator : IAsyncDisposable
             ? new BridgeChangeSource(_triggerLog, bridgePath, options.SyncMode, _registry.Find, _logger)
             : _triggerLog;
         Feed = new ChangeFeedService(_connections, _registry.Find, options.SyncMode, () => (_source as BridgeChangeSource)?.Log);
-        _mirror = new DuckDbMirror(duckDb, options.SyncMode, _logger);
+        _mirror = new DuckDbMirror(duckDb, options.SyncMode, _logger, storesPosition: options.OlapPath is not null);
         _pipeline = new SyncPipeline(RunCycleGuarded, () => Watermark, options.DiagnosticsName, _logger, SourceAhead);
     }
 

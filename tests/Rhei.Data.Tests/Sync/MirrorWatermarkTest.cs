@@ -1,5 +1,6 @@
 using System.Globalization;
 using Rhei.Data.Olap;
+using Rhei.Data.Oltp;
 using static Rhei.Data.Tests.Sync.ReplicationHarness;
 
 namespace Rhei.Data.Tests.Sync;
@@ -89,5 +90,32 @@ public sealed class MirrorWatermarkTest
             h.SqliteScalar("SELECT sum(v) FROM t"),
             Convert.ToInt64(h.Olap("SELECT sum(v) FROM t")[0][0], CultureInfo.InvariantCulture));
         Assert.Single(h.Olap($"SELECT seq FROM {MirrorState.WatermarkTable}"));
+    }
+
+    [Fact]
+    public async Task In_memory_mirror_applies_batches_without_writing_a_stored_position()
+    {
+        await using var h = new ReplicationHarness();
+        await h.OpenEngineAsync(replicate: new HashSet<string> { "t" }, batchSize: 2);
+        h.Exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v INTEGER)");
+        await h.Engine.RegisterTableAsync("t", s_ct);
+        var before = h.Olap($"SELECT consumer_id, seq FROM {MirrorState.WatermarkTable}");
+        for (var i = 1; i <= 5; i++)
+        {
+            h.Exec("INSERT INTO t VALUES ($p1, $p1)", i);
+        }
+
+        h.Exec("UPDATE t SET v = v * 10 WHERE id > 3");
+        h.Exec("DELETE FROM t WHERE id = 1");
+        await h.Engine.SyncAsync(s_ct);
+
+        // Nothing ever reads the row back from an in-memory mirror (each process loads its own), so the batches leave it
+        // as the load wrote it, while the engine's position and the rows are those of every applied event.
+        Assert.Equal(before, h.Olap($"SELECT consumer_id, seq FROM {MirrorState.WatermarkTable}"));
+        Assert.Equal(h.SqliteScalar($"SELECT max(seq) FROM {ReplicationTables.CdcLog}"), h.Engine.Watermark);
+        Assert.Equal(4, h.OlapCount("t"));
+        Assert.Equal(
+            h.SqliteScalar("SELECT sum(v) FROM t"),
+            Convert.ToInt64(h.Olap("SELECT sum(v) FROM t")[0][0], CultureInfo.InvariantCulture));
     }
 }
