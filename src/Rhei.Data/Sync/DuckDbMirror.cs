@@ -270,9 +270,14 @@ internal sealed class DuckDbMirror : IDisposable
         _tables.Clear();
     }
 
-    /// <summary>Stores the position a rebuild reached and the identity of the database it was built from.</summary>
+    /// <summary>Stores the position a rebuild reached and the identity of the database it was built from (a durable mirror only).</summary>
     public void WritePosition(string consumerId, long position, long sourceDatabaseId)
     {
+        if (!_storesPosition)
+        {
+            return;
+        }
+
         var session = Session;
         session.Execute("BEGIN TRANSACTION");
         MirrorState.WriteWatermark(session, consumerId, position);
