@@ -86,6 +86,33 @@ public class RheiConnectionTest
     }
 
     [Fact]
+    public async Task Clearing_one_connection_strings_engine_leaves_another_open_connection_answering_from_its_mirror()
+    {
+        // Tests clear their own engine this way while others run in parallel; ClearAllPools would clear every one.
+        await using var kept = TestDatabase.Create();
+        await using var cleared = TestDatabase.Create();
+        kept.Execute("CREATE TABLE t(id INTEGER PRIMARY KEY, v INTEGER)");
+        kept.Execute("INSERT INTO t VALUES (1, 10), (2, 32)");
+        using var open = new RheiConnection(kept.ConnectionString);
+        open.Open();
+        var engine = open.Engine;
+        using (var other = new RheiConnection(cleared.ConnectionString))
+        {
+            other.Open();
+        }
+
+        RheiConnection.ClearPool(new RheiConnection(cleared.ConnectionString));
+
+        Assert.Same(engine, open.Engine);
+        using var sum = open.CreateCommand();
+        sum.CommandText = "SELECT SUM(v) FROM t";
+        sum.Route = RheiRoute.Olap;
+        Assert.Equal(42L, Convert.ToInt64(sum.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture));
+        open.Close();
+        RheiConnection.ClearPool(open);
+    }
+
+    [Fact]
     public async Task Transaction_commit_and_rollback()
     {
         await using var db = TestDatabase.Create();

@@ -143,12 +143,13 @@ public class DuckDbLockDownTest
     {
         var directory = Path.Combine(Path.GetTempPath(), "rhei-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
+        var connectionString = $"Data Source={Path.Combine(directory, "s.db")};Olap Path={olapPath};Sync Interval=0";
         try
         {
             var watch = Stopwatch.StartNew();
             var error = Assert.Throws<RheiException>(() =>
             {
-                using var connection = new RheiConnection($"Data Source={Path.Combine(directory, "s.db")};Olap Path={olapPath};Sync Interval=0");
+                using var connection = new RheiConnection(connectionString);
                 connection.Open();
             });
             watch.Stop();
@@ -159,7 +160,8 @@ public class DuckDbLockDownTest
         }
         finally
         {
-            RheiConnection.ClearAllPools();
+            // This engine only: ClearAllPools would also shut down the engines of tests running in parallel.
+            RheiConnection.ClearPool(new RheiConnection(connectionString));
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             Directory.Delete(directory, recursive: true);
         }
@@ -193,7 +195,8 @@ public class DuckDbLockDownTest
         }
         finally
         {
-            RheiConnection.ClearAllPools();
+            // Both engines came from RheiDataSource.Create and are disposed above; RheiConnection.ClearAllPools would
+            // shut down nothing of this test's, only the shared engines of tests running in parallel.
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             Directory.Delete(directory, recursive: true);
         }

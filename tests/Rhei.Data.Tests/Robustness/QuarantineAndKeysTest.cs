@@ -111,7 +111,9 @@ public sealed class QuarantineAndKeysTest
         }
         finally
         {
-            RheiConnection.ClearAllPools();
+            // The one engine both spellings share, and only it: ClearAllPools would also shut down the shared engines
+            // of tests running in parallel (RheiDataAdapterTest's factory connection among them).
+            RheiConnection.ClearPool(new RheiConnection(first));
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             try
             {
