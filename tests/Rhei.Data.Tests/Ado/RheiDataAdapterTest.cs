@@ -21,6 +21,9 @@ public sealed class RheiDataAdapterTest
     public void Fill_reads_from_both_engines()
     {
         using var db = CreateSales();
+        // The factory's connection has an engine of its own (shared by its connection string) on the same file, so the
+        // same db.namespace: the probe counts the engine that answered each Fill, after any fallback.
+        using var probe = new EngineProbe(db.DataSource);
         DbProviderFactory factory = RheiFactory.Instance;
         using var connection = factory.CreateConnection()!;
         connection.ConnectionString = db.ConnectionString;
@@ -31,10 +34,12 @@ public sealed class RheiDataAdapterTest
         adapter.SelectCommand = Command(connection, "SELECT id, region, amount FROM sales WHERE id = 2");
         Assert.Equal(RheiRoute.Oltp, ((RheiCommand)adapter.SelectCommand).ExplainRoute().Target);
         Assert.Equal(1, adapter.Fill(data, "row"));
+        Assert.Equal((0L, 1L), (probe.DuckDb, probe.Sqlite));
 
         adapter.SelectCommand = Command(connection, "SELECT region, SUM(amount) AS total, COUNT(*) AS n FROM sales GROUP BY region ORDER BY region");
         Assert.Equal(RheiRoute.Olap, ((RheiCommand)adapter.SelectCommand).ExplainRoute().Target);
         Assert.Equal(2, adapter.Fill(data, "totals"));
+        Assert.Equal((1L, 1L), (probe.DuckDb, probe.Sqlite));
 
         var row = Assert.Single(data.Tables["row"]!.Rows.Cast<DataRow>());
         Assert.Equal("south", row["region"]);
