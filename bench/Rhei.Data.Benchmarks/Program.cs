@@ -48,6 +48,7 @@ internal static class Program
         }
         if (options.Only?.FirstOrDefault(g => g.StartsWith(SyncScenario.ApplyGroup, StringComparison.OrdinalIgnoreCase)) is { } applyGroup && !options.Only.Contains(SyncScenario.Group)) { await RunGroupAsync(context, applyGroup, () => SyncScenario.RunApplyOnlyAsync(context, applyGroup)).ConfigureAwait(false); }
         await RunGroupAsync(context, AnalyticsScenario.Group, () => AnalyticsScenario.RunAsync(context)).ConfigureAwait(false);
+        if (options.Only?.Contains(OneRowStatementProbe.Group) == true) { await RunGroupAsync(context, OneRowStatementProbe.Group, () => { OneRowStatementProbe.Run(); return Task.CompletedTask; }).ConfigureAwait(false); }
         await RunGroupAsync(context, FreshnessScenario.Group, () => FreshnessScenario.RunAsync(context)).ConfigureAwait(false);
         await RunGroupAsync(context, RoutingScenario.Group, () => RoutingScenario.RunAsync(context)).ConfigureAwait(false);
         await RunGroupAsync(context, HtapScenario.Group, () => HtapScenario.RunAsync(context)).ConfigureAwait(false);
