@@ -46,6 +46,7 @@ internal static class Program
         {
             await RunGroupAsync(context, SyncScenario.InitialGroup, () => SyncScenario.RunInitialOnlyAsync(context)).ConfigureAwait(false);
         }
+        await RunGroupAsync(context, InitialSyncThreads.Group, () => InitialSyncThreads.RunAsync(context)).ConfigureAwait(false);
         if (options.Only?.FirstOrDefault(g => g.StartsWith(SyncScenario.ApplyGroup, StringComparison.OrdinalIgnoreCase)) is { } applyGroup && !options.Only.Contains(SyncScenario.Group)) { await RunGroupAsync(context, applyGroup, () => SyncScenario.RunApplyOnlyAsync(context, applyGroup)).ConfigureAwait(false); }
         await RunGroupAsync(context, AnalyticsScenario.Group, () => AnalyticsScenario.RunAsync(context)).ConfigureAwait(false);
         if (options.Only?.Contains(OneRowStatementProbe.Group) == true) { await RunGroupAsync(context, OneRowStatementProbe.Group, () => { OneRowStatementProbe.Run(); return Task.CompletedTask; }).ConfigureAwait(false); }
