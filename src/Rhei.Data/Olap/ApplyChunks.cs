@@ -19,7 +19,7 @@ namespace Rhei.Data.Olap;
 /// A temporal mirror's three trailing columns (valid from, valid to, operation) are set per row once the batch's
 /// versions are chained (<see cref="SetVersion"/>).
 /// </summary>
-internal sealed unsafe class ApplyChunks : IDisposable
+internal sealed unsafe partial class ApplyChunks : IDisposable
 {
     private const int Capacity = MirrorLoadBatch.Capacity;
 

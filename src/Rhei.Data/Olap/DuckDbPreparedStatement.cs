@@ -89,6 +89,30 @@ internal sealed class DuckDbPreparedStatement : IDisposable
         DuckDbErrors.ThrowIfFailed(state, handle);
     }
 
+    // Typed binds for the mirror's one-row INSERT (MirrorInsertStatements): the values come straight out of a data
+    // chunk, so binding them as they are keeps the types the appender would have written, with no boxing or decoding.
+    public void BindNull(int oneBasedIndex)
+        => DuckDbErrors.ThrowIfFailed(PackagePrepared.DuckDBBindNull(Handle, oneBasedIndex), Handle);
+
+    public void BindInt64(int oneBasedIndex, long value)
+        => DuckDbErrors.ThrowIfFailed(PackagePrepared.DuckDBBindInt64(Handle, oneBasedIndex, value), Handle);
+
+    public void BindDouble(int oneBasedIndex, double value)
+        => DuckDbErrors.ThrowIfFailed(PackagePrepared.DuckDBBindDouble(Handle, oneBasedIndex, value), Handle);
+
+    /// <summary>Well-formed UTF-8 text, bound by length (an embedded NUL stays part of the value).</summary>
+    public unsafe void BindUtf8(int oneBasedIndex, ReadOnlySpan<byte> utf8)
+    {
+        byte empty = 0;
+        fixed (byte* data = utf8)
+        {
+            DuckDbErrors.ThrowIfFailed(RheiPrepared.BindVarcharLength(Handle, (ulong)oneBasedIndex, utf8.IsEmpty ? &empty : data, (ulong)utf8.Length), Handle);
+        }
+    }
+
+    public void BindBlob(int oneBasedIndex, ReadOnlySpan<byte> bytes)
+        => DuckDbErrors.ThrowIfFailed(BindBlob(Handle, oneBasedIndex, bytes), Handle);
+
     public void ClearBindings() => DuckDbErrors.ThrowIfFailed(RheiPrepared.ClearBindings(Handle), Handle);
 
     public DuckDbResultReader Execute() => new(ExecuteCore());

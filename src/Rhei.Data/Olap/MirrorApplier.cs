@@ -19,7 +19,8 @@ internal static class MirrorApplier
     // Up to this many keys a DELETE lists them; beyond, a staging table joined by the DELETE is cheaper to plan and run.
     private const int ListedKeysLimit = 64;
 
-    public static void Apply(DuckDbSession session, TableChanges changes, RheiSyncMode mode)
+    // A destructive batch with few new rows goes through the session's cached one-row INSERTs (`inserts`).
+    public static void Apply(DuckDbSession session, MirrorInsertStatements inserts, TableChanges changes, RheiSyncMode mode)
     {
         if (mode == RheiSyncMode.Temporal)
         {
@@ -27,15 +28,15 @@ internal static class MirrorApplier
         }
         else
         {
-            ApplyDestructive(session, changes);
+            ApplyDestructive(session, inserts, changes);
         }
     }
 
-    private static void ApplyDestructive(DuckDbSession session, TableChanges changes)
+    private static void ApplyDestructive(DuckDbSession session, MirrorInsertStatements inserts, TableChanges changes)
     {
         if (changes.Keys is { } keys)
         {
-            ApplyDestructiveChunks(session, changes, keys);
+            ApplyDestructiveChunks(session, inserts, changes, keys);
             return;
         }
 
@@ -99,7 +100,7 @@ internal static class MirrorApplier
     /// is kept, the logged one when it is gone), and the new rows go into the mirror as the data chunks they were
     /// read into.
     /// </summary>
-    private static void ApplyDestructiveChunks(DuckDbSession session, TableChanges changes, PendingKeys keys)
+    private static void ApplyDestructiveChunks(DuckDbSession session, MirrorInsertStatements inserts, TableChanges changes, PendingKeys keys)
     {
         if (keys.Count == 0)
         {
@@ -112,7 +113,7 @@ internal static class MirrorApplier
         if (DeleteListedKeys(session, schema, keys, keyType))
         {
             phase = ApplyPhaseTimes.Stop(ApplyPhase.Delete, phase);
-            AppendImages(session, changes, phase);
+            AppendImages(session, inserts, changes, phase);
             return;
         }
 
@@ -143,13 +144,16 @@ internal static class MirrorApplier
         phase = ApplyPhaseTimes.Stop(ApplyPhase.Stage, phase);
         session.Execute($"DELETE FROM {schema.QuotedName} AS t USING {Stage} AS s WHERE {KeyMatch(schema)}{range.Filter("t")}; DROP TABLE {Stage};");
         phase = ApplyPhaseTimes.Stop(ApplyPhase.Delete, phase);
-        AppendImages(session, changes, phase);
+        AppendImages(session, inserts, changes, phase);
     }
 
-    /// <summary>The new rows of a destructive batch, appended as the data chunks they were read into.</summary>
-    private static void AppendImages(DuckDbSession session, TableChanges changes, long phase)
+    /// <summary>
+    /// The new rows of a destructive batch, appended as the data chunks they were read into; a few rows go through the
+    /// table's cached one-row INSERT instead, cheaper than an appender's set-up and close (<see cref="MirrorInsertStatements"/>).
+    /// </summary>
+    private static void AppendImages(DuckDbSession session, MirrorInsertStatements inserts, TableChanges changes, long phase)
     {
-        if (changes.Images is { Count: > 0 } images)
+        if (changes.Images is { Count: > 0 } images && !inserts.TryInsert(session, changes.Schema, images))
         {
             using var appender = session.CreateAppender(changes.Schema.Name);
             images.AppendTo(appender);

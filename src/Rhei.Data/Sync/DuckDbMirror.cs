@@ -22,6 +22,9 @@ internal sealed class DuckDbMirror : IDisposable
     private readonly bool _storesPosition;
     private readonly ConcurrentDictionary<string, MirrorTableState> _tables = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, MirrorTableState> _pendingQuarantine = new(StringComparer.OrdinalIgnoreCase);
+
+    // Prepared on this session; every path below that changes a mirror table's columns forgets the table's statement.
+    private readonly MirrorInsertStatements _inserts = new();
     private DuckDbSession? _session;
 
     /// <param name="database">The mirror's DuckDB database.</param>
@@ -50,11 +53,15 @@ internal sealed class DuckDbMirror : IDisposable
     /// <summary>The session, for the loader and the stored-state reads that still run beside the mirror.</summary>
     public DuckDbSession Session => _session ?? throw new InvalidOperationException("The DuckDB mirror is not open.");
 
+    /// <summary>The cached one-row INSERTs of small batches (tests look at how often they are prepared and used).</summary>
+    internal MirrorInsertStatements InsertStatements => _inserts;
+
     /// <summary>Every mirrored table's state (floor, schema, quarantine), by table name.</summary>
     public ICollection<MirrorTableState> Tables => _tables.Values;
 
     public void Open()
     {
+        _inserts.Clear();
         _session = _database.Connect();
         MirrorDdl.CreateSystemTables(_session);
     }
@@ -107,7 +114,7 @@ internal sealed class DuckDbMirror : IDisposable
                 }
                 else
                 {
-                    MirrorApplier.Apply(session, changes, _mode);
+                    MirrorApplier.Apply(session, _inserts, changes, _mode);
                 }
             }
 
@@ -134,14 +141,17 @@ internal sealed class DuckDbMirror : IDisposable
         {
             session.Execute("ROLLBACK");
             _pendingQuarantine.Clear();
+            _inserts.Clear();
             _logger.TableApplyFailed(ex, current.Schema.Name);
             Quarantine(schemaOf(current.Schema.Name), ex.Message, null, inTransaction: false);
             return false;
         }
         catch
         {
+            // Whatever failed, the next batch starts from freshly prepared statements: a prepare is cheap beside a fault.
             RollBackQuietly();
             _pendingQuarantine.Clear();
+            _inserts.Clear();
             throw;
         }
         finally
@@ -164,6 +174,7 @@ internal sealed class DuckDbMirror : IDisposable
     {
         var session = Session;
         var json = SchemaRegistryJson.SerializeTable(schema.Definition);
+        _inserts.Forget(schema.Name);
         session.Execute("BEGIN TRANSACTION");
         try
         {
@@ -206,6 +217,7 @@ internal sealed class DuckDbMirror : IDisposable
     {
         var session = Session;
         var state = new MirrorTableState(schema.Name, 0, SchemaRegistryJson.SerializeTable(schema.Definition), null, null);
+        _inserts.Forget(schema.Name);
         session.Execute("BEGIN TRANSACTION");
         MirrorDdl.Create(session, schema, _mode);
         MirrorState.WriteTable(session, state);
@@ -218,6 +230,7 @@ internal sealed class DuckDbMirror : IDisposable
     {
         var session = Session;
         var updated = _tables[next.Name] with { SchemaJson = SchemaRegistryJson.SerializeTable(next.Definition) };
+        _inserts.Forget(next.Name);
         session.Execute("BEGIN TRANSACTION");
         foreach (var column in added)
         {
@@ -238,6 +251,7 @@ internal sealed class DuckDbMirror : IDisposable
     public void Drop(string table)
     {
         var session = Session;
+        _inserts.Forget(table);
         session.Execute("BEGIN TRANSACTION");
         MirrorDdl.Drop(session, table);
         MirrorState.DeleteTable(session, table);
@@ -249,6 +263,7 @@ internal sealed class DuckDbMirror : IDisposable
     public void DropAll()
     {
         var session = Session;
+        _inserts.Clear();
         session.Execute("BEGIN TRANSACTION");
         try
         {
@@ -296,6 +311,7 @@ internal sealed class DuckDbMirror : IDisposable
         // sure no read can still get them (a plan made before the quarantine, a hint that skips routing): DuckDB
         // fails on the missing table and the read falls back to SQLite, which has every row.
         var session = Session;
+        _inserts.Forget(table);
         if (inTransaction)
         {
             MirrorDdl.Quarantine(session, table, _mode);
@@ -319,7 +335,12 @@ internal sealed class DuckDbMirror : IDisposable
         return reader.Read() ? reader.GetInt64(0) : 0;
     }
 
-    public void Dispose() => _session?.Dispose();
+    public void Dispose()
+    {
+        // The statements first: each holds the connection's context.
+        _inserts.Dispose();
+        _session?.Dispose();
+    }
 
     private void RollBackQuietly()
     {

@@ -80,6 +80,9 @@ internal sealed partial class LocalReplicator : IAsyncDisposable
     /// <summary>The durable bridge, or null without <c>Bridge Path</c>.</summary>
     internal BridgeChangeSource? Bridge => _source as BridgeChangeSource;
 
+    /// <summary>The mirror's cached one-row INSERTs (for tests: which apply path a small batch took).</summary>
+    internal MirrorInsertStatements MirrorInserts => _mirror.InsertStatements;
+
     public async Task StartAsync(CancellationToken ct)
     {
         await _pipeline.EnterLockAsync(ct).ConfigureAwait(false);
