@@ -12,6 +12,11 @@ namespace Rhei.Data.Olap;
 /// is also re-prepared whenever the batch's column types or the session are not the ones it was prepared for, so a
 /// missed path costs a prepare, never a wrong row. Owned by <see cref="Sync.DuckDbMirror"/>; not thread-safe.
 /// </summary>
+/// <remarks>
+/// Unlike a cached query (<see cref="DuckDbChangeTracker"/>: DuckDB re-uses a plan made for another table size), this
+/// plan reads nothing of the table: it inserts one row of parameters into a table without keys or indexes, so it stays
+/// right however the table grows between executions.
+/// </remarks>
 internal sealed class MirrorInsertStatements : IDisposable
 {
     /// <summary>
