@@ -18,15 +18,13 @@ internal static class CdcLogReader
 
     private static readonly string s_plainLogQuery = LogQuery(null);
 
-    /// <param name="connection">An open connection of the engine's own.</param>
-    /// <param name="statements">The statements kept prepared for <paramref name="connection"/>.</param>
+    /// <param name="statements">The statements kept prepared for the engine's own reader connection.</param>
     /// <param name="watermark">Events up to and including this sequence number are applied already.</param>
     /// <param name="batchSize">Most events to read.</param>
     /// <param name="resolve">The schema of a table to capture, or null for a table to skip (unknown or quarantined).</param>
     /// <param name="floor">Per table, the sequence number its last full load covers: older events are in the mirror already.</param>
     /// <param name="mode">Whether the mirror keeps current rows or history.</param>
     public static ChangeBatch Read(
-        SqliteConnection connection,
         CdcLogStatements statements,
         long watermark,
         int batchSize,
@@ -36,7 +34,20 @@ internal static class CdcLogReader
     {
         try
         {
-            return Read(connection, statements, watermark, batchSize, resolve, floor, mode, new ChangeBatch(watermark) { ToInclusive = watermark });
+            // One read transaction for the header, the log and the rows, so that they agree; BEGIN and COMMIT are kept
+            // prepared too (Microsoft.Data.Sqlite's transaction prepares both statements anew each time).
+            statements.Begin();
+            try
+            {
+                var batch = ReadInTransaction(statements, watermark, batchSize, resolve, floor, mode);
+                statements.Commit();
+                return batch;
+            }
+            catch
+            {
+                statements.Rollback();
+                throw;
+            }
         }
         catch (SqliteException)
         {
@@ -46,18 +57,16 @@ internal static class CdcLogReader
         }
     }
 
-    private static ChangeBatch Read(
-        SqliteConnection connection,
+    private static ChangeBatch ReadInTransaction(
         CdcLogStatements statements,
         long watermark,
         int batchSize,
         Func<string, TableSchema?> resolve,
         Func<string, long> floor,
-        RheiSyncMode mode,
-        ChangeBatch batch)
+        RheiSyncMode mode)
     {
-        using var transaction = connection.BeginTransaction(deferred: true);
-        (batch.RegistryVersion, batch.HighWater, batch.PrunedThrough) = statements.ReadHeader(transaction);
+        var batch = new ChangeBatch(watermark) { ToInclusive = watermark };
+        (batch.RegistryVersion, batch.HighWater, batch.PrunedThrough) = statements.ReadHeader();
         statements.UseRegistryVersion(batch.RegistryVersion);
 
         // Destructive: table → key → (first op, the row as SQLite holds it), in first-seen order. The rows of the
@@ -191,7 +200,6 @@ internal static class CdcLogReader
             }
         }
 
-        transaction.Commit();
         return batch;
     }
 

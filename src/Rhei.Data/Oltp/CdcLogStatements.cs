@@ -26,6 +26,9 @@ internal sealed class CdcLogStatements : IDisposable
     private readonly Dictionary<string, Built> _rows = new(StringComparer.OrdinalIgnoreCase);
     private sqlite3? _db;
     private long _registryVersion;
+    private SqliteRowReader? _begin;
+    private SqliteRowReader? _commit;
+    private SqliteRowReader? _rollback;
     private SqliteRowReader? _header;
     private SqliteRowReader? _firstTable;
     private SqliteRowReader? _log;
@@ -42,12 +45,12 @@ internal sealed class CdcLogStatements : IDisposable
     /// through, as <see cref="SchemaRegistry.ReadVersion"/>, <see cref="ReplicationTables.MaxSequence"/> and
     /// <see cref="ReplicationTables.ReadMeta"/> read them (0 for a missing or non-integer value).
     /// </summary>
-    public (long RegistryVersion, long HighWater, long PrunedThrough) ReadHeader(SqliteTransaction transaction)
+    public (long RegistryVersion, long HighWater, long PrunedThrough) ReadHeader()
     {
         CheckHandle();
         var header = _header ??= Prepare(
             "SELECT (SELECT value FROM " + ReplicationTables.Meta + " WHERE key = 'registry_version'), ("
-            + ReplicationTables.MaxSequenceSql(_connection, transaction) + "), (SELECT value FROM " + ReplicationTables.Meta
+            + ReplicationTables.MaxSequenceSql(_connection) + "), (SELECT value FROM " + ReplicationTables.Meta
             + " WHERE key = '" + CdcLogPruner.PrunedThroughKey + "')");
         try
         {
@@ -56,6 +59,33 @@ internal sealed class CdcLogStatements : IDisposable
         finally
         {
             header.Reset();
+        }
+    }
+
+    /// <summary>Opens the read's deferred transaction: it takes its snapshot at the first read, the header's.</summary>
+    public void Begin()
+    {
+        CheckHandle();
+        Run(_begin ??= Prepare("BEGIN DEFERRED"));
+    }
+
+    public void Commit() => Run(_commit ??= Prepare("COMMIT"));
+
+    /// <summary>Ends a read that failed; nothing to do when SQLite already ended its transaction (some errors do).</summary>
+    public void Rollback()
+    {
+        if (_connection.Handle is not { } db || raw.sqlite3_get_autocommit(db) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            Run(_rollback ??= Prepare("ROLLBACK"));
+        }
+        catch (SqliteException)
+        {
+            // The read's own error is the one to report; a read transaction left open ends when the connection closes.
         }
     }
 
@@ -87,6 +117,12 @@ internal sealed class CdcLogStatements : IDisposable
     /// <summary>After a SQLite error: every statement is prepared again on next use.</summary>
     public void Clear()
     {
+        _begin?.Dispose();
+        _begin = null;
+        _commit?.Dispose();
+        _commit = null;
+        _rollback?.Dispose();
+        _rollback = null;
         _header?.Dispose();
         _header = null;
         _firstTable?.Dispose();
@@ -170,6 +206,18 @@ internal sealed class CdcLogStatements : IDisposable
 
         _joined.Clear();
         _rows.Clear();
+    }
+
+    private static void Run(SqliteRowReader statement)
+    {
+        try
+        {
+            statement.Read();
+        }
+        finally
+        {
+            statement.Reset();
+        }
     }
 
     private static long IntegerOrZero(SqliteRowReader reader, int column)

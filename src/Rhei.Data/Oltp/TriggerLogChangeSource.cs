@@ -70,7 +70,7 @@ internal sealed class TriggerLogChangeSource : IChangeSource
     }
 
     public ChangeBatch ReadAfter(long position, int batchSize, Func<string, TableSchema?> resolve, Func<string, long> floor)
-        => CdcLogReader.Read(Connection, _logStatements ?? throw new InvalidOperationException("The SQLite change log is not open."), position, batchSize, resolve, floor, _mode);
+        => CdcLogReader.Read(_logStatements ?? throw new InvalidOperationException("The SQLite change log is not open."), position, batchSize, resolve, floor, _mode);
 
     public IReadOnlyDictionary<string, long> PendingPerTable(long position)
     {

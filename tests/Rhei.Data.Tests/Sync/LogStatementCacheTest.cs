@@ -41,7 +41,7 @@ public sealed class LogStatementCacheTest
                 h.Exec("DELETE FROM b WHERE n = $p1", i - 1);
             }
 
-            var batch = CdcLogReader.Read(connection, statements, watermark, 1000, Resolve, _ => 0, RheiSyncMode.Destructive);
+            var batch = CdcLogReader.Read(statements, watermark, 1000, Resolve, _ => 0, RheiSyncMode.Destructive);
             try
             {
                 Assert.Equal(i > 1 ? 4 : 2, batch.EventCount);
@@ -66,7 +66,7 @@ public sealed class LogStatementCacheTest
         Assert.Equal(prepared, statements.Prepared);
 
         // A batch with nothing in it reads nothing, on the same statements.
-        var empty = CdcLogReader.Read(connection, statements, watermark, 1000, Resolve, _ => 0, RheiSyncMode.Destructive);
+        var empty = CdcLogReader.Read(statements, watermark, 1000, Resolve, _ => 0, RheiSyncMode.Destructive);
         Assert.Equal(0, empty.EventCount);
     }
 
