@@ -70,6 +70,10 @@ internal static class DuckDbErrors
     [DoesNotReturn]
     public static void Throw(string message, int? errorType)
     {
+        // Prepare and extract failures carry no error type in the C API, yet an interrupt that lands while DuckDB
+        // binds or plans fails there ("INTERRUPT Error: Interrupted!"): without this, a cancelled command would
+        // surface as a plain engine error instead of a cancellation, depending on when the interrupt arrived.
+        errorType ??= IsInterruptMessage(message) ? DuckDbException.InterruptErrorType : null;
         var exception = new DuckDbException(message, errorType);
         if (errorType == DuckDbException.InterruptErrorType)
         {
@@ -78,4 +82,8 @@ internal static class DuckDbErrors
 
         throw exception;
     }
+
+    /// <summary>DuckDB prefixes every message with its exception type's name; an interrupt's is <c>INTERRUPT</c>.</summary>
+    internal static bool IsInterruptMessage(string message) =>
+        message.StartsWith("INTERRUPT Error:", StringComparison.OrdinalIgnoreCase);
 }

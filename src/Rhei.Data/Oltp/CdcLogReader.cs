@@ -16,14 +16,49 @@ internal static class CdcLogReader
     // In the log read with a joined table: seq, tbl, op, the key columns, ts, img, then the table's columns.
     private static readonly int s_joinedOffset = 5 + TableSchema.MaxKeyColumns;
 
-    /// <param name="connection">An open connection of the engine's own.</param>
+    private static readonly string s_plainLogQuery = LogQuery(null);
+
+    /// <param name="statements">The statements kept prepared for the engine's own reader connection.</param>
     /// <param name="watermark">Events up to and including this sequence number are applied already.</param>
     /// <param name="batchSize">Most events to read.</param>
     /// <param name="resolve">The schema of a table to capture, or null for a table to skip (unknown or quarantined).</param>
     /// <param name="floor">Per table, the sequence number its last full load covers: older events are in the mirror already.</param>
     /// <param name="mode">Whether the mirror keeps current rows or history.</param>
     public static ChangeBatch Read(
-        SqliteConnection connection,
+        CdcLogStatements statements,
+        long watermark,
+        int batchSize,
+        Func<string, TableSchema?> resolve,
+        Func<string, long> floor,
+        RheiSyncMode mode)
+    {
+        try
+        {
+            // One read transaction for the header, the log and the rows, so that they agree; BEGIN and COMMIT are kept
+            // prepared too (Microsoft.Data.Sqlite's transaction prepares both statements anew each time).
+            statements.Begin();
+            try
+            {
+                var batch = ReadInTransaction(statements, watermark, batchSize, resolve, floor, mode);
+                statements.Commit();
+                return batch;
+            }
+            catch
+            {
+                statements.Rollback();
+                throw;
+            }
+        }
+        catch (SqliteException)
+        {
+            // A statement may name what is gone now (the log, a table): all are prepared again on the next read.
+            statements.Clear();
+            throw;
+        }
+    }
+
+    private static ChangeBatch ReadInTransaction(
+        CdcLogStatements statements,
         long watermark,
         int batchSize,
         Func<string, TableSchema?> resolve,
@@ -31,19 +66,18 @@ internal static class CdcLogReader
         RheiSyncMode mode)
     {
         var batch = new ChangeBatch(watermark) { ToInclusive = watermark };
-        using var transaction = connection.BeginTransaction(deferred: true);
-        batch.RegistryVersion = SchemaRegistry.ReadVersion(connection, transaction);
-        batch.HighWater = ReplicationTables.MaxSequence(connection, transaction);
-        batch.PrunedThrough = ReplicationTables.ReadMeta(connection, CdcLogPruner.PrunedThroughKey, transaction);
+        (batch.RegistryVersion, batch.HighWater, batch.PrunedThrough) = statements.ReadHeader();
+        statements.UseRegistryVersion(batch.RegistryVersion);
 
         // Destructive: table → key → (first op, the row as SQLite holds it), in first-seen order. The rows of the
         // batch's first table (batches are mostly runs of one table) come with the log read itself, a LEFT JOIN of each
         // event to its row: one pass over the log and one lookup per event; other tables' rows are read after it.
         var pending = new Dictionary<string, PendingKeys>(StringComparer.OrdinalIgnoreCase);
         var phase = ApplyPhaseTimes.Start();
-        var joined = mode == RheiSyncMode.Destructive ? FirstTable(connection, watermark, resolve) : null;
+        var joined = mode == RheiSyncMode.Destructive ? FirstTable(statements, watermark, resolve) : null;
         PendingRowCollector? collector = null;
-        using (var reader = new SqliteRowReader(connection, LogQuery(joined)))
+        var reader = joined is null ? statements.Log(s_plainLogQuery) : statements.Joined(joined, LogQuery);
+        try
         {
             reader.Bind(1, watermark);
             reader.Bind(2, batchSize);
@@ -147,13 +181,18 @@ internal static class CdcLogReader
                 }
             }
         }
+        finally
+        {
+            // Kept prepared for the next read: reset, so it holds nothing past this transaction.
+            reader.Reset();
+        }
 
         phase = ApplyPhaseTimes.Stop(ApplyPhase.LogRead, phase);
         foreach (var (tableName, keys) in pending)
         {
             var changes = batch.Tables[tableName];
             var rowsRead = joined is not null && string.Equals(tableName, joined.Name, StringComparison.OrdinalIgnoreCase);
-            if (changes.QuarantineReason is null && (rowsRead || ReadRows(connection, batch, changes, keys)))
+            if (changes.QuarantineReason is null && (rowsRead || ReadRows(statements, batch, changes, keys)))
             {
                 phase = ApplyPhaseTimes.Stop(ApplyPhase.RowRead, phase);
                 changes.TakeNetChanges(keys);
@@ -161,17 +200,25 @@ internal static class CdcLogReader
             }
         }
 
-        transaction.Commit();
         return batch;
     }
 
     /// <summary>The schema of the table of the first event after the watermark, or null (none, or a table to skip).</summary>
-    private static TableSchema? FirstTable(SqliteConnection connection, long watermark, Func<string, TableSchema?> resolve)
+    private static TableSchema? FirstTable(CdcLogStatements statements, long watermark, Func<string, TableSchema?> resolve)
     {
-        using var reader = new SqliteRowReader(connection, $"SELECT tbl FROM {ReplicationTables.CdcLog} WHERE seq > $from ORDER BY seq LIMIT 1");
-        reader.Bind(1, watermark);
-        return reader.Read() ? resolve(reader.GetString(0)) : null;
+        var reader = statements.FirstTable(FirstTableQuery);
+        try
+        {
+            reader.Bind(1, watermark);
+            return reader.Read() ? resolve(reader.GetString(0)) : null;
+        }
+        finally
+        {
+            reader.Reset();
+        }
     }
+
+    private const string FirstTableQuery = $"SELECT tbl FROM {ReplicationTables.CdcLog} WHERE seq > ?1 ORDER BY seq LIMIT 1";
 
     /// <summary>
     /// The batch's events in order (?1 the watermark, ?2 the batch size); with a table to join, each event's current row of that table after the log's
@@ -219,28 +266,36 @@ internal static class CdcLogReader
     }
 
     /// <summary>Reads the current row of every key the batch logged for a table into its entry; false when a row does not fit the mirror.</summary>
-    private static bool ReadRows(SqliteConnection connection, ChangeBatch batch, TableChanges changes, PendingKeys keys)
+    private static bool ReadRows(CdcLogStatements statements, ChangeBatch batch, TableChanges changes, PendingKeys keys)
     {
         var schema = changes.Schema;
-        // One set-based read of the current rows of every key the batch touched; the key
-        // comparison puts the table's column first so its collation and index apply.
-        using var reader = new SqliteRowReader(
-            connection,
-            $"SELECT {string.Join(", ", schema.QuotedColumns.Select(c => "t." + c))} FROM {ReplicationTables.CdcLog} AS l JOIN {schema.QuotedName} AS t ON {KeyJoin(schema)} WHERE l.seq > $from AND l.seq <= $to AND l.tbl = $tbl");
-        reader.Bind(1, batch.FromExclusive);
-        reader.Bind(2, batch.ToInclusive);
-        reader.Bind(3, schema.Name);
-        var collector = new PendingRowCollector(changes, keys, ImagesOf(changes), 0);
-        while (reader.Read())
+        var reader = statements.Rows(schema, RowsQuery);
+        try
         {
-            if (!collector.Take(reader))
+            reader.Bind(1, batch.FromExclusive);
+            reader.Bind(2, batch.ToInclusive);
+            reader.Bind(3, schema.Name);
+            var collector = new PendingRowCollector(changes, keys, ImagesOf(changes), 0);
+            while (reader.Read())
             {
-                return false;
+                if (!collector.Take(reader))
+                {
+                    return false;
+                }
             }
-        }
 
-        return true;
+            return true;
+        }
+        finally
+        {
+            reader.Reset();
+        }
     }
+
+    // One set-based read of the current rows of every key the batch touched (?1, ?2 the batch's range, ?3 the table);
+    // the key comparison puts the table's column first so its collation and index apply.
+    private static string RowsQuery(TableSchema schema)
+        => $"SELECT {string.Join(", ", schema.QuotedColumns.Select(c => "t." + c))} FROM {ReplicationTables.CdcLog} AS l JOIN {schema.QuotedName} AS t ON {KeyJoin(schema)} WHERE l.seq > ?1 AND l.seq <= ?2 AND l.tbl = ?3";
 
     /// <summary>The table's data chunks of new images (made on first use).</summary>
     private static ApplyChunks ImagesOf(TableChanges changes)

@@ -20,6 +20,7 @@ internal sealed class TriggerLogChangeSource : IChangeSource
 
     private readonly object _probeGate = new();
     private SqliteConnection? _connection;
+    private CdcLogStatements? _logStatements;
     private long _databaseId;
     private SqliteConnection? _probe;
     private ChangeLogProbe? _probeStatements;
@@ -47,6 +48,7 @@ internal sealed class TriggerLogChangeSource : IChangeSource
     public void Open()
     {
         _connection = _connections.Open();
+        _logStatements = new CdcLogStatements(_connection);
         _probe = _connections.Open();
         _probeStatements = new ChangeLogProbe(_probe);
         ReplicationTables.Create(_connection);
@@ -68,7 +70,7 @@ internal sealed class TriggerLogChangeSource : IChangeSource
     }
 
     public ChangeBatch ReadAfter(long position, int batchSize, Func<string, TableSchema?> resolve, Func<string, long> floor)
-        => CdcLogReader.Read(Connection, position, batchSize, resolve, floor, _mode);
+        => CdcLogReader.Read(_logStatements ?? throw new InvalidOperationException("The SQLite change log is not open."), position, batchSize, resolve, floor, _mode);
 
     public IReadOnlyDictionary<string, long> PendingPerTable(long position)
     {
@@ -173,6 +175,9 @@ internal sealed class TriggerLogChangeSource : IChangeSource
 
     public void Dispose()
     {
+        // The prepared statements go before their connection: SQLite closes a connection only once its statements are finalized.
+        _logStatements?.Dispose();
+        _logStatements = null;
         _connection?.Dispose();
         lock (_probeGate)
         {

@@ -143,4 +143,18 @@ public class DuckDbSessionTest
         Assert.True(reader.Read());
         Assert.Equal(42L, reader.GetInt64(0));
     }
+
+    [Fact]
+    public void Interrupt_reported_by_a_failed_prepare_is_a_cancellation_with_the_interrupt_type()
+    {
+        // duckdb_prepare_error has no error type: an interrupt that lands while DuckDB binds or plans arrives as text.
+        OperationCanceledException canceled = Assert.Throws<OperationCanceledException>(
+            () => DuckDbErrors.Throw("INTERRUPT Error: Interrupted!", errorType: null));
+        DuckDbException inner = Assert.IsType<DuckDbException>(canceled.InnerException);
+        Assert.Equal(DuckDbException.InterruptErrorType, inner.DuckDbErrorType);
+
+        DuckDbException parse = Assert.Throws<DuckDbException>(
+            () => DuckDbErrors.Throw("Parser Error: syntax error at or near \"Interrupted\"", errorType: null));
+        Assert.Null(parse.DuckDbErrorType);
+    }
 }
