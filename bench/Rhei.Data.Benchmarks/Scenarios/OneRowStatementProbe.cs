@@ -68,5 +68,58 @@ internal static class OneRowStatementProbe
             t.Sort(); c.Sort(); b.Sort();
             Console.WriteLine($"  {name}: p50 {t[t.Count / 2]:0} µs; begin {b[b.Count / 2]:0}, commit {c[c.Count / 2]:0}");
         }
+
+        Autocommit(s, "events", 1);
+        s.Execute("CREATE TABLE big (id BIGINT, account BIGINT, amount DOUBLE, note VARCHAR, created VARCHAR); "
+            + "INSERT INTO big SELECT i, i % 1000, i / 100.0, 'payment ' || i, '2024-01-01 12:00:00' FROM range(1, 1000001) r(i)");
+        Autocommit(s, "big", 999_000);
+        s.Execute("SET threads = 1");
+        Console.WriteLine("  threads = 1:");
+        Autocommit(s, "events", 1);
+        Autocommit(s, "big", 999_000);
+    }
+
+    /// <summary>
+    /// A one-row change as one autocommit statement (an UPDATE of every column by key) against the transaction the
+    /// mirror runs (BEGIN, DELETE, INSERT, COMMIT), on <paramref name="table"/> at key <paramref name="key"/>: whether a
+    /// cached prepared UPDATE still prunes by the key's zone maps on a large table.
+    /// </summary>
+    private static void Autocommit(DuckDbSession s, string table, long key)
+    {
+        using var update = s.Prepare($"UPDATE {table} SET account = $2, amount = $3, note = $4, created = $5 WHERE id = $1");
+        using var insert = s.Prepare($"INSERT INTO {table} VALUES ($1, $2, $3, $4, $5)");
+        var parts = new (string Name, Action<int> Body)[]
+        {
+            ("transaction: begin, delete literal, insert cached, commit", i =>
+            {
+                s.Execute("BEGIN TRANSACTION");
+                s.Execute($"DELETE FROM {table} WHERE id IN ({key})");
+                insert.Bind(1, key); insert.Bind(2, 1L); insert.Bind(3, i + 0.5); insert.Bind(4, "payment 1"); insert.Bind(5, "2024-01-01 12:00:00"); insert.ExecuteNonQuery();
+                s.Execute("COMMIT");
+            }),
+            ("autocommit update cached", i => { update.Bind(1, key); update.Bind(2, 1L); update.Bind(3, i + 0.5); update.Bind(4, "payment 1"); update.Bind(5, "2024-01-01 12:00:00"); update.ExecuteNonQuery(); }),
+            ("autocommit update literal", i => s.Execute($"UPDATE {table} SET account = 1, amount = {i + 0.5}, note = 'payment 1', created = '2024-01-01 12:00:00' WHERE id = {key}")),
+            ("transaction: begin, update cached, commit", i =>
+            {
+                s.Execute("BEGIN TRANSACTION");
+                update.Bind(1, key); update.Bind(2, 1L); update.Bind(3, i + 0.5); update.Bind(4, "payment 1"); update.Bind(5, "2024-01-01 12:00:00"); update.ExecuteNonQuery();
+                s.Execute("COMMIT");
+            }),
+        };
+        for (var round = 0; round < 2; round++)
+        foreach (var (name, body) in parts)
+        {
+            var t = new List<double>();
+            for (var i = 0; i < 310; i++)
+            {
+                var sw = Stopwatch.StartNew();
+                body(i);
+                if (i >= 10) { t.Add(sw.Elapsed.TotalMicroseconds); }
+                if (i % 3 == 0) Thread.Sleep(1);
+            }
+
+            t.Sort();
+            Console.WriteLine($"  {table}: {name}: p50 {t[t.Count / 2]:0} µs");
+        }
     }
 }

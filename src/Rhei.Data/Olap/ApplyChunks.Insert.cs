@@ -28,6 +28,19 @@ internal sealed unsafe partial class ApplyChunks
         }
     }
 
+    /// <summary>
+    /// Binds the cells of row <paramref name="row"/> (in the order rows were written) to parameters 1 to the column
+    /// count of <paramref name="statement"/>, each with the type its vector has, as <see cref="InsertEach"/> does.
+    /// </summary>
+    public void BindRow(DuckDbPreparedStatement statement, int row)
+    {
+        var chunk = _chunks[row / Capacity];
+        for (var column = 0; column < _columnCount; column++)
+        {
+            Bind(statement, chunk, column, row % Capacity);
+        }
+    }
+
     private void Bind(DuckDbPreparedStatement insert, Chunk chunk, int column, int row)
     {
         var parameter = column + 1;

@@ -89,7 +89,7 @@ internal sealed class DuckDbPreparedStatement : IDisposable
         DuckDbErrors.ThrowIfFailed(state, handle);
     }
 
-    // Typed binds for the mirror's one-row INSERT (MirrorInsertStatements): the values come straight out of a data
+    // Typed binds for the mirror's one-row INSERT (MirrorRowStatements): the values come straight out of a data
     // chunk, so binding them as they are keeps the types the appender would have written, with no boxing or decoding.
     public void BindNull(int oneBasedIndex)
         => DuckDbErrors.ThrowIfFailed(PackagePrepared.DuckDBBindNull(Handle, oneBasedIndex), Handle);

@@ -20,7 +20,7 @@ internal static class MirrorApplier
     private const int ListedKeysLimit = 64;
 
     // A destructive batch with few new rows goes through the session's cached one-row INSERTs (`inserts`).
-    public static void Apply(DuckDbSession session, MirrorInsertStatements inserts, TableChanges changes, RheiSyncMode mode)
+    public static void Apply(DuckDbSession session, MirrorRowStatements inserts, TableChanges changes, RheiSyncMode mode)
     {
         if (mode == RheiSyncMode.Temporal)
         {
@@ -32,7 +32,7 @@ internal static class MirrorApplier
         }
     }
 
-    private static void ApplyDestructive(DuckDbSession session, MirrorInsertStatements inserts, TableChanges changes)
+    private static void ApplyDestructive(DuckDbSession session, MirrorRowStatements inserts, TableChanges changes)
     {
         if (changes.Keys is { } keys)
         {
@@ -100,7 +100,7 @@ internal static class MirrorApplier
     /// is kept, the logged one when it is gone), and the new rows go into the mirror as the data chunks they were
     /// read into.
     /// </summary>
-    private static void ApplyDestructiveChunks(DuckDbSession session, MirrorInsertStatements inserts, TableChanges changes, PendingKeys keys)
+    private static void ApplyDestructiveChunks(DuckDbSession session, MirrorRowStatements inserts, TableChanges changes, PendingKeys keys)
     {
         if (keys.Count == 0)
         {
@@ -149,9 +149,9 @@ internal static class MirrorApplier
 
     /// <summary>
     /// The new rows of a destructive batch, appended as the data chunks they were read into; a few rows go through the
-    /// table's cached one-row INSERT instead, cheaper than an appender's set-up and close (<see cref="MirrorInsertStatements"/>).
+    /// table's cached one-row INSERT instead, cheaper than an appender's set-up and close (<see cref="MirrorRowStatements"/>).
     /// </summary>
-    private static void AppendImages(DuckDbSession session, MirrorInsertStatements inserts, TableChanges changes, long phase)
+    private static void AppendImages(DuckDbSession session, MirrorRowStatements inserts, TableChanges changes, long phase)
     {
         if (changes.Images is { Count: > 0 } images && !inserts.TryInsert(session, changes.Schema, images))
         {

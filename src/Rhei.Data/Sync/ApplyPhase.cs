@@ -21,6 +21,9 @@ internal enum ApplyPhase
     /// <summary>Appending the new rows or versions into the mirror.</summary>
     Append,
 
+    /// <summary>A batch of one changed row, updated in place (or inserted) as one statement without a transaction around it.</summary>
+    Upsert,
+
     /// <summary>The rest of the DuckDB transaction: begin and commit.</summary>
     MirrorCommit,
 

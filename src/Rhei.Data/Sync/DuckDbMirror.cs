@@ -24,7 +24,7 @@ internal sealed class DuckDbMirror : IDisposable
     private readonly Dictionary<string, MirrorTableState> _pendingQuarantine = new(StringComparer.OrdinalIgnoreCase);
 
     // Prepared on this session; every path below that changes a mirror table's columns forgets the table's statement.
-    private readonly MirrorInsertStatements _inserts = new();
+    private readonly MirrorRowStatements _rowStatements = new();
     private DuckDbSession? _session;
 
     /// <param name="database">The mirror's DuckDB database.</param>
@@ -54,14 +54,14 @@ internal sealed class DuckDbMirror : IDisposable
     public DuckDbSession Session => _session ?? throw new InvalidOperationException("The DuckDB mirror is not open.");
 
     /// <summary>The cached one-row INSERTs of small batches (tests look at how often they are prepared and used).</summary>
-    internal MirrorInsertStatements InsertStatements => _inserts;
+    internal MirrorRowStatements RowStatements => _rowStatements;
 
     /// <summary>Every mirrored table's state (floor, schema, quarantine), by table name.</summary>
     public ICollection<MirrorTableState> Tables => _tables.Values;
 
     public void Open()
     {
-        _inserts.Clear();
+        _rowStatements.Clear();
         _session = _database.Connect();
         MirrorDdl.CreateSystemTables(_session);
     }
@@ -98,6 +98,11 @@ internal sealed class DuckDbMirror : IDisposable
     /// </summary>
     public bool Apply(ChangeBatch batch, string consumerId, Func<string, TableSchema> schemaOf)
     {
+        if (TryApplyAlone(batch, schemaOf) is { } applied)
+        {
+            return applied;
+        }
+
         var session = Session;
         TableChanges? current = null;
         var phase = ApplyPhaseTimes.Start();
@@ -114,7 +119,7 @@ internal sealed class DuckDbMirror : IDisposable
                 }
                 else
                 {
-                    MirrorApplier.Apply(session, _inserts, changes, _mode);
+                    MirrorApplier.Apply(session, _rowStatements, changes, _mode);
                 }
             }
 
@@ -141,7 +146,7 @@ internal sealed class DuckDbMirror : IDisposable
         {
             session.Execute("ROLLBACK");
             _pendingQuarantine.Clear();
-            _inserts.Clear();
+            _rowStatements.Clear();
             _logger.TableApplyFailed(ex, current.Schema.Name);
             Quarantine(schemaOf(current.Schema.Name), ex.Message, null, inTransaction: false);
             return false;
@@ -151,7 +156,7 @@ internal sealed class DuckDbMirror : IDisposable
             // Whatever failed, the next batch starts from freshly prepared statements: a prepare is cheap beside a fault.
             RollBackQuietly();
             _pendingQuarantine.Clear();
-            _inserts.Clear();
+            _rowStatements.Clear();
             throw;
         }
         finally
@@ -166,6 +171,56 @@ internal sealed class DuckDbMirror : IDisposable
     }
 
     /// <summary>
+    /// A batch that changed one row of one table, in a mirror that stores no position with it, is one DuckDB statement
+    /// (<see cref="MirrorRowStatements.TryUpsertOne"/>) run as its own transaction: no BEGIN and COMMIT round trips, most
+    /// of what a Strong read right after a one-row write waited for. Null when the batch is not such a batch (nothing
+    /// done: the caller applies it in a transaction); otherwise what <see cref="Apply"/> returns.
+    /// </summary>
+    private bool? TryApplyAlone(ChangeBatch batch, Func<string, TableSchema> schemaOf)
+    {
+        // A fault injected between the rows and the commit must find them uncommitted, so tests of it keep the transaction.
+        if (_storesPosition || _mode != RheiSyncMode.Destructive || ApplyFaultInjector is not null || batch.Tables.Count != 1)
+        {
+            return null;
+        }
+
+        var changes = batch.Tables.Values.First();
+        if (changes.QuarantineReason is not null)
+        {
+            return null;
+        }
+
+        var session = Session;
+        var phase = ApplyPhaseTimes.Start();
+        try
+        {
+            if (!_rowStatements.TryUpsertOne(session, changes))
+            {
+                return null;
+            }
+
+            ApplyPhaseTimes.Stop(ApplyPhase.Upsert, phase);
+            changes.Dispose();
+            return true;
+        }
+        catch (DuckDbException ex) when (!MirrorFaults.IsEnvironmental(ex))
+        {
+            // The failed statement changed nothing (DuckDB rolled its own transaction back): quarantine, read again.
+            _rowStatements.Clear();
+            changes.Dispose();
+            _logger.TableApplyFailed(ex, changes.Schema.Name);
+            Quarantine(schemaOf(changes.Schema.Name), ex.Message, null, inTransaction: false);
+            return false;
+        }
+        catch
+        {
+            _rowStatements.Clear();
+            changes.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
     /// Loads one table in its own DuckDB transaction with its floor (<paramref name="position"/>, the snapshot's log
     /// position), so later events apply exactly once. <paramref name="copyRows"/> copies the snapshot's rows into the
     /// session and returns how many; a value that does not fit quarantines the table. Returns the rows loaded.
@@ -174,7 +229,7 @@ internal sealed class DuckDbMirror : IDisposable
     {
         var session = Session;
         var json = SchemaRegistryJson.SerializeTable(schema.Definition);
-        _inserts.Forget(schema.Name);
+        _rowStatements.Forget(schema.Name);
         session.Execute("BEGIN TRANSACTION");
         try
         {
@@ -217,7 +272,7 @@ internal sealed class DuckDbMirror : IDisposable
     {
         var session = Session;
         var state = new MirrorTableState(schema.Name, 0, SchemaRegistryJson.SerializeTable(schema.Definition), null, null);
-        _inserts.Forget(schema.Name);
+        _rowStatements.Forget(schema.Name);
         session.Execute("BEGIN TRANSACTION");
         MirrorDdl.Create(session, schema, _mode);
         MirrorState.WriteTable(session, state);
@@ -230,7 +285,7 @@ internal sealed class DuckDbMirror : IDisposable
     {
         var session = Session;
         var updated = _tables[next.Name] with { SchemaJson = SchemaRegistryJson.SerializeTable(next.Definition) };
-        _inserts.Forget(next.Name);
+        _rowStatements.Forget(next.Name);
         session.Execute("BEGIN TRANSACTION");
         foreach (var column in added)
         {
@@ -251,7 +306,7 @@ internal sealed class DuckDbMirror : IDisposable
     public void Drop(string table)
     {
         var session = Session;
-        _inserts.Forget(table);
+        _rowStatements.Forget(table);
         session.Execute("BEGIN TRANSACTION");
         MirrorDdl.Drop(session, table);
         MirrorState.DeleteTable(session, table);
@@ -263,7 +318,7 @@ internal sealed class DuckDbMirror : IDisposable
     public void DropAll()
     {
         var session = Session;
-        _inserts.Clear();
+        _rowStatements.Clear();
         session.Execute("BEGIN TRANSACTION");
         try
         {
@@ -311,7 +366,7 @@ internal sealed class DuckDbMirror : IDisposable
         // sure no read can still get them (a plan made before the quarantine, a hint that skips routing): DuckDB
         // fails on the missing table and the read falls back to SQLite, which has every row.
         var session = Session;
-        _inserts.Forget(table);
+        _rowStatements.Forget(table);
         if (inTransaction)
         {
             MirrorDdl.Quarantine(session, table, _mode);
@@ -338,7 +393,7 @@ internal sealed class DuckDbMirror : IDisposable
     public void Dispose()
     {
         // The statements first: each holds the connection's context.
-        _inserts.Dispose();
+        _rowStatements.Dispose();
         _session?.Dispose();
     }
 

@@ -81,7 +81,7 @@ internal sealed partial class LocalReplicator : IAsyncDisposable
     internal BridgeChangeSource? Bridge => _source as BridgeChangeSource;
 
     /// <summary>The mirror's cached one-row INSERTs (for tests: which apply path a small batch took).</summary>
-    internal MirrorInsertStatements MirrorInserts => _mirror.InsertStatements;
+    internal MirrorRowStatements MirrorRowStatements => _mirror.RowStatements;
 
     public async Task StartAsync(CancellationToken ct)
     {

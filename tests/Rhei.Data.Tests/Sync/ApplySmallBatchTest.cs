@@ -4,7 +4,7 @@ using static Rhei.Data.Tests.Sync.ReplicationHarness;
 namespace Rhei.Data.Tests.Sync;
 
 /// <summary>
-/// A destructive batch with at most <see cref="MirrorInsertStatements.RowLimit"/> new rows inserts them through the
+/// A destructive batch with at most <see cref="MirrorRowStatements.RowLimit"/> new rows inserts them through the
 /// table's cached one-row INSERT instead of an appender. Each test is a way that path could differ from the chunk path
 /// or keep a statement it should have dropped.
 /// </summary>
@@ -34,17 +34,17 @@ public sealed class ApplySmallBatchTest
 
         h.Exec($"INSERT INTO small VALUES {string.Join(", ", s_rows)}");
         await h.Engine.SyncAsync(CancellationToken.None);
-        Assert.Equal(s_rows.Length, h.Engine.MirrorInserts.RowsInserted);
+        Assert.Equal(s_rows.Length, h.Engine.MirrorRowStatements.RowsInserted);
 
         // The same rows and enough others to take the appender.
         h.Exec($"INSERT INTO big VALUES {string.Join(", ", s_rows)}");
         h.Exec("WITH RECURSIVE k(i) AS (SELECT 100 UNION ALL SELECT i + 1 FROM k WHERE i < 110) INSERT INTO big (id) SELECT i FROM k");
         await h.Engine.SyncAsync(CancellationToken.None);
-        Assert.Equal(s_rows.Length, h.Engine.MirrorInserts.RowsInserted);
+        Assert.Equal(s_rows.Length, h.Engine.MirrorRowStatements.RowsInserted);
 
         var small = Typed(h.Olap("SELECT * FROM small ORDER BY id"));
         Assert.Equal(Typed(h.Olap("SELECT * FROM big WHERE id < 100 ORDER BY id")), small);
-        Assert.Equal(Typed(SqliteRows(h, "SELECT * FROM small ORDER BY id")), small);
+        Assert.Equal(Typed(h.SqliteRows("SELECT * FROM small ORDER BY id")), small);
         Assert.Equal(
             ["BIGINT", "BIGINT", "DOUBLE", "VARCHAR", "BLOB"],
             h.Olap("SELECT data_type FROM information_schema.columns WHERE table_name = 'small' ORDER BY ordinal_position").Take(5).Select(r => (string)r[0]!));
@@ -60,7 +60,7 @@ public sealed class ApplySmallBatchTest
         h.Exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)");
         await h.Engine.RegisterTableAsync("t", CancellationToken.None);
         await h.Engine.SyncAsync(CancellationToken.None);
-        var inserts = h.Engine.MirrorInserts;
+        var inserts = h.Engine.MirrorRowStatements;
 
         for (var i = 1; i <= 3; i++)
         {
@@ -69,7 +69,8 @@ public sealed class ApplySmallBatchTest
             await h.Engine.SyncAsync(CancellationToken.None);
         }
 
-        Assert.Equal(1, inserts.Prepared);
+        // The INSERT, and the UPDATE of the first batch: one kept row, updated in place or, new here, inserted.
+        Assert.Equal(2, inserts.Prepared);
         Assert.Equal(5, inserts.RowsInserted);
         Assert.Equal(["1=v1!!!", "2=v2", "3=v3"], h.Olap("SELECT id, v FROM t ORDER BY id").Select(r => $"{r[0]}={r[1]}"));
 
@@ -81,7 +82,7 @@ public sealed class ApplySmallBatchTest
         h.Exec("INSERT INTO t VALUES (4, 'v4', 2.5)");
         h.Exec("UPDATE t SET w = 1 WHERE id = 2");
         await h.Engine.SyncAsync(CancellationToken.None);
-        Assert.Equal(2, inserts.Prepared);
+        Assert.Equal(3, inserts.Prepared);
         Assert.Equal(["1=v1!!!=", "2=v2=1", "3=v3=", "4=v4=2.5"], h.Olap("SELECT id, v, w FROM t ORDER BY id").Select(r => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{r[0]}={r[1]}={r[2]}")));
 
         // Dropped and created again with other columns, under the same name (and another case of it).
@@ -94,15 +95,15 @@ public sealed class ApplySmallBatchTest
         await h.Engine.RegisterTableAsync("T", CancellationToken.None);
         h.Exec("INSERT INTO T VALUES (1, x'abcd', 3, 'one', NULL), (2, NULL, NULL, 'two', 7)");
         await h.Engine.SyncAsync(CancellationToken.None);
-        Assert.Equal(3, inserts.Prepared);
+        Assert.Equal(4, inserts.Prepared);
         Assert.Equal(
             [[1L, new byte[] { 0xab, 0xcd }, 3.0, "one", null], [2L, null, null, "two", 7L]],
             h.Olap("SELECT * FROM T ORDER BY id"));
     }
 
     [Theory]
-    [InlineData(MirrorInsertStatements.RowLimit, true)]
-    [InlineData(MirrorInsertStatements.RowLimit + 1, false)]
+    [InlineData(MirrorRowStatements.RowLimit, true)]
+    [InlineData(MirrorRowStatements.RowLimit + 1, false)]
     public async Task A_batch_above_the_limit_takes_the_chunk_path(int rows, bool statement)
     {
         await using var h = await StartAsync(batchSize: 1000);
@@ -110,7 +111,7 @@ public sealed class ApplySmallBatchTest
         await h.Engine.RegisterTableAsync("t", CancellationToken.None);
         h.Exec("INSERT INTO t VALUES (1, 'old'), (2, 'gone')");
         await h.Engine.SyncAsync(CancellationToken.None);
-        var before = h.Engine.MirrorInserts.RowsInserted;
+        var before = h.Engine.MirrorRowStatements.RowsInserted;
 
         // One updated row, one deleted row (no image), the rest inserted: `rows` new images in all.
         h.Exec("UPDATE t SET v = 'new' WHERE id = 1");
@@ -118,41 +119,9 @@ public sealed class ApplySmallBatchTest
         h.Exec($"WITH RECURSIVE k(i) AS (SELECT 10 UNION ALL SELECT i + 1 FROM k WHERE i < {9 + rows - 1}) INSERT INTO t SELECT i, 'v' || i FROM k");
         await h.Engine.SyncAsync(CancellationToken.None);
 
-        Assert.Equal(statement ? rows : 0, h.Engine.MirrorInserts.RowsInserted - before);
+        Assert.Equal(statement ? rows : 0, h.Engine.MirrorRowStatements.RowsInserted - before);
         Assert.Equal(
-            SqliteRows(h, "SELECT id, v FROM t ORDER BY id").Select(r => $"{r[0]}={r[1]}"),
+            h.SqliteRows("SELECT id, v FROM t ORDER BY id").Select(r => $"{r[0]}={r[1]}"),
             h.Olap("SELECT id, v FROM t ORDER BY id").Select(r => $"{r[0]}={r[1]}"));
-    }
-
-    /// <summary>Each value with its CLR type, so rows compare by both.</summary>
-    private static List<string> Typed(List<object?[]> rows)
-        => rows.Select(r => string.Join("|", r.Select(v => v switch
-        {
-            null => "null",
-            byte[] b => "byte[]:" + Convert.ToHexString(b),
-            double d => "double:" + d.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
-            IFormattable f => v.GetType().Name + ":" + f.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
-            _ => v.GetType().Name + ":" + v,
-        }))).ToList();
-
-    private static List<object?[]> SqliteRows(ReplicationHarness h, string sql)
-    {
-        using var connection = h.OpenSqlite();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        using var reader = command.ExecuteReader();
-        var rows = new List<object?[]>();
-        while (reader.Read())
-        {
-            var row = new object?[reader.FieldCount];
-            for (var i = 0; i < row.Length; i++)
-            {
-                row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
-            }
-
-            rows.Add(row);
-        }
-
-        return rows;
     }
 }

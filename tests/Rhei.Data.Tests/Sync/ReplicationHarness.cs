@@ -104,6 +104,39 @@ internal sealed class ReplicationHarness : IAsyncDisposable
         return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>Each value with its CLR type, so rows from SQLite and from the mirror compare by both.</summary>
+    public static List<string> Typed(List<object?[]> rows)
+        => rows.Select(r => string.Join("|", r.Select(v => v switch
+        {
+            null => "null",
+            byte[] b => "byte[]:" + Convert.ToHexString(b),
+            double d => "double:" + d.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+            IFormattable f => v.GetType().Name + ":" + f.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
+            _ => v.GetType().Name + ":" + v,
+        }))).ToList();
+
+    /// <summary>Every row of <paramref name="sql"/> as SQLite returns it (NULL as null), to compare with <see cref="Olap"/>.</summary>
+    public List<object?[]> SqliteRows(string sql)
+    {
+        using var connection = OpenSqlite();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var rows = new List<object?[]>();
+        while (reader.Read())
+        {
+            var row = new object?[reader.FieldCount];
+            for (var i = 0; i < row.Length; i++)
+            {
+                row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+            }
+
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+
     public List<object?[]> Olap(string sql)
     {
         using var session = Duck.Connect();
