@@ -106,6 +106,24 @@ internal static class OneRowStatementProbe
                 s.Execute("COMMIT");
             }),
         };
+        // What a Strong read pays after the change: the same aggregate right after an UPDATE, and after nothing.
+        var readAfter = new List<double>();
+        var readAlone = new List<double>();
+        for (var i = 0; i < 310; i++)
+        {
+            update.Bind(1, key); update.Bind(2, 1L); update.Bind(3, i + 0.5); update.Bind(4, "payment 1"); update.Bind(5, "2024-01-01 12:00:00"); update.ExecuteNonQuery();
+            var sw = Stopwatch.StartNew();
+            using (var r = s.Query($"SELECT count(*), sum(amount) FROM {table}")) { r.Read(); }
+            readAfter.Add(sw.Elapsed.TotalMicroseconds);
+            Thread.Sleep(1);
+            sw.Restart();
+            using (var r = s.Query($"SELECT count(*), sum(amount) FROM {table}")) { r.Read(); }
+            readAlone.Add(sw.Elapsed.TotalMicroseconds);
+            Thread.Sleep(1);
+        }
+
+        readAfter.Sort(); readAlone.Sort();
+        Console.WriteLine($"  {table}: aggregate right after an update p50 {readAfter[155]:0} µs, after nothing {readAlone[155]:0} µs");
         for (var round = 0; round < 2; round++)
         foreach (var (name, body) in parts)
         {

@@ -35,4 +35,13 @@ internal enum ApplyPhase
 
     /// <summary>Deleting applied events from the change log.</summary>
     Prune,
+
+    /// <summary>A Strong read's check of the log's position (SQLite's data_version, and the log's high water after a commit).</summary>
+    StrongProbe,
+
+    /// <summary>A Strong read's whole wait for the catch-up, from asking the pipeline until it goes ahead (includes the cycle's phases up to the apply).</summary>
+    StrongWait,
+
+    /// <summary>A cycle's checks before its first batch: the source's schema version and continuity, and the log's position.</summary>
+    CycleChecks,
 }

@@ -23,6 +23,7 @@ internal sealed partial class LocalReplicator
         ObjectDisposedException.ThrowIf(_disposed, this);
         var started = Stopwatch.GetTimestamp();
         long events = 0, inserted = 0, updated = 0, deleted = 0, pruned = 0;
+        var checks = ApplyPhaseTimes.Start();
         // The cycle drains the log up to where it stood when the cycle began. Draining "until empty" never
         // ends while writers commit faster than the mirror applies, and Strong reads waiting on the cycle
         // (EnsureFreshAsync holds the same lock) would wait forever: seen in the HTAP benchmark.
@@ -34,6 +35,7 @@ internal sealed partial class LocalReplicator
 
         var source = Source;
         var upTo = source.LatestPosition();
+        ApplyPhaseTimes.Stop(ApplyPhase.CycleChecks, checks);
         while (true)
         {
             ct.ThrowIfCancellationRequested();

@@ -143,9 +143,11 @@ internal sealed partial class LocalReplicator : IAsyncDisposable
     public async Task EnsureFreshAsync(CancellationToken ct)
     {
         long target;
+        var probe = ApplyPhaseTimes.Start();
         try
         {
             target = ProbeMaxSequence();
+            ApplyPhaseTimes.Stop(ApplyPhase.StrongProbe, probe);
         }
         catch (RheiException ex) when (ex.InnerException is SqliteException)
         {
@@ -157,7 +159,9 @@ internal sealed partial class LocalReplicator : IAsyncDisposable
         {
             // The pipeline does the work (the loop's cycle or one shared by every waiting reader), never this thread.
             var waitStarted = Stopwatch.GetTimestamp();
+            var wait = ApplyPhaseTimes.Start();
             await _pipeline.CatchUpAsync(target, ct).ConfigureAwait(false);
+            ApplyPhaseTimes.Stop(ApplyPhase.StrongWait, wait);
             RheiMetrics.RecordFreshnessWait(Stopwatch.GetElapsedTime(waitStarted), _options.Freshness, _options.DiagnosticsName);
         }
     }
