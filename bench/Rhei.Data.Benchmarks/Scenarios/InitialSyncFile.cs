@@ -45,12 +45,15 @@ internal static class InitialSyncFile
         }
 
         using var duckDbNet = DuckDbNetLoader.OpenInMemory();
-        double rhei = 0, hand = 0, cpuSeconds = double.MaxValue;
+        double rhei = 0, hand = 0, atOpen = 0, cpuSeconds = double.MaxValue;
         long peak = 0, before = long.MaxValue;
+        // Untimed: registers the table (so every timed open loads it) and warms the JIT up.
+        await EndToEndAsync(file, rows).ConfigureAwait(false);
         for (var round = 0; round < Rounds; round++)
         {
-            var (rate, sampledBefore, sampledPeak, cpu) = await EndToEndAsync(file).ConfigureAwait(false);
+            var (rate, openRate, sampledBefore, sampledPeak, cpu) = await EndToEndAsync(file, rows).ConfigureAwait(false);
             rhei = Math.Max(rhei, rate);
+            atOpen = Math.Max(atOpen, openRate);
             cpuSeconds = Math.Min(cpuSeconds, cpu);
             before = Math.Min(before, sampledBefore);
             peak = Math.Max(peak, sampledPeak);
@@ -60,6 +63,9 @@ internal static class InitialSyncFile
 
         context.Report.Add(new Measurement(SyncScenario.Group, "initial sync (file, WAL)", rows, "rows/s", rhei,
             Target: Target.Min(2_000_000), Note: $"SQLite file (WAL) → DuckDB in memory, InitialSyncAsync (a reload), {MirrorParallelLoader.ReaderCount} readers, best of {Rounds}; process CPU {cpuSeconds * 1e6 / rows:0.00} µs per row"));
+        context.Report.Add(new Measurement(SyncScenario.Group, "initial sync at open (file, WAL)", rows, "rows/s", atOpen,
+            hand, "hand-written copy rows/s", atOpen / hand, Target.Min(2_000_000),
+            $"the first RheiConnection.OpenAsync on a file whose table is registered: engine start and the load into a new in-memory mirror, best of {Rounds}"));
         context.Report.Add(new Measurement(SyncScenario.Group, "initial sync (file) vs hand-written copy", rows, "rows/s", rhei,
             hand, "hand-written copy rows/s", rhei / hand,
             Note: $"Microsoft.Data.Sqlite reader (typed getters) into DuckDB.NET.Data's appender from the same file, interleaved, best of {Rounds}"));
@@ -80,10 +86,27 @@ internal static class InitialSyncFile
             + "INSERT INTO events SELECT k, k % 1000, (k % 10000) / 100.0, 'payment ' || k, '2024-01-01 12:00:00' FROM n");
     }
 
-    private static async Task<(double Rate, long Before, long Peak, double CpuSeconds)> EndToEndAsync(string file)
+    /// <summary>
+    /// The first open of the data source (which loads every registered table into a new in-memory mirror), then
+    /// InitialSyncAsync reloading the table: the rates of both, and the memory and CPU of the reload.
+    /// </summary>
+    private static async Task<(double Rate, double OpenRate, long Before, long Peak, double CpuSeconds)> EndToEndAsync(string file, long rows)
     {
+        GC.Collect();
         using var connection = new RheiConnection($"Data Source={file};Olap=DuckDb;Sync Interval=0");
+        var opening = Stopwatch.StartNew();
         await connection.OpenAsync().ConfigureAwait(false);
+        var openSeconds = opening.Elapsed.TotalSeconds;
+        if (connection.Engine.Replication!.IsReplicated("events"))
+        {
+            using var count = new RheiCommand("SELECT count(*) FROM events", connection) { Route = RheiRoute.Olap };
+            var loaded = Convert.ToInt64(await count.ExecuteScalarAsync().ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+            if (loaded != rows)
+            {
+                throw new InvalidOperationException($"The mirror held {loaded} of {rows} rows after open.");
+            }
+        }
+
         GC.Collect();
         using var sampler = new WorkingSetSampler();
         using var process = Process.GetCurrentProcess();
@@ -92,7 +115,7 @@ internal static class InitialSyncFile
         var copied = await connection.InitialSyncAsync("events").ConfigureAwait(false);
         var seconds = watch.Elapsed.TotalSeconds;
         process.Refresh();
-        var result = (copied / seconds, sampler.Before, sampler.Peak, (process.TotalProcessorTime - cpu).TotalSeconds);
+        var result = (copied / seconds, rows / openSeconds, sampler.Before, sampler.Peak, (process.TotalProcessorTime - cpu).TotalSeconds);
         RheiConnection.ClearPool(connection);
         return result;
     }

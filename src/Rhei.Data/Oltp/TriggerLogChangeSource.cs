@@ -58,7 +58,7 @@ internal sealed class TriggerLogChangeSource : IChangeSource
 
     public long SourceId => _databaseId;
 
-    public long LatestPosition() => ReplicationTables.MaxSequence(Connection);
+    public long LatestPosition() => LogStatements.ReadHighWater();
 
     public long ProbeLatestPosition()
     {
@@ -70,7 +70,10 @@ internal sealed class TriggerLogChangeSource : IChangeSource
     }
 
     public ChangeBatch ReadAfter(long position, int batchSize, Func<string, TableSchema?> resolve, Func<string, long> floor)
-        => CdcLogReader.Read(_logStatements ?? throw new InvalidOperationException("The SQLite change log is not open."), position, batchSize, resolve, floor, _mode);
+        => CdcLogReader.Read(LogStatements, position, batchSize, resolve, floor, _mode);
+
+    // The pipeline connection's prepared statements: the log read's, and the cycle's position and identity checks.
+    private CdcLogStatements LogStatements => _logStatements ?? throw new InvalidOperationException("The SQLite change log is not open.");
 
     public IReadOnlyDictionary<string, long> PendingPerTable(long position)
     {
@@ -113,13 +116,13 @@ internal sealed class TriggerLogChangeSource : IChangeSource
 
     public string? ContinuityProblem(long applied)
     {
-        if (ReplicationTables.ReadMeta(Connection, ReplicationTables.DatabaseIdKey) != _databaseId)
+        if (LogStatements.ReadDatabaseId() != _databaseId)
         {
             _databaseId = ReplicationTables.EnsureDatabaseId(Connection);
             return "the SQLite file was replaced by another database";
         }
 
-        var highWater = ReplicationTables.MaxSequence(Connection);
+        var highWater = LogStatements.ReadHighWater();
         return highWater < applied ? Ahead(applied, highWater) : null;
     }
 
