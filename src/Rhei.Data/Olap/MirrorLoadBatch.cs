@@ -1,5 +1,6 @@
-using System.Text;
+using System.Runtime.CompilerServices;
 using System.Text.Unicode;
+using System.Text;
 using DuckDB.NET.Native;
 using Rhei.Data.Oltp;
 using Rhei.Data.Schema;
@@ -89,6 +90,10 @@ internal sealed unsafe class MirrorLoadBatch : IDisposable
     /// Writes the reader's current row into the chunk; false, with the row not counted, when the value of
     /// <paramref name="misfitColumn"/> does not fit its mirror column (<see cref="SqliteTypeMapper.Holds(MirrorType, object?)"/>).
     /// </summary>
+    // The load's per-row path (this, the reader's step and getters, the reading loops) is compiled optimized at once:
+    // a process's first load of a large table is over before tiered compilation has moved these off tier 0, which cost
+    // the first load about half its speed (bench: "phases, first load" against the reload in the same process).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryAdd(SqliteRowReader reader, out int misfitColumn)
     {
         if (!SqliteRowReader.HasCells || reader.MutexFree)
@@ -134,6 +139,7 @@ internal sealed unsafe class MirrorLoadBatch : IDisposable
     /// check plus one typed getter per cell (two calls) beats a cell's three; also where SQLite's value functions
     /// could not be loaded.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool TryAddByColumn(SqliteRowReader reader, out int misfitColumn)
     {
         var row = _count;
@@ -224,6 +230,7 @@ internal sealed unsafe class MirrorLoadBatch : IDisposable
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void SetNull(int column, int row)
     {
         var validity = _validity[column];
@@ -245,6 +252,7 @@ internal sealed unsafe class MirrorLoadBatch : IDisposable
     /// Text as SQLite stores it; VARCHAR needs valid UTF-8, so ill-formed text is decoded first (U+FFFD for each bad
     /// sequence), exactly what Microsoft.Data.Sqlite's GetString and the appender's string path give.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WriteText(int column, int row, ReadOnlySpan<byte> utf8)
     {
         if (Utf8.IsValid(utf8))
@@ -256,6 +264,7 @@ internal sealed unsafe class MirrorLoadBatch : IDisposable
         WriteBytes(column, row, Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(utf8)));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WriteBytes(int column, int row, ReadOnlySpan<byte> value)
     {
         var cell = _data[column] + ((long)row * StringSize);

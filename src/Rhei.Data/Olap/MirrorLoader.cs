@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Rhei.Data.Oltp;
@@ -209,6 +210,7 @@ internal static class MirrorLoader
 
     /// <summary>Adds the reader's current row to the batch.</summary>
     /// <exception cref="MirrorMisfitException">A key is NULL, or a value does not fit its mirror column.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Add(SqliteRowReader reader, MirrorLoadBatch batch, TableSchema schema)
     {
         var keys = schema.KeyOrdinals;

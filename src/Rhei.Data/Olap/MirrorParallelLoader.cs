@@ -157,6 +157,7 @@ internal static class MirrorParallelLoader
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ReadBlock(SqliteRowReader reader, TableSchema schema, BatchPool pool, ChannelWriter<LoadedBatch> queue, CancellationToken cancellationToken)
     {
         var batch = pool.Take(cancellationToken);

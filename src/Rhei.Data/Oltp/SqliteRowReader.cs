@@ -65,6 +65,7 @@ internal sealed unsafe class SqliteRowReader : IDisposable
     public void Bind(int index, string value) => Check(raw.sqlite3_bind_text(_statement, index, value));
 
     /// <summary>Moves to the next row; false when there is none.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Read()
     {
         var rc = s_columns is { } c ? c.Step(_handle) : raw.sqlite3_step(_statement);
@@ -104,6 +105,7 @@ internal sealed unsafe class SqliteRowReader : IDisposable
     public static bool HasCells => s_columns is not null;
 
     /// <summary>The text as UTF-8, valid until the next read; as SQLite stores it, so possibly not well-formed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ReadOnlySpan<byte> GetUtf8(int column)
     {
         // sqlite3_column_text first (it converts a UTF-16 database's text), then the byte count of that form.
@@ -123,6 +125,7 @@ internal sealed unsafe class SqliteRowReader : IDisposable
     public string GetString(int column) => Encoding.UTF8.GetString(GetUtf8(column));
 
     /// <summary>The blob's bytes, valid until the next read.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ReadOnlySpan<byte> GetBlob(int column)
     {
         if (s_columns is { } c)
