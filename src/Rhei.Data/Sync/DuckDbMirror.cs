@@ -146,10 +146,7 @@ internal sealed class DuckDbMirror : IDisposable
         {
             session.Execute("ROLLBACK");
             _pendingQuarantine.Clear();
-            _rowStatements.Clear();
-            _logger.TableApplyFailed(ex, current.Schema.Name);
-            Quarantine(schemaOf(current.Schema.Name), ex.Message, null, inTransaction: false);
-            return false;
+            return QuarantineFailed(ex, current.Schema.Name, schemaOf);
         }
         catch
         {
@@ -206,11 +203,8 @@ internal sealed class DuckDbMirror : IDisposable
         catch (DuckDbException ex) when (!MirrorFaults.IsEnvironmental(ex))
         {
             // The failed statement changed nothing (DuckDB rolled its own transaction back): quarantine, read again.
-            _rowStatements.Clear();
             changes.Dispose();
-            _logger.TableApplyFailed(ex, changes.Schema.Name);
-            Quarantine(schemaOf(changes.Schema.Name), ex.Message, null, inTransaction: false);
-            return false;
+            return QuarantineFailed(ex, changes.Schema.Name, schemaOf);
         }
         catch
         {
@@ -218,6 +212,15 @@ internal sealed class DuckDbMirror : IDisposable
             changes.Dispose();
             throw;
         }
+    }
+
+    /// <summary>After a table's apply failed inside DuckDB and nothing of it stayed: quarantines the table; false, so the batch is read again.</summary>
+    private bool QuarantineFailed(DuckDbException ex, string table, Func<string, TableSchema> schemaOf)
+    {
+        _rowStatements.Clear();
+        _logger.TableApplyFailed(ex, table);
+        Quarantine(schemaOf(table), ex.Message, null, inTransaction: false);
+        return false;
     }
 
     /// <summary>
