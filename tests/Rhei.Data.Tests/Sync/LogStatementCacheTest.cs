@@ -92,13 +92,7 @@ public sealed class LogStatementCacheTest
     [Fact]
     public async Task After_a_column_is_added_the_reader_returns_rows_with_it()
     {
-        await using var h = await StartAsync(batchSize: 1000);
-        h.Exec("CREATE TABLE a (id INTEGER PRIMARY KEY, v INTEGER)");
-        await h.Engine.RegisterTableAsync("a", s_ct);
-        h.Exec("INSERT INTO a VALUES (1, 1)");
-        await h.Engine.SyncAsync(s_ct);
-        h.Exec("UPDATE a SET v = 2 WHERE id = 1");
-        await h.Engine.SyncAsync(s_ct);
+        await using var h = await StartWithReadStatementsAsync();
 
         await using (await h.Engine.BeginSchemaChangeAsync("a", s_ct))
         {
@@ -117,13 +111,7 @@ public sealed class LogStatementCacheTest
     [Fact]
     public async Task After_a_table_is_dropped_and_created_again_with_other_columns_the_reader_returns_the_new_shape()
     {
-        await using var h = await StartAsync(batchSize: 1000);
-        h.Exec("CREATE TABLE a (id INTEGER PRIMARY KEY, v INTEGER)");
-        await h.Engine.RegisterTableAsync("a", s_ct);
-        h.Exec("INSERT INTO a VALUES (1, 1)");
-        await h.Engine.SyncAsync(s_ct);
-        h.Exec("UPDATE a SET v = 2 WHERE id = 1");
-        await h.Engine.SyncAsync(s_ct);
+        await using var h = await StartWithReadStatementsAsync();
 
         await using (await h.Engine.BeginSchemaChangeAsync("a", s_ct))
         {
@@ -194,5 +182,18 @@ public sealed class LogStatementCacheTest
         }
 
         return rows;
+    }
+
+    /// <summary>A harness whose table <c>a</c> (id, v) was read by the log reader twice: an insert, then an update, so its statements are cached.</summary>
+    private static async Task<ReplicationHarness> StartWithReadStatementsAsync()
+    {
+        var h = await StartAsync(batchSize: 1000);
+        h.Exec("CREATE TABLE a (id INTEGER PRIMARY KEY, v INTEGER)");
+        await h.Engine.RegisterTableAsync("a", s_ct);
+        h.Exec("INSERT INTO a VALUES (1, 1)");
+        await h.Engine.SyncAsync(s_ct);
+        h.Exec("UPDATE a SET v = 2 WHERE id = 1");
+        await h.Engine.SyncAsync(s_ct);
+        return h;
     }
 }
