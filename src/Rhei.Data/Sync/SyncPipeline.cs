@@ -56,6 +56,9 @@ internal sealed class SyncPipeline
     /// <summary>Whether the background loop is running.</summary>
     public bool IsLooping => _loop?.IsRunning ?? false;
 
+    /// <summary>Whether a Strong read is waiting for (or running) a shared catch-up cycle right now.</summary>
+    public bool ReadersWaiting => Volatile.Read(ref _sharedCycle) is not null;
+
     /// <summary>The running background loop's interval, or null without one.</summary>
     public TimeSpan? LoopInterval => _loop is { IsRunning: true } loop ? loop.Interval : null;
 
