@@ -12,19 +12,10 @@ internal sealed unsafe partial class ApplyChunks
     /// </summary>
     public void InsertEach(DuckDbPreparedStatement insert)
     {
-        for (var i = 0; i < _chunks.Count; i++)
+        for (var row = 0; row < Count; row++)
         {
-            var chunk = _chunks[i];
-            var rows = i == _chunks.Count - 1 ? _row : Capacity;
-            for (var row = 0; row < rows; row++)
-            {
-                for (var column = 0; column < _columnCount; column++)
-                {
-                    Bind(insert, chunk, column, row);
-                }
-
-                insert.ExecuteNonQuery();
-            }
+            BindRow(insert, row);
+            insert.ExecuteNonQuery();
         }
     }
 

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
-using System.Text.Unicode;
 using System.Text;
+using System.Text.Unicode;
 using DuckDB.NET.Native;
 using Rhei.Data.Oltp;
 using Rhei.Data.Schema;

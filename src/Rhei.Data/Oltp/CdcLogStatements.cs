@@ -129,23 +129,21 @@ internal sealed class CdcLogStatements : IDisposable
     /// <summary>After a SQLite error: every statement is prepared again on next use.</summary>
     public void Clear()
     {
-        _begin?.Dispose();
-        _begin = null;
-        _commit?.Dispose();
-        _commit = null;
-        _rollback?.Dispose();
-        _rollback = null;
-        _header?.Dispose();
-        _header = null;
-        _firstTable?.Dispose();
-        _firstTable = null;
-        _log?.Dispose();
-        _log = null;
-        _highWater?.Dispose();
-        _highWater = null;
-        _databaseId?.Dispose();
-        _databaseId = null;
+        Drop(ref _begin);
+        Drop(ref _commit);
+        Drop(ref _rollback);
+        Drop(ref _header);
+        Drop(ref _firstTable);
+        Drop(ref _log);
+        Drop(ref _highWater);
+        Drop(ref _databaseId);
         DisposeBuilt();
+
+        static void Drop(ref SqliteRowReader? statement)
+        {
+            statement?.Dispose();
+            statement = null;
+        }
     }
 
     public void Dispose()
