@@ -241,6 +241,14 @@ internal sealed partial class SqlTranslationWriter
         return ValueType.Unknown;
     }
 
+    /// <summary>Whether tokens <paramref name="start"/>..<paramref name="end"/> are one column reference whose mirror type is DOUBLE.</summary>
+    private bool IsRealColumn(int start, int end)
+    {
+        var column = end == start + 1
+            || (end == start + 3 && IsPunct(start + 1, '.') && _t[start].Kind is SqlTokenKind.Identifier or SqlTokenKind.QuotedIdentifier);
+        return column && _t[end - 1].Kind is SqlTokenKind.Identifier or SqlTokenKind.QuotedIdentifier && TypeOf(start, end) == ValueType.Real;
+    }
+
     private ValueType NumberType(int k)
     {
         if (!IsIntegerLiteral(k))

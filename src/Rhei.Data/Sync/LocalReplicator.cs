@@ -255,6 +255,11 @@ internal sealed partial class LocalReplicator : IAsyncDisposable
                 // An in-memory mirror dies with the engine: stop holding the log back.
                 TryLogged(() => Source.Release(_consumerId), "remove the consumer registration");
             }
+            else if (_started && _acknowledgedPosition != Watermark)
+            {
+                // A durable mirror's last position, which a Strong read's catch-up may have left to a later cycle.
+                TryLogged(() => Source.Acknowledge(_consumerId, Watermark), "record the consumer position");
+            }
 
             _mirror.Dispose();
             Feed.Dispose();

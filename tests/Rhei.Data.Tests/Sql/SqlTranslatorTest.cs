@@ -247,5 +247,9 @@ public class SqlTranslatorTest
     [Theory]
     [InlineData("SELECT floor(i), ceil(r), ceiling(t.i) FROM t", "SELECT CAST(i AS BIGINT), ceil(r), CAST(t.i AS BIGINT) FROM t")]
     [InlineData("SELECT i % 3 FROM t", "SELECT i % 3 FROM t")]
+    [InlineData("SELECT sum(r), sum(t.r), sum(DISTINCT r) FROM t", "SELECT sum(r), sum(t.r), sum(DISTINCT r) FROM t")]
+    [InlineData("SELECT sum(i) FROM t", "SELECT CASE WHEN typeof(sum(i)) = 'HUGEINT' AND (sum(i) > 9223372036854775807 OR sum(i) < -9223372036854775808) THEN error('integer overflow') ELSE sum(i) END FROM t")]
+    [InlineData("SELECT sum(r * 2) FROM t", "SELECT CASE WHEN typeof(sum(r * 2)) = 'HUGEINT' AND (sum(r * 2) > 9223372036854775807 OR sum(r * 2) < -9223372036854775808) THEN error('integer overflow') ELSE sum(r * 2) END FROM t")]
+    [InlineData("SELECT sum(r) FROM (SELECT i AS r FROM t)", "SELECT CASE WHEN typeof(sum(r)) = 'HUGEINT' AND (sum(r) > 9223372036854775807 OR sum(r) < -9223372036854775808) THEN error('integer overflow') ELSE sum(r) END FROM (SELECT i AS r FROM t)")]
     public void TryTranslate_with_column_types_rewrites(string sql, string expected) => Assert.Equal(expected, Translate(sql, s_typed));
 }

@@ -72,6 +72,63 @@ public sealed class StrongReadReleaseTest
     }
 
     [Fact]
+    public async Task Without_a_loop_a_Strong_reads_catch_up_leaves_the_consumer_position_at_most_a_second_and_a_sync_or_close_writes_it()
+    {
+        var directory = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "rhei-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        var file = System.IO.Path.Combine(directory, "app.db");
+        var dataSource = RheiDataSource.Create($"Data Source={file};Olap Path={System.IO.Path.Combine(directory, "mirror.duckdb")};Sync Interval=0");
+        string consumer;
+        long watermark;
+        try
+        {
+            var connection = await dataSource.OpenConnectionAsync(s_ct);
+            Execute(connection, "CREATE TABLE f (id INTEGER PRIMARY KEY, v INTEGER)");
+            var replication = connection.Engine.Replication!;
+            consumer = replication.ConsumerId;
+            // The first catch-up writes the position (nothing written yet counts as a heartbeat due).
+            Execute(connection, "INSERT INTO f VALUES (1, 1)");
+            Assert.Equal((1L, 1L, RheiRoute.Olap), Read(connection));
+            var first = Position(file, consumer);
+            Assert.Equal(replication.Watermark, first);
+
+            // Right after it, a catch-up leaves the position (and the prune) to a later cycle; the read is fresh all the same.
+            Execute(connection, "INSERT INTO f VALUES (2, 2)");
+            Assert.Equal((2L, 3L, RheiRoute.Olap), Read(connection));
+            Assert.Equal(first, Position(file, consumer));
+            Assert.True(replication.Watermark > first);
+
+            // A second later, the next catch-up writes it.
+            await Task.Delay(TimeSpan.FromSeconds(1.1));
+            Execute(connection, "INSERT INTO f VALUES (3, 3)");
+            Assert.Equal((3L, 6L, RheiRoute.Olap), Read(connection));
+            Assert.Equal(replication.Watermark, Position(file, consumer));
+
+            // An explicit sync always writes it.
+            Execute(connection, "INSERT INTO f VALUES (4, 4)");
+            Assert.Equal((4L, 10L, RheiRoute.Olap), Read(connection));
+            Assert.True(Position(file, consumer) < replication.Watermark);
+            await connection.SyncAsync();
+            Assert.Equal(replication.Watermark, Position(file, consumer));
+
+            // Left behind by a catch-up, then written when the engine closes: the durable mirror's consumer stays registered.
+            Execute(connection, "INSERT INTO f VALUES (5, 5)");
+            Assert.Equal((5L, 15L, RheiRoute.Olap), Read(connection));
+            watermark = replication.Watermark;
+            Assert.True(Position(file, consumer) < watermark);
+            await connection.DisposeAsync();
+            await dataSource.DisposeAsync();
+            Assert.Equal(watermark, Position(file, consumer));
+        }
+        finally
+        {
+            await dataSource.DisposeAsync();
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_cycle_over_several_batches_writes_its_position_and_prunes_once_after_the_last()
     {
         await using var h = await ReplicationHarness.StartAsync(replicate: new HashSet<string> { "t" }, batchSize: 10);
@@ -170,6 +227,16 @@ public sealed class StrongReadReleaseTest
         Insert(writer);
         // A dropped log loses its numbering: the new log starts again at 1.
         Assert.Equal(2, probe.LatestPosition());
+    }
+
+    private static long Position(string file, string consumer)
+    {
+        using var sqlite = new SqliteConnection($"Data Source={file};Pooling=False");
+        sqlite.Open();
+        using var command = sqlite.CreateCommand();
+        command.CommandText = "SELECT watermark FROM _rhei_consumers WHERE id = $id";
+        command.Parameters.AddWithValue("$id", consumer);
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static void Insert(SqliteConnection connection)
