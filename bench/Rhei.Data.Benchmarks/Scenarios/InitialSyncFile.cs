@@ -63,9 +63,10 @@ internal static class InitialSyncFile
 
         context.Report.Add(new Measurement(SyncScenario.Group, "initial sync (file, WAL)", rows, "rows/s", rhei,
             Target: Target.Min(2_000_000), Note: $"SQLite file (WAL) → DuckDB in memory, InitialSyncAsync (a reload), {MirrorParallelLoader.ReaderCount} readers, best of {Rounds}; process CPU {cpuSeconds * 1e6 / rows:0.00} µs per row"));
+        // The target is on rows/s (a ratio beside it would be what Measurement checks): the hand-written copy goes in the note.
         context.Report.Add(new Measurement(SyncScenario.Group, "initial sync at open (file, WAL)", rows, "rows/s", atOpen,
-            hand, "hand-written copy rows/s", atOpen / hand, Target.Min(2_000_000),
-            $"the first RheiConnection.OpenAsync on a file whose table is registered: engine start and the load into a new in-memory mirror, best of {Rounds}"));
+            Target: Target.Min(2_000_000),
+            Note: $"the first RheiConnection.OpenAsync on a file whose table is registered: engine start and the load into a new in-memory mirror, best of {Rounds}; {atOpen / hand:0.00}× the hand-written copy"));
         context.Report.Add(new Measurement(SyncScenario.Group, "initial sync (file) vs hand-written copy", rows, "rows/s", rhei,
             hand, "hand-written copy rows/s", rhei / hand,
             Note: $"Microsoft.Data.Sqlite reader (typed getters) into DuckDB.NET.Data's appender from the same file, interleaved, best of {Rounds}"));
