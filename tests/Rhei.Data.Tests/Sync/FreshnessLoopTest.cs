@@ -63,9 +63,7 @@ public sealed class FreshnessLoopTest
     {
         using var db = TestDatabase.Create("Sync Interval=1000");
         using var connection = db.Open();
-        Execute(connection, "CREATE TABLE f (id INTEGER PRIMARY KEY, v INTEGER)");
-        Execute(connection, "INSERT INTO f VALUES (1, 41)");
-        Assert.Equal((1L, 41L, RheiRoute.Olap), Read(connection));
+        CreateReplicatedRow(connection);
         var replication = connection.Engine.Replication!;
         using var cycles = new CycleCounter(connection.Options.DiagnosticsName);
         // A writer Rhei cannot see wakes no loop: the Strong read's own catch-up applies its row.
@@ -125,9 +123,7 @@ public sealed class FreshnessLoopTest
         // here the cycles that find no reader waiting already prune, so this does not force that bound.)
         using var db = TestDatabase.Create("Sync Interval=100");
         using var writer = db.Open();
-        Execute(writer, "CREATE TABLE f (id INTEGER PRIMARY KEY, v INTEGER)");
-        Execute(writer, "INSERT INTO f VALUES (1, 41)");
-        Assert.Equal((1L, 41L, RheiRoute.Olap), Read(writer));
+        CreateReplicatedRow(writer);
         using var foreign = new SqliteConnection($"Data Source={db.Path}");
         foreign.Open();
 
@@ -191,6 +187,14 @@ public sealed class FreshnessLoopTest
     }
 
     /// <summary>Counts the background sync cycles of one data source (by its trace name) from the provider's activities.</summary>
+    /// <summary>Table f with one row, replicated and read once on the Strong path: the mirror is live and caught up.</summary>
+    private static void CreateReplicatedRow(RheiConnection connection)
+    {
+        Execute(connection, "CREATE TABLE f (id INTEGER PRIMARY KEY, v INTEGER)");
+        Execute(connection, "INSERT INTO f VALUES (1, 41)");
+        Assert.Equal((1L, 41L, RheiRoute.Olap), Read(connection));
+    }
+
     private sealed class CycleCounter : IDisposable
     {
         private readonly ActivityListener _listener;
